@@ -1,0 +1,37 @@
+// One build script, one esbuild context per bundle (the esbuild-sample layout).
+// Type-checking is separate (`npm run typecheck`). Langium is ESM-only; every
+// Node bundle here is CommonJS (.cjs), so the extension host can require() it.
+//   node esbuild.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
+
+const bundles = [
+  { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.cjs' },
+  { ...node, entryPoints: ['src/extension/run-worker.ts'], outfile: 'dist/run-worker.cjs' },
+  { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.cjs' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+].filter((b) => b.entryPoints.every((entry) => existsSync(entry)));
+
+const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
+if (watch) {
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+  console.log(`watching ${contexts.length} bundles…`);
+} else {
+  await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+  await Promise.all(contexts.map((ctx) => ctx.dispose()));
+}

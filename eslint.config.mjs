@@ -1,0 +1,48 @@
+// ESLint flat config. The pure core (engine, protocols, trace, dsl) must run
+// unchanged in Node, a web worker and a browser page, so it may import nothing
+// from vscode, Node built-ins or the DOM, and must not read the wall clock or
+// Math.random (determinism: same scenario + seed => byte-identical trace).
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
+  'http', 'http2', 'https', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream',
+  'timers', 'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'src/dsl/generated/**', '.e2e/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts', 'src/protocols/**/*.ts', 'src/trace/**/*.ts', 'src/dsl/**/*.ts', 'src/checks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vscode', message: 'The pure core must not depend on the VS Code API (only src/extension may).' },
+          ...nodeBuiltins.map((name) => ({ name, message: 'The pure core runs in browsers too: no Node built-ins.' })),
+        ],
+        patterns: [
+          { group: ['node:*'], message: 'The pure core runs in browsers too: no Node built-ins.' },
+          { group: ['**/extension/**', '**/server/**', '**/cli/**', '**/webview/**'], message: 'Dependencies point inward: the core never imports its hosts.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        ...['window', 'document', 'navigator', 'localStorage', 'location', 'HTMLElement', 'fetch'].map((name) => ({ name, message: 'No DOM in the pure core.' })),
+        ...['setTimeout', 'setInterval', 'setImmediate', 'performance', 'process', 'Buffer', 'require'].map((name) => ({ name, message: 'No host globals in the pure core (determinism, portability).' })),
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Math', property: 'random', message: 'Use the simulator\'s seeded PRNG (determinism).' },
+        { object: 'Date', property: 'now', message: 'Use the virtual clock (determinism).' },
+      ],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date']", message: 'Use the virtual clock (determinism).' },
+      ],
+    },
+  },
+);
