@@ -1,0 +1,110 @@
+/**
+ * A protocol's vocabulary: everything the scenario language may say about it.
+ *
+ * It lives in the protocol's own folder, next to the state machine, and is
+ * the single source for the validator (unknown names, types, ranges), hover
+ * text and completion. Docs are one line, written for a person reading the
+ * scenario.
+ */
+import type { Json, NodeId, ParamValue, World } from './protocol.js';
+
+/**
+ * Parameter types, as written in a scenario:
+ * - `int`, `number`: `3`, `0.5`
+ * - `duration`: `150ms`, `1.5s`, `200us`, `2min` → integer µs
+ * - `durationRange`: `150ms..300ms` → `{ min, max }` in µs (a single duration `d` means `d..d`)
+ * - `percent`: `1%` → 0.01
+ * - `bool`: `true` / `false`
+ * - `enum`: one identifier of `choices`
+ * - `string`: `"text"`
+ */
+export type ParamType = 'int' | 'number' | 'duration' | 'durationRange' | 'percent' | 'bool' | 'enum' | 'string';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly doc: string;
+  readonly default: ParamValue;
+  /** Inclusive bounds for numeric types (in µs for durations). */
+  readonly min?: number;
+  readonly max?: number;
+  /** For `enum`. */
+  readonly choices?: readonly string[];
+  /** `cluster` (default): set in the cluster block; `node`: set per node in `node n1 { … }`. */
+  readonly scope?: 'cluster' | 'node';
+}
+
+/**
+ * Argument slot types in an operation or query template:
+ * - `int`, `number`, `string`, `duration`, `percent` as for parameters
+ * - `key`: an identifier or a string (`x`, `"user:1"`) → string
+ * - `value`: any literal (number, string, `true`/`false`) → Json
+ * - `node`: a declared node's name → string (validated; go-to-definition works)
+ * - `name`: a fresh identifier → string
+ * - `algorithm`: an identifier → string, checked against `choices`
+ */
+export type ArgType = 'int' | 'number' | 'string' | 'duration' | 'percent' | 'key' | 'value' | 'node' | 'name' | 'algorithm';
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly type: ArgType;
+  readonly choices?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/**
+ * An operation or query's surface syntax as a template: words are literal
+ * keywords, `<name:type>` is an argument slot, `[ … ]` is an optional group.
+ * Examples: `put <key:key> = <value:value>`, `place <count:int> keys`,
+ * `add <node:node> [weight <weight:int>]`. The first word is the name.
+ * Omitted optional arguments are absent from `args` (the protocol applies
+ * its defaults).
+ */
+export interface OpSpec {
+  readonly name: string;
+  readonly template: string;
+  readonly doc: string;
+  readonly args: readonly ArgSpec[];
+}
+
+/** A named predicate over the whole world, checked after every step. */
+export interface InvariantSpec<S = unknown> {
+  readonly name: string;
+  readonly doc: string;
+  /** null when it holds, otherwise a one-line explanation of the violation. */
+  check(world: World<S>): string | null;
+}
+
+/**
+ * A query a scenario can ask at run time: role queries (`leader`,
+ * `followers`) name nodes and can be the target of `crash`, `restart`, …;
+ * value queries (`committed x`, `owner "apple"`) appear in `expect` lines.
+ * `metric NAME` is built in and need not be declared.
+ */
+export interface QuerySpec<S = unknown> {
+  readonly name: string;
+  readonly template: string;
+  readonly doc: string;
+  readonly args: readonly ArgSpec[];
+  /** `nodes`: returns NodeId[] (a role query); otherwise a JSON value. */
+  readonly returns: 'nodes' | 'number' | 'string' | 'bool' | 'value';
+  evaluate(world: World<S>, args: Readonly<Record<string, Json>>): Json | NodeId[];
+}
+
+export interface MessageSpec {
+  readonly type: string;
+  readonly doc: string;
+}
+
+export interface Vocabulary<S = unknown> {
+  /** One line for hover on the protocol's name. */
+  readonly doc: string;
+  readonly params: readonly ParamSpec[];
+  readonly ops: readonly OpSpec[];
+  readonly invariants: readonly InvariantSpec<S>[];
+  readonly queries: readonly QuerySpec<S>[];
+  readonly messages: readonly MessageSpec[];
+  /** Metric names the protocol reports, with docs (for completion and hover). */
+  readonly metrics: readonly { name: string; doc: string }[];
+}
