@@ -1,0 +1,147 @@
+/**
+ * Per-node runtime state the simulator keeps, and the Context handlers see.
+ *
+ * A `NodeRuntime` is also the node's `NodeView` in the World that invariants
+ * and queries read (status, state, role, durable), so the world needs no
+ * copying between steps. Its `NodeContext` buffers a handler's effects in
+ * call order — sends in two parallel arrays, everything else as small
+ * records — and the simulator applies them after the handler returns
+ * (Stateright's `Out` buffer, etcd/raft's `Ready` batch). Buffers are reused
+ * across calls, so a handler that only sends allocates nothing here.
+ */
+import type { Context, Json, Message, NodeId, NodeView, Params, World } from './protocol.js';
+import type { Rng } from './rng.js';
+
+export const E_SEND = 0;
+export const E_SET_TIMER = 1;
+export const E_CANCEL_TIMER = 2;
+export const E_PERSIST = 3;
+export const E_REPLY = 4;
+export const E_NOTE = 5;
+export const E_METRIC = 6;
+
+export type OtherEffect =
+  | { readonly kind: typeof E_SET_TIMER; readonly name: string; readonly after: number }
+  | { readonly kind: typeof E_CANCEL_TIMER; readonly name: string }
+  | { readonly kind: typeof E_PERSIST; readonly durable: Json }
+  | { readonly kind: typeof E_REPLY; readonly op: string; readonly ok: boolean; readonly result?: Json }
+  | { readonly kind: typeof E_NOTE; readonly text: string }
+  | { readonly kind: typeof E_METRIC; readonly name: string; readonly value: number };
+
+export class NodeContext implements Context {
+  now = 0;
+  /** Effect kinds in call order; `count` of them are live. */
+  kinds: number[] = [];
+  count = 0;
+  sendTo: NodeId[] = [];
+  sendMsg: Message[] = [];
+  sends = 0;
+  others: OtherEffect[] = [];
+  otherCount = 0;
+
+  constructor(
+    readonly id: NodeId,
+    readonly nodes: readonly NodeId[],
+    readonly params: Params,
+    readonly nodeParams: Readonly<Record<NodeId, Params>>,
+    private readonly rng: Rng,
+  ) {}
+
+  reset(now: number): void {
+    this.now = now;
+    this.count = 0;
+    this.sends = 0;
+    this.otherCount = 0;
+  }
+
+  random(): number {
+    return this.rng.next();
+  }
+
+  randomInt(min: number, max: number): number {
+    return this.rng.int(min, max);
+  }
+
+  send(to: NodeId, msg: Message): void {
+    this.kinds[this.count++] = E_SEND;
+    this.sendTo[this.sends] = to;
+    this.sendMsg[this.sends++] = msg;
+  }
+
+  private other(e: OtherEffect): void {
+    this.kinds[this.count++] = e.kind;
+    this.others[this.otherCount++] = e;
+  }
+
+  setTimer(name: string, after: number): void {
+    this.other({ kind: E_SET_TIMER, name, after });
+  }
+
+  cancelTimer(name: string): void {
+    this.other({ kind: E_CANCEL_TIMER, name });
+  }
+
+  persist(durable: Json): void {
+    this.other({ kind: E_PERSIST, durable });
+  }
+
+  reply(opId: string, ok: boolean, result?: Json): void {
+    this.other(result === undefined ? { kind: E_REPLY, op: opId, ok } : { kind: E_REPLY, op: opId, ok, result });
+  }
+
+  note(text: string): void {
+    this.other({ kind: E_NOTE, text });
+  }
+
+  metric(name: string, value: number): void {
+    this.other({ kind: E_METRIC, name, value });
+  }
+}
+
+/** A persist in flight and the sends queued behind it. */
+export interface PendingPersist {
+  readonly epoch: number;
+  readonly durable: Json;
+  /** Held sends: destination index and message id, plus the message. */
+  readonly held: { to: number; id: number; msg: Message; sendEvent: number; ruleIndex: number }[];
+}
+
+export class NodeRuntime implements NodeView {
+  status: 'up' | 'crashed' | 'paused' = 'up';
+  state: any = null;
+  role = '';
+  durable: Json | undefined = undefined;
+  /** Armed timers: name → token of the live queue entry. */
+  readonly timers = new Map<string, number>();
+  /** Timers that came due while paused: re-armed at resume. */
+  deferred: { name: string; token: number }[] = [];
+  drift = 1;
+  /** Bumped by a crash: persists of an older epoch never complete. */
+  epoch = 0;
+  /** Completion time of the latest persist (writes complete in order). */
+  persistDoneAt = 0;
+  pending: PendingPersist | null = null;
+  readonly inFlight: PendingPersist[] = [];
+  /** The destination of this node's last send and its index: most sends repeat it, and then skip the id → index lookup. */
+  lastToId: NodeId | null = null;
+  lastTo = -1;
+
+  constructor(readonly id: NodeId, readonly index: number, readonly ctx: NodeContext) {}
+
+  get up(): boolean {
+    return this.status === 'up';
+  }
+}
+
+export class SimWorld implements World {
+  now = 0;
+  private readonly byId: Map<NodeId, NodeRuntime>;
+
+  constructor(readonly nodes: readonly NodeRuntime[], readonly params: Params, readonly metrics: Record<string, number>) {
+    this.byId = new Map(nodes.map((n) => [n.id, n]));
+  }
+
+  node(id: NodeId): NodeRuntime | undefined {
+    return this.byId.get(id);
+  }
+}

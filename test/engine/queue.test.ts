@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EventQueue } from '../../src/engine/queue.js';
+
+describe('EventQueue', () => {
+  it('pops in (time, insertion) order and recycles slots', () => {
+    const q = new EventQueue(16);
+    q.push(5, 0, 0, 1, 0, null);
+    q.push(1, 0, 0, 2, 0, null);
+    q.push(5, 0, 0, 3, 0, null);
+    q.push(0, 0, 0, 4, 0, 'x');
+    const order: number[] = [];
+    while (q.size > 0) {
+      const s = q.pop();
+      order.push(q.a[s]);
+      q.release(s);
+    }
+    assert.deepEqual(order, [4, 2, 1, 3]);
+    assert.equal(q.pop(), -1);
+    assert.equal(q.peekTime(), Infinity);
+  });
+
+  it('agrees with a stable sort on random schedules (grows past its capacity)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 300 }), (times) => {
+      const q = new EventQueue(16);
+      times.forEach((t, k) => q.push(t, 0, 0, k, 0, null));
+      const expected = times.map((t, k) => ({ t, k })).sort((x, y) => x.t - y.t || x.k - y.k).map((x) => x.k);
+      const got: number[] = [];
+      for (let s = q.pop(); s >= 0; s = q.pop()) {
+        got.push(q.a[s]);
+        q.release(s);
+      }
+      assert.deepEqual(got, expected);
+    }));
+  });
+});
