@@ -1,0 +1,178 @@
+/**
+ * Literal conversion: scenario literals to the values the engine uses.
+ *
+ * Durations (`150ms`, `1.5s`, `200us`, `2min`) become integer microseconds,
+ * percentages (`1%`) fractions, plain numbers stay numbers. Every function
+ * returns a result instead of throwing, so the validator can turn a mistake
+ * into a diagnostic ("heartbeat expects a duration like 50ms, got 50%") and
+ * the compiler can reuse the same conversion.
+ */
+import type { ParamValue } from '../engine/protocol.js';
+import type { ParamSpec, ParamType } from '../engine/vocabulary.js';
+import type { Literal, Quantity, Value } from './generated/ast.js';
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string; readonly code: string };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+/** A failure with a kebab-case issue code (default `wrong-unit`). */
+export const fail = <T = never>(message: string, code = 'wrong-unit'): Result<T> => ({ ok: false, message, code });
+
+/** Microseconds per unit. */
+const UNIT_US: Record<string, number> = { us: 1, ms: 1_000, s: 1_000_000, min: 60_000_000 };
+
+/** `150ms` → 150000; undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(-?[0-9]+(?:\.[0-9]+)?)(us|ms|min|s)$/.exec(text);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * UNIT_US[m[2]!]!);
+}
+
+/** `1.5%` → 0.015; undefined when the text is not a percentage. */
+export function parsePercent(text: string): number | undefined {
+  const m = /^(-?[0-9]+(?:\.[0-9]+)?)%$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) / 100;
+}
+
+/** How a literal is written, for messages: `50%`, `"x"`, `abc`. */
+/** Anything literal-shaped: Literal, Quantity, ArgLiteral, TargetArg. */
+export interface LiteralLike {
+  readonly duration?: string;
+  readonly percent?: string;
+  readonly number?: number;
+  readonly string?: string;
+  readonly bool?: string;
+  readonly id?: string;
+}
+
+export function literalText(lit: LiteralLike | undefined): string {
+  if (!lit) return '?';
+  if (lit.duration !== undefined) return lit.duration;
+  if (lit.percent !== undefined) return lit.percent;
+  if (lit.number !== undefined) return String(lit.number);
+  if (lit.string !== undefined) return JSON.stringify(lit.string);
+  if (lit.bool !== undefined) return lit.bool;
+  if (lit.id !== undefined) return lit.id;
+  return '?';
+}
+
+const EXAMPLE: Record<ParamType, string> = {
+  int: 'an integer like 3',
+  number: 'a number like 0.5',
+  duration: 'a duration like 50ms',
+  durationRange: 'a duration or a range like 150ms..300ms',
+  percent: 'a percentage like 1%',
+  bool: 'true or false',
+  enum: 'one of',
+  string: 'a string like "text"',
+};
+
+/** What a parameter of this type looks like, for messages. */
+export function expectedText(type: ParamType, choices?: readonly string[]): string {
+  return type === 'enum' ? `one of ${(choices ?? []).join(', ')}` : EXAMPLE[type];
+}
+
+/** A duration-typed quantity (`at 1s`, `latency 5ms`) in µs. */
+export function quantityDuration(q: Quantity | Literal | undefined, what: string): Result<number> {
+  if (q?.duration !== undefined) {
+    const us = parseDuration(q.duration);
+    if (us !== undefined) return ok(us);
+  }
+  if (q?.number === 0) return ok(0);
+  return fail(`${what} expects a duration like 50ms, got ${literalText(q)}`);
+}
+
+/** A time that must not be negative. */
+export function quantityTime(q: Quantity | undefined, what: string): Result<number> {
+  const r = quantityDuration(q, what);
+  if (r.ok && r.value < 0) return fail(`${what} must not be negative, got ${literalText(q)}`, 'negative-time');
+  return r;
+}
+
+/** A probability written as a percentage (`1%`) → fraction in [0, 1]. */
+export function quantityPercent(q: Quantity | Literal | undefined, what: string): Result<number> {
+  const p = q?.percent !== undefined ? parsePercent(q.percent) : undefined;
+  if (p === undefined) return fail(`${what} expects a percentage like 1%, got ${literalText(q)}`);
+  if (p < 0 || p > 1) return fail(`${what} must be between 0% and 100%, got ${literalText(q)}`, 'out-of-range');
+  return ok(p);
+}
+
+/** A plain number. */
+export function quantityNumber(q: Quantity | Literal | undefined, what: string): Result<number> {
+  if (q?.number !== undefined) return ok(q.number);
+  return fail(`${what} expects a number like 0.5, got ${literalText(q)}`);
+}
+
+function checkBounds(spec: ParamSpec, n: number, shown: string): Result<number> {
+  if (spec.min !== undefined && n < spec.min) return fail(`${spec.name} must be at least ${bound(spec, spec.min)}, got ${shown}`, 'out-of-range');
+  if (spec.max !== undefined && n > spec.max) return fail(`${spec.name} must be at most ${bound(spec, spec.max)}, got ${shown}`, 'out-of-range');
+  return ok(n);
+}
+
+function bound(spec: ParamSpec, n: number): string {
+  if (spec.type === 'duration' || spec.type === 'durationRange') return formatDuration(n);
+  if (spec.type === 'percent') return `${n * 100}%`;
+  return String(n);
+}
+
+/** 150000 → `150ms`, for messages and sweep labels. */
+export function formatDuration(us: number): string {
+  if (us !== 0 && us % 60_000_000 === 0) return `${us / 60_000_000}min`;
+  if (us !== 0 && us % 1_000_000 === 0) return `${us / 1_000_000}s`;
+  if (us % 1_000 === 0) return `${us / 1_000}ms`;
+  return `${us}us`;
+}
+
+/** Convert a `PARAM VALUE` to the parameter's type, with its bounds and choices checked. */
+export function convertParam(spec: ParamSpec, value: Value): Result<ParamValue> {
+  const lo = value.lo;
+  const shown = value.hi ? `${literalText(lo)}..${literalText(value.hi)}` : literalText(lo);
+  const wrong = (): Result<ParamValue> => fail(`${spec.name} expects ${expectedText(spec.type, spec.choices)}, got ${shown}`);
+  if (value.hi && spec.type !== 'durationRange') return wrong();
+  switch (spec.type) {
+    case 'int':
+      if (lo.number === undefined || !Number.isInteger(lo.number)) return wrong();
+      return checkBounds(spec, lo.number, shown);
+    case 'number':
+      if (lo.number === undefined) return wrong();
+      return checkBounds(spec, lo.number, shown);
+    case 'duration': {
+      const r = quantityDuration(lo, spec.name);
+      if (!r.ok) return wrong();
+      return checkBounds(spec, r.value, shown);
+    }
+    case 'durationRange': {
+      const a = quantityDuration(lo, spec.name);
+      const b = value.hi ? quantityDuration(value.hi, spec.name) : a;
+      if (!a.ok || !b.ok) return wrong();
+      if (b.value < a.value) return fail(`${spec.name}: the range ${shown} ends before it starts`, 'invalid-range');
+      const lower = checkBounds(spec, a.value, shown);
+      if (!lower.ok) return lower;
+      const upper = checkBounds(spec, b.value, shown);
+      if (!upper.ok) return upper;
+      return ok({ min: a.value, max: b.value });
+    }
+    case 'percent': {
+      const p = lo.percent !== undefined ? parsePercent(lo.percent) : undefined;
+      if (p === undefined) return wrong();
+      return checkBounds(spec, p, shown);
+    }
+    case 'bool':
+      if (lo.bool === undefined) return wrong();
+      return ok(lo.bool === 'true');
+    case 'enum': {
+      const word = lo.id ?? lo.string;
+      if (word === undefined) return wrong();
+      if (!(spec.choices ?? []).includes(word)) return fail(`${spec.name}: unknown choice '${word}', expected one of ${(spec.choices ?? []).join(', ')}`, 'unknown-choice');
+      return ok(word);
+    }
+    case 'string':
+      if (lo.string !== undefined) return ok(lo.string);
+      if (lo.id !== undefined) return ok(lo.id);
+      return wrong();
+    default: {
+      const never: never = spec.type;
+      return fail(`${spec.name}: unsupported parameter type ${String(never)}`);
+    }
+  }
+}
