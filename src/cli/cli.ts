@@ -1,0 +1,170 @@
+/**
+ * `protocol-playground`: run and check scenario files from a terminal (and CI).
+ *
+ *   run FILE [--scenario NAME] [--seed N] [--out FILE] [--json]
+ *   check FILE...
+ *   view TRACE [--right TRACE] [--out PAGE.html]
+ *
+ * Exit status: 0 when every expectation holds, 1 when some failed, 2 for a bad
+ * file or bad usage. Diagnostics print as `file:line:col: severity: message`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileError, loadScenarioFile, type LoadedFile } from './load.js';
+import { UsageError, USAGE, parseArgs, parseSeed } from './args.js';
+import { ansi, formatFile, plain, toJson } from './report.js';
+import { runFile, traceOf, type ScenarioOutcome } from '../runner/run.js';
+import { readTrace } from '../trace/read.js';
+import type { TraceDocument } from '../trace/format.js';
+import { viewerPage } from './html.js';
+import { stringifyTrace } from '../trace/write.js';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_BAD_INPUT = 2;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    switch (args.command) {
+      case 'run':
+        return await runCommand(args.positionals, args.flags);
+      case 'check':
+        return await checkCommand(args.positionals, args.flags.has('json'));
+      case 'view':
+        return viewCommand(args.positionals, args.flags);
+      default:
+        process.stdout.write(USAGE + '\n');
+        return EXIT_OK;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`protocol-playground: ${e.message}\n\n${USAGE}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof FileError) {
+      process.stderr.write(`protocol-playground: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+function printDiagnostics(file: LoadedFile): boolean {
+  let errors = false;
+  for (const d of file.compiled.diagnostics) {
+    if (d.severity === 'error') errors = true;
+    process.stderr.write(`${file.display}:${d.line}:${d.col}: ${d.severity}: ${d.message}\n`);
+  }
+  return errors || !file.compiled.ok;
+}
+
+async function checkCommand(paths: readonly string[], json: boolean): Promise<number> {
+  if (paths.length === 0) throw new UsageError('check: name at least one scenario file');
+  let bad = false;
+  const report: unknown[] = [];
+  for (const path of paths) {
+    let file: LoadedFile;
+    try {
+      file = await loadScenarioFile(path);
+    } catch (e) {
+      if (!(e instanceof FileError)) throw e;
+      process.stderr.write(`protocol-playground: ${e.message}\n`);
+      bad = true;
+      continue;
+    }
+    const hasErrors = json ? !file.compiled.ok || file.compiled.diagnostics.some((d) => d.severity === 'error') : printDiagnostics(file);
+    bad ||= hasErrors;
+    report.push({ file: file.display, ok: !hasErrors, diagnostics: file.compiled.diagnostics });
+    if (!json && !hasErrors) {
+      const c = file.compiled.file;
+      process.stdout.write(`${file.display}: ok (${c.scenarios.length} scenario${c.scenarios.length === 1 ? '' : 's'}, ${c.sweeps.length} sweep${c.sweeps.length === 1 ? '' : 's'}, ${c.compares.length} compare${c.compares.length === 1 ? '' : 's'})\n`);
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  return bad ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+async function runCommand(paths: readonly string[], flags: ReadonlyMap<string, string | true>): Promise<number> {
+  if (paths.length !== 1) throw new UsageError(`run: name exactly one scenario file${paths.length > 1 ? ` (got ${paths.length})` : ''}`);
+  const seedFlag = flags.get('seed');
+  const seed = typeof seedFlag === 'string' ? parseSeed(seedFlag) : undefined;
+  const select = flags.get('scenario');
+  const out = flags.get('out');
+  const json = flags.has('json');
+
+  const file = await loadScenarioFile(paths[0]!, seed);
+  if (printDiagnostics(file)) return EXIT_BAD_INPUT;
+  const compiled = file.compiled.file;
+  const name = typeof select === 'string' ? select : undefined;
+  if (name !== undefined && !compiled.scenarios.some((s) => s.name === name) && !compiled.sweeps.some((s) => s.name === name)) {
+    const known = [...compiled.scenarios, ...compiled.sweeps].map((s) => `"${s.name}"`).join(', ');
+    throw new UsageError(`run: ${file.display} has no scenario or sweep named "${name}" (it has ${known || 'none'})`);
+  }
+
+  const outcome = runFile(compiled, name, { text: file.text });
+  const html = flags.get('html');
+  if (typeof out === 'string') writeEach(out, '.trace.json', outcome.scenarios, (s) => stringifyTrace(traceOf(s, file.text)));
+  if (typeof html === 'string') writeEach(html, '.html', outcome.scenarios, (s) => viewerPage(stringifyTrace(traceOf(s, file.text)), s.name));
+
+  if (json) process.stdout.write(JSON.stringify(toJson(file.display, outcome), null, 2) + '\n');
+  else process.stdout.write(formatFile(file.display, outcome, process.stdout.isTTY ? ansi : plain) + '\n');
+  return outcome.passed ? EXIT_OK : EXIT_FAILED;
+}
+
+/**
+ * Writes one file per scenario outcome: to `out` itself when there is one
+ * scenario and `out` does not end in `/`, otherwise into the folder `out`
+ * as `<slug><extension>`.
+ */
+function writeEach(out: string, extension: string, scenarios: readonly ScenarioOutcome[], render: (s: ScenarioOutcome) => string): void {
+  if (scenarios.length === 0) {
+    process.stderr.write(`note: ${extension === '.html' ? '--html' : '--out'} writes one file per scenario; a sweep alone writes none\n`);
+    return;
+  }
+  if (scenarios.length === 1 && !out.endsWith('/')) {
+    writeText(out, render(scenarios[0]!));
+    return;
+  }
+  mkdirSync(out, { recursive: true });
+  for (const s of scenarios) writeText(join(out, slug(s.name) + extension), render(s));
+}
+
+function writeText(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new FileError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  process.stderr.write(`wrote ${path}\n`);
+}
+
+function viewCommand(paths: readonly string[], flags: ReadonlyMap<string, string | true>): number {
+  if (paths.length !== 1) throw new UsageError('view: name exactly one trace file');
+  const left = readTraceFile(paths[0]!);
+  const rightFlag = flags.get('right');
+  const right = typeof rightFlag === 'string' ? readTraceFile(rightFlag) : undefined;
+  const outFlag = flags.get('out');
+  const out = typeof outFlag === 'string' ? outFlag : paths[0]!.replace(/(\.trace)?\.json$/, '') + '.html';
+  const title = right ? `${left.doc.scenario.name} | ${right.doc.scenario.name}` : left.doc.scenario.name;
+  writeText(out, viewerPage(left.text, title, right?.text));
+  return EXIT_OK;
+}
+
+/** Reads and validates a trace file; a broken one is a bad input (exit 2) with the reader's precise message. */
+function readTraceFile(path: string): { text: string; doc: TraceDocument } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FileError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
+  }
+  const read = readTrace(text);
+  if (!read.ok) throw new FileError(`${path}: ${read.error}`);
+  return { text, doc: read.trace };
+}
+
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
+}

@@ -1,0 +1,162 @@
+/**
+ * Runs compiled scenarios: the glue between the scenario language, the
+ * protocol registry, the simulator and the trace writer. Pure (no node:*),
+ * so the CLI, the extension's worker and the browser use the same code.
+ *
+ * A sweep runs its base scenario once per variant; variants that differ only
+ * in their seed are grouped, and each metric is summarised over the group
+ * (min, median, p99, max, mean) — that is how a distribution such as
+ * leader-election downtime over many trials is reported.
+ */
+import type { ScenarioSpec } from '../engine/spec.js';
+import type { ParamValue } from '../engine/protocol.js';
+import { simulate, type SimulationResult } from '../engine/simulate.js';
+import { getProtocol, protocols } from '../protocols/registry.js';
+import { toTraceDocument } from '../trace/write.js';
+import type { TraceDocument } from '../trace/format.js';
+import type { CompiledFile, SweepSpec } from '../dsl/compile.js';
+import { linearizableCheck, type LinearizableExpectation } from './linearizable.js';
+
+export interface RunOptions {
+  readonly cancel?: { readonly cancelled: boolean };
+  readonly onProgress?: (p: { time: number; events: number }) => void;
+  /** The scenario file's text, embedded in traces for standalone viewers. */
+  readonly text?: string;
+}
+
+export interface ScenarioOutcome {
+  readonly name: string;
+  readonly spec: ScenarioSpec;
+  readonly result: SimulationResult;
+  readonly passed: boolean;
+}
+
+export interface MetricSummary {
+  readonly min: number;
+  readonly median: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+export interface SweepGroup {
+  /** The varied values other than the seed, e.g. `vnodes=100`. */
+  readonly label: string;
+  readonly values: Readonly<Record<string, ParamValue>>;
+  readonly runs: readonly ScenarioOutcome[];
+  readonly passed: boolean;
+  /** With one run per group, each summary has min = median = max. */
+  readonly metrics: Readonly<Record<string, MetricSummary>>;
+}
+
+export interface SweepOutcome {
+  readonly name: string;
+  readonly base: string;
+  readonly groups: readonly SweepGroup[];
+  readonly passed: boolean;
+}
+
+export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): ScenarioOutcome {
+  const protocol = getProtocol(spec.protocol);
+  if (!protocol) {
+    // The validator reports unknown protocols, so this only happens for hand-built specs.
+    throw new RangeError(`runScenario: unknown protocol "${spec.protocol}" (known: ${[...protocols.keys()].join(', ')})`);
+  }
+  // The simulator evaluates the step-wise expectations; `expect linearizable` needs the whole history, so it is checked here.
+  const linearizable = spec.expectations.filter((e): e is LinearizableExpectation => e.kind === 'linearizable');
+  const simSpec = linearizable.length === 0 ? spec : { ...spec, expectations: spec.expectations.filter((e) => e.kind !== 'linearizable') };
+  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress });
+  for (const exp of linearizable) result.checks.push(linearizableCheck(exp, result.trace));
+  const passed = result.checks.every((c) => c.status === 'held');
+  return { name: spec.name, spec, result, passed };
+}
+
+export function traceOf(outcome: ScenarioOutcome, text?: string): TraceDocument {
+  const { spec } = outcome;
+  return toTraceDocument(outcome.result, {
+    name: spec.name,
+    ...(spec.file !== undefined ? { file: spec.file } : {}),
+    protocol: spec.protocol,
+    seed: spec.seed,
+    params: spec.params,
+    ...(spec.source !== undefined ? { source: spec.source } : {}),
+    ...(text !== undefined ? { text } : {}),
+  });
+}
+
+export function runSweep(sweep: SweepSpec, options: RunOptions = {}): SweepOutcome {
+  const byLabel = new Map<string, { values: Record<string, ParamValue>; runs: ScenarioOutcome[] }>();
+  for (const variant of sweep.variants) {
+    if (options.cancel?.cancelled) break;
+    const values = Object.fromEntries(Object.entries(variant.values).filter(([k]) => k !== 'seed'));
+    const label = Object.entries(values).map(([k, v]) => `${k}=${formatValue(v)}`).join(' ') || 'all';
+    let group = byLabel.get(label);
+    if (!group) byLabel.set(label, (group = { values, runs: [] }));
+    group.runs.push(runScenario(variant.spec, options));
+  }
+  const groups: SweepGroup[] = [...byLabel].map(([label, g]) => ({
+    label,
+    values: g.values,
+    runs: g.runs,
+    passed: g.runs.every((r) => r.passed),
+    metrics: summarise(g.runs.map((r) => r.result.metrics)),
+  }));
+  return { name: sweep.name, base: sweep.base, groups, passed: groups.every((g) => g.passed) };
+}
+
+export interface FileOutcome {
+  readonly scenarios: readonly ScenarioOutcome[];
+  readonly sweeps: readonly SweepOutcome[];
+  readonly passed: boolean;
+}
+
+/**
+ * Runs what `select` names (a scenario or a sweep), or everything in the file:
+ * each scenario once, then each sweep. A scenario that is only the base of a
+ * sweep still runs on its own with its own seed.
+ */
+export function runFile(file: CompiledFile, select?: string, options: RunOptions = {}): FileOutcome {
+  const scenarios = file.scenarios.filter((s) => select === undefined || s.name === select);
+  const sweeps = file.sweeps.filter((s) => select === undefined || s.name === select);
+  const scenarioOutcomes: ScenarioOutcome[] = [];
+  for (const spec of scenarios) {
+    if (options.cancel?.cancelled) break;
+    scenarioOutcomes.push(runScenario(spec, options));
+  }
+  const sweepOutcomes = sweeps.map((s) => runSweep(s, options));
+  return {
+    scenarios: scenarioOutcomes,
+    sweeps: sweepOutcomes,
+    passed: scenarioOutcomes.every((s) => s.passed) && sweepOutcomes.every((s) => s.passed),
+  };
+}
+
+export function summarise(runs: readonly Readonly<Record<string, number>>[]): Record<string, MetricSummary> {
+  const names = new Set(runs.flatMap((m) => Object.keys(m)));
+  const out: Record<string, MetricSummary> = {};
+  for (const name of [...names].sort()) {
+    const xs = runs.map((m) => m[name]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+    if (xs.length === 0) continue;
+    out[name] = {
+      min: xs[0]!,
+      median: quantile(xs, 0.5),
+      p99: quantile(xs, 0.99),
+      max: xs[xs.length - 1]!,
+      mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+    };
+  }
+  return out;
+}
+
+/** Nearest-rank quantile of sorted values (the median of an even count is the lower middle). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) throw new RangeError('quantile: no values');
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1]!;
+}
+
+function formatValue(v: ParamValue): string {
+  if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'object') return `${v.min}..${v.max}`;
+  return String(v);
+}
