@@ -1,0 +1,128 @@
+/**
+ * Raft benchmarks (issue 3's targets):
+ * - a 5-node cluster under a steady client load (a `put` every 10ms, cycling
+ *   over 16 keys), every Figure 3 invariant checked after every step and
+ *   the trace recorded, on the real simulator: simulated seconds per
+ *   wall-clock second (target ≥ 2000) and events per second;
+ * - the linearizability checker on a 10-client, 1 000-operation key-value
+ *   history (put/get/cas over 8 keys, overlapping calls, a few unknown
+ *   outcomes), target ≤ 1 s; and the same size on a single key, the hard case.
+ * The history is generated from a sequential KV store with each operation
+ * taking effect at a random instant inside its interval, so it is
+ * linearizable by construction. Best of a few rounds after a warm-up.
+ */
+import { performance } from 'node:perf_hooks';
+import type { KvOperation } from '../src/checks/history.js';
+import { checkLinearizable } from '../src/checks/linearizability.js';
+import type { Json } from '../src/engine/protocol.js';
+import { simulate } from '../src/engine/simulate.js';
+import { DEFAULT_NETWORK, DEFAULT_STORAGE, type ScenarioSpec } from '../src/engine/spec.js';
+import { raft } from '../src/protocols/raft/index.js';
+import { invariants } from '../src/protocols/raft/invariants.js';
+import type { BenchRow } from './types.js';
+
+const SIMULATED_S = Number(process.env.RAFT_BENCH_S ?? 2);
+
+function clusterSpec(): ScenarioSpec {
+  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  return {
+    name: 'bench', protocol: 'raft', nodes, nodeParams: {}, seed: 1,
+    params: { election_timeout: { min: 150_000, max: 300_000 }, heartbeat: 50_000, rpc_timeout: 100_000, max_entries: 64 },
+    network: { ...DEFAULT_NETWORK, latency: { kind: 'uniform', min: 1_000, max: 5_000 } },
+    storage: DEFAULT_STORAGE,
+    // 16 lines `every 10ms client put kI = I`, staggered so one op leaves every 10ms / 16 per key.
+    actions: Array.from({ length: 16 }, (_, i) => ({
+      at: 500_000 + i * 10_000, every: 160_000,
+      action: { kind: 'client' as const, op: 'put', args: { key: `k${i}`, value: i } },
+    })),
+    rules: [],
+    run: { until: SIMULATED_S * 1_000_000, maxTime: SIMULATED_S * 1_000_000, maxEvents: 50_000_000 },
+    expectations: [{ kind: 'always', invariants: invariants.map((i) => i.name) }],
+  };
+}
+
+/** A tiny seeded generator (mulberry32) so the history is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function kvHistory(clients: number, ops: number, keys: number, seed = 1): KvOperation[] {
+  const rnd = mulberry32(seed);
+  const store = new Map<string, Json>();
+  const clock = new Array<number>(clients).fill(0);
+  const pending: { at: number; apply: () => void }[] = [];
+  const out: KvOperation[] = [];
+  for (let n = 0; n < ops; n++) {
+    const c = n % clients;
+    const call = clock[c]! + Math.floor(rnd() * 20);
+    const ret = call + 1 + Math.floor(rnd() * 60);
+    clock[c] = ret;
+    const key = `k${Math.floor(rnd() * keys)}`;
+    const r = rnd();
+    const effect = call + Math.floor(rnd() * (ret - call));
+    const id = `c${n}`;
+    const unknown = rnd() < 0.02;
+    const op: { -readonly [K in keyof KvOperation]: KvOperation[K] } = { id, call, ret: unknown ? null : ret, input: { op: 'get', key } };
+    if (r < 0.4) {
+      const value = n;
+      op.input = { op: 'put', key, value };
+      op.output = null;
+      pending.push({ at: effect, apply: () => { store.set(key, value); } });
+    } else if (r < 0.8) {
+      pending.push({ at: effect, apply: () => { op.output = store.get(key) ?? null; } });
+    } else {
+      const expected = Math.floor(rnd() * 2) === 0 ? null : n - clients;
+      const value = n;
+      op.input = { op: 'cas', key, expected, value };
+      pending.push({ at: effect, apply: () => {
+        const ok = (store.get(key) ?? null) === expected;
+        if (ok) store.set(key, value);
+        op.output = ok;
+      } });
+    }
+    out.push(op);
+  }
+  // Apply the effects in time order (a client's ops never overlap, so its order is kept).
+  pending.sort((a, b) => a.at - b.at).forEach((p) => p.apply());
+  return out;
+}
+
+function best(rounds: number, f: () => void): number {
+  f();
+  let t = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    f();
+    t = Math.min(t, performance.now() - t0);
+  }
+  return t;
+}
+
+export async function benchRaft(): Promise<BenchRow[]> {
+  const spec = clusterSpec();
+  let events = 0;
+  const ms = best(3, () => {
+    const r = simulate(spec, raft);
+    events = r.trace.length;
+    if (r.checks.some((c) => c.status !== 'held')) throw new Error('benchRaft: an invariant failed in the benchmark run');
+  });
+  const history = kvHistory(10, 1000, 8);
+  const single = kvHistory(10, 1000, 1, 2);
+  let ok = true;
+  const linMs = best(3, () => { ok = checkLinearizable(history).ok && ok; });
+  const singleMs = best(3, () => { ok = checkLinearizable(single).ok && ok; });
+  if (!ok) throw new Error('benchRaft: a generated history was judged not linearizable');
+  return [
+    { name: `raft 5 nodes, put every 10ms, invariants + trace (${SIMULATED_S} s)`, value: SIMULATED_S / (ms / 1000), unit: 'sim s / wall s', target: '≥ 2000' },
+    { name: 'raft 5 nodes, events per wall-clock second', value: events / (ms / 1000), unit: 'events/s' },
+    { name: 'linearizability: 10 clients, 1 000 KV ops, 8 keys', value: linMs, unit: 'ms', target: '≤ 1000 ms' },
+    { name: 'linearizability: 10 clients, 1 000 KV ops, 1 key', value: singleMs, unit: 'ms', target: '≤ 1000 ms' },
+  ];
+}

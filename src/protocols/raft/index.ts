@@ -1,0 +1,44 @@
+/**
+ * The Raft protocol object the simulator runs: the handlers of `node.ts`
+ * behind the `Protocol` contract, plus its vocabulary and final metrics.
+ * A handler that meets a malformed input notes it in the trace and keeps
+ * its state instead of throwing (effects are buffered, so none leave).
+ */
+import type { Json, Protocol, World } from '../../engine/protocol.js';
+import { client, init, message, restart, timer } from './node.js';
+import { currentLeaders } from './queries.js';
+import type { RaftMessage, RaftState } from './types.js';
+import { vocabulary } from './vocabulary.js';
+
+function guarded(s: RaftState, ctx: { note(text: string): void }, what: string, f: () => RaftState): RaftState {
+  try {
+    return f();
+  } catch (e) {
+    ctx.note(`raft: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
+    return s;
+  }
+}
+
+export const raft: Protocol<RaftState, RaftMessage> = {
+  name: 'raft',
+  vocabulary,
+  clientTarget: ({ nodes }) => nodes[0] ?? 'n1',
+  init,
+  onMessage: (s, from, msg, ctx) => guarded(s, ctx, `${msg?.type ?? 'message'} from ${from}`, () => message(s, from, msg, ctx)),
+  onTimer: (s, name, ctx) => guarded(s, ctx, `timer ${name}`, () => timer(s, name, ctx)),
+  onClient: (s, op, ctx) => guarded(s, ctx, `client operation ${op?.id}`, () => client(s, op, ctx)),
+  onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
+  role: (s) => s.role,
+  finalMetrics(world: World<RaftState>) {
+    const up = world.nodes.filter((n) => n.status !== 'crashed' && n.state);
+    const best = up.reduce<RaftState | undefined>((b, n) => (!b || n.state.lastApplied > b.lastApplied ? n.state : b), undefined);
+    return {
+      term: Math.max(0, ...up.map((n) => n.state.currentTerm)),
+      committed_entries: Math.max(0, ...up.map((n) => n.state.commitIndex)),
+      applied_ops: best ? Object.keys(best.results).length : 0,
+      leaders_at_end: currentLeaders(world).length,
+    };
+  },
+};
+
+export type { RaftState, RaftMessage } from './types.js';

@@ -1,0 +1,549 @@
+/**
+ * Raft's server rules (Figure 2 and §5 of Ongaro & Ousterhout's extended
+ * paper) as pure functions `(state, input) → state`, writing effects into an
+ * `Io` buffer. Transitions carry the paper's names: `becomeFollower`,
+ * `startElection`, `becomeCandidate` (pre-vote), `becomeLeader`,
+ * `advanceCommitIndex`, `applyCommitted`. States are never mutated: a
+ * transition that changes nothing returns the same object.
+ *
+ * Additions to Figure 2, each a documented choice:
+ * - A new leader appends a no-op entry of its term (§8), so entries of
+ *   earlier terms commit as soon as it does (§5.4.2).
+ * - Fast back-off (§5.3): a rejecting follower names the conflicting term and
+ *   the first index it holds for it; the leader jumps over that term.
+ * - nextIndex advances optimistically when entries are sent (pipelining, as
+ *   etcd's "replicate" state); a rejection moves it back.
+ * - Clients: the node that receives an operation proxies it. A leader appends
+ *   it to its log; a follower forwards it to the leader it knows (a node that
+ *   is not the leader answers with a ClientRedirect hint). The proxy retries
+ *   every `rpc_timeout`; the state machine applies each op id once, so a
+ *   retry never applies twice. The proxy replies when the entry is applied:
+ *   by itself if it applies it first, or on the leader's ClientResponse.
+ *   After CLIENT_TRIES rounds it gives up: `ok: false, {redirect: null}` if it
+ *   never handed the op to any leader (definitely not applied), else no
+ *   reply (outcome unknown, as for a real client).
+ * - Reads (`get`) go through the log, so they are linearizable. With
+ *   `leader_lease`, a leader that a majority acknowledged within the last
+ *   minimum election timeout answers reads locally, and servers ignore
+ *   RequestVote within that time of hearing from a leader (thesis §4.2.3,
+ *   §6.4.1); this is safe only without clock drift.
+ * - Pre-vote (thesis §9.6): a node first asks whether it could win; only
+ *   with a majority of yes does it increment its term.
+ */
+import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
+import { Io } from './_io.js';
+import { firstIndexOfTerm, isUpToDate, lastIndexOfTerm, lastTerm, termAt } from './_log.js';
+import { applyCommand } from './kv.js';
+import { CLIENT_TRIES, readParams } from './params.js';
+import type {
+  AppendEntries, AppendEntriesReply, ClientCommand, ClientRedirect, ClientRequest, ClientResponse, Durable,
+  Entry, PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
+} from './types.js';
+
+export function initialState(): RaftState {
+  return {
+    role: 'follower', currentTerm: 0, votedFor: null, log: [], commitIndex: 0, lastApplied: 0,
+    leaderId: null, lastHeard: -1, votes: [], preVote: false,
+    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: {}, results: {}, pending: {},
+  };
+}
+
+function io(ctx: Context<RaftMessage>): Io {
+  return new Io(ctx, readParams(ctx.params));
+}
+
+/** Returns `s` itself when every patched field is already equal (===). */
+function update(s: RaftState, patch: Partial<RaftState>): RaftState {
+  for (const k of Object.keys(patch) as (keyof RaftState)[]) {
+    if (patch[k] !== s[k]) return { ...s, ...patch };
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- entry points
+
+export function init(ctx: Context<RaftMessage>): RaftState {
+  const o = io(ctx);
+  const s = initialState();
+  o.resetElectionTimer();
+  return o.flush(s, s);
+}
+
+/** After a crash: Figure 2's persistent state comes back, everything volatile starts over. */
+export function restart(durable: Json | undefined, ctx: Context<RaftMessage>): RaftState {
+  const o = io(ctx);
+  const d = parseDurable(durable);
+  const s: RaftState = {
+    ...initialState(), currentTerm: d.currentTerm, votedFor: d.votedFor, log: d.log,
+    // With leases a restarted server waits a full timeout before voting, as if it had just heard a leader.
+    lastHeard: o.p.leaderLease ? o.now : -1,
+  };
+  o.resetElectionTimer();
+  return o.flush(s, s);
+}
+
+export function timer(s: RaftState, name: string, ctx: Context<RaftMessage>): RaftState {
+  const o = io(ctx);
+  let next = s;
+  if (name === 'election') next = onElectionTimeout(s, o);
+  else if (name === 'heartbeat') next = onHeartbeat(s, o);
+  else if (name.startsWith('client:')) next = onClientTimeout(s, name.slice('client:'.length), o);
+  return o.flush(s, next);
+}
+
+export function message(s: RaftState, from: NodeId, msg: RaftMessage, ctx: Context<RaftMessage>): RaftState {
+  const o = io(ctx);
+  return o.flush(s, dispatch(s, from, msg, o));
+}
+
+export function client(s: RaftState, op: ClientOp, ctx: Context<RaftMessage>): RaftState {
+  const o = io(ctx);
+  const cmd = parseOp(op, o.id);
+  if (typeof cmd === 'string') {
+    o.reply(op.id, false, { error: cmd });
+    return o.flush(s, s);
+  }
+  if (s.pending[op.id] || Object.hasOwn(s.results, op.id)) return o.flush(s, s);
+  let next = update(s, { pending: { ...s.pending, [op.id]: { cmd, tries: 0, sent: false } } });
+  o.setTimer(`client:${op.id}`, o.p.rpcTimeout);
+  next = submit(next, cmd, o);
+  return o.flush(s, next);
+}
+
+// ---------------------------------------------------------------- elections (§5.2)
+
+function onElectionTimeout(s: RaftState, o: Io): RaftState {
+  switch (s.role) {
+    case 'leader':
+      return s; // a stale timer: leaders do not time out
+    case 'follower':
+    case 'candidate':
+      return o.p.preVote ? becomeCandidate(s, o) : startElection(s, o);
+    default: {
+      const never: never = s.role;
+      return never;
+    }
+  }
+}
+
+/** Pre-vote phase (thesis §9.6): ask for votes for term+1 without changing the term. */
+export function becomeCandidate(s: RaftState, o: Io): RaftState {
+  const next = update(s, { role: 'candidate', preVote: true, votes: [o.id], leaderId: null });
+  o.resetElectionTimer();
+  if (o.quorum <= 1) return startElection(next, o);
+  const body: PreVote = { term: s.currentTerm + 1, lastLogIndex: s.log.length, lastLogTerm: lastTerm(s.log) };
+  for (const p of o.peers) o.send(p, { type: 'PreVote', body });
+  return next;
+}
+
+/** §5.2: increment currentTerm, vote for self, reset the election timer, send RequestVote to all others. */
+export function startElection(s: RaftState, o: Io): RaftState {
+  const next: RaftState = {
+    ...s, role: 'candidate', preVote: false, currentTerm: s.currentTerm + 1, votedFor: o.id,
+    votes: [o.id], leaderId: null, nextIndex: {}, matchIndex: {}, ackedAt: {},
+  };
+  o.resetElectionTimer();
+  if (next.votes.length >= o.quorum) return becomeLeader(next, o);
+  const body: RequestVote = { term: next.currentTerm, lastLogIndex: s.log.length, lastLogTerm: lastTerm(s.log) };
+  for (const p of o.peers) o.send(p, { type: 'RequestVote', body });
+  return next;
+}
+
+/** §5.1: on discovering a higher term (or a leader of its own term), a server reverts to follower. */
+export function becomeFollower(s: RaftState, term: number, leaderId: NodeId | null, o: Io): RaftState {
+  const wasLeader = s.role === 'leader';
+  const newTerm = term > s.currentTerm;
+  const next = update(s, {
+    role: 'follower', currentTerm: term, votedFor: newTerm ? null : s.votedFor, leaderId,
+    votes: s.votes.length === 0 ? s.votes : [], preVote: false,
+    ...(wasLeader ? { nextIndex: {}, matchIndex: {}, ackedAt: {} } : {}),
+  });
+  if (wasLeader) {
+    o.cancelTimer('heartbeat');
+    o.resetElectionTimer();
+  }
+  return next;
+}
+
+/** §5.2: a candidate with votes from a majority becomes leader, appends a no-op (§8) and sends heartbeats at once. */
+export function becomeLeader(s: RaftState, o: Io): RaftState {
+  const nextIndex: Record<NodeId, number> = {};
+  const matchIndex: Record<NodeId, number> = {};
+  for (const p of o.peers) {
+    nextIndex[p] = s.log.length + 1;
+    matchIndex[p] = 0;
+  }
+  const log: Entry[] = [...s.log, { term: s.currentTerm, cmd: { op: 'noop' } }];
+  let next: RaftState = { ...s, role: 'leader', leaderId: o.id, votes: [], preVote: false, nextIndex, matchIndex, ackedAt: {}, log };
+  o.cancelTimer('election');
+  o.note(`leader for term ${s.currentTerm}`);
+  o.metric('last_election_at', o.now);
+  o.metric('last_leader_term', s.currentTerm);
+  // Leaderless gap as this node saw it: from the last AppendEntries it accepted from an earlier leader to now.
+  if (s.lastHeard >= 0) o.metric('downtime_ms', (o.now - s.lastHeard) / 1000);
+  next = broadcastAppendEntries(next, o);
+  o.setTimer('heartbeat', o.p.heartbeat);
+  // Operations this node took while no leader was known go into its own log now.
+  for (const id of Object.keys(next.pending)) {
+    const p = next.pending[id]!;
+    if (!p.sent) next = leaderAccept(next, p.cmd, o);
+  }
+  return advanceCommitIndex(next, o);
+}
+
+function handleRequestVote(s: RaftState, from: NodeId, b: RequestVote, o: Io): RaftState {
+  const grant = b.term === s.currentTerm && (s.votedFor === null || s.votedFor === from)
+    && isUpToDate(b.lastLogTerm, b.lastLogIndex, s.log); // §5.4.1
+  let next = s;
+  if (grant) {
+    next = update(s, { votedFor: from });
+    o.resetElectionTimer();
+  }
+  const reply: RequestVoteReply = { term: next.currentTerm, voteGranted: grant };
+  o.send(from, { type: 'RequestVoteReply', body: reply });
+  return next;
+}
+
+function handleRequestVoteReply(s: RaftState, from: NodeId, b: RequestVoteReply, o: Io): RaftState {
+  if (s.role !== 'candidate' || s.preVote || b.term !== s.currentTerm || !b.voteGranted) return s;
+  if (s.votes.includes(from)) return s;
+  const next = update(s, { votes: [...s.votes, from] });
+  return next.votes.length >= o.quorum ? becomeLeader(next, o) : next;
+}
+
+function heardLeaderRecently(s: RaftState, o: Io): boolean {
+  return s.lastHeard >= 0 && o.now - s.lastHeard < o.p.electionTimeout.min;
+}
+
+function handlePreVote(s: RaftState, from: NodeId, b: PreVote, o: Io): RaftState {
+  const granted = b.term > s.currentTerm && s.role !== 'leader' && !heardLeaderRecently(s, o)
+    && isUpToDate(b.lastLogTerm, b.lastLogIndex, s.log);
+  const reply: PreVoteReply = { term: b.term, granted, currentTerm: s.currentTerm };
+  o.send(from, { type: 'PreVoteReply', body: reply });
+  return s;
+}
+
+function handlePreVoteReply(s: RaftState, from: NodeId, b: PreVoteReply, o: Io): RaftState {
+  if (!b.granted && b.currentTerm > s.currentTerm) return becomeFollower(s, b.currentTerm, null, o);
+  if (s.role !== 'candidate' || !s.preVote || !b.granted || b.term !== s.currentTerm + 1) return s;
+  if (s.votes.includes(from)) return s;
+  const next = update(s, { votes: [...s.votes, from] });
+  return next.votes.length >= o.quorum ? startElection(next, o) : next;
+}
+
+// ---------------------------------------------------------------- replication (§5.3)
+
+/** Sends AppendEntries to `peer` from its nextIndex (at most max_entries) and advances nextIndex optimistically. */
+export function sendAppendEntries(s: RaftState, peer: NodeId, o: Io): RaftState {
+  const nextIdx = Math.min(Math.max(1, s.nextIndex[peer] ?? s.log.length + 1), s.log.length + 1);
+  const prevLogIndex = nextIdx - 1;
+  const entries = s.log.slice(prevLogIndex, prevLogIndex + o.p.maxEntries);
+  const body: AppendEntries = {
+    term: s.currentTerm, prevLogIndex, prevLogTerm: termAt(s.log, prevLogIndex) ?? 0, entries,
+    leaderCommit: s.commitIndex, sentAt: o.now,
+  };
+  o.send(peer, { type: 'AppendEntries', body });
+  const advanced = prevLogIndex + entries.length + 1;
+  return advanced === s.nextIndex[peer] ? s : { ...s, nextIndex: { ...s.nextIndex, [peer]: advanced } };
+}
+
+function broadcastAppendEntries(s: RaftState, o: Io): RaftState {
+  let next = s;
+  for (const p of o.peers) next = sendAppendEntries(next, p, o);
+  return next;
+}
+
+function onHeartbeat(s: RaftState, o: Io): RaftState {
+  if (s.role !== 'leader') return s;
+  o.setTimer('heartbeat', o.p.heartbeat);
+  return broadcastAppendEntries(s, o);
+}
+
+function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io): RaftState {
+  const fail = (next: RaftState, conflictTerm: number, conflictIndex: number): RaftState => {
+    const reply: AppendEntriesReply = { term: next.currentTerm, success: false, matchIndex: 0, conflictTerm, conflictIndex, sentAt: b.sentAt };
+    o.send(from, { type: 'AppendEntriesReply', body: reply });
+    return next;
+  };
+  if (b.term < s.currentTerm) return fail(s, 0, 0); // §5.1: reply false if term < currentTerm
+  let next = s;
+  switch (s.role) {
+    case 'leader':
+      // Two leaders in one term: Election Safety is broken (only a bug switch gets here). Refuse.
+      o.note(`AppendEntries from ${from}, another leader of my term ${s.currentTerm}`);
+      return s;
+    case 'candidate':
+      next = becomeFollower(s, b.term, from, o); // §5.2: a candidate that hears from the new leader steps down
+      break;
+    case 'follower':
+      next = update(s, { leaderId: from });
+      break;
+    default: {
+      const never: never = s.role;
+      return never;
+    }
+  }
+  if (next.leaderId !== s.leaderId) next = forwardPending(next, o);
+  next = update(next, { lastHeard: o.now });
+  o.resetElectionTimer();
+
+  // The consistency check (§5.3).
+  const prevTerm = termAt(next.log, b.prevLogIndex);
+  if (prevTerm === undefined) return fail(next, 0, next.log.length + 1);
+  if (prevTerm !== b.prevLogTerm && !o.p.bugSkipLogCheck) {
+    return fail(next, prevTerm, firstIndexOfTerm(next.log, prevTerm, b.prevLogIndex));
+  }
+  // Delete a conflicting entry and all that follow it; append entries not already in the log.
+  let k = 0;
+  while (k < b.entries.length && termAt(next.log, b.prevLogIndex + 1 + k) === b.entries[k]!.term) k++;
+  if (k < b.entries.length) {
+    next = { ...next, log: [...next.log.slice(0, b.prevLogIndex + k), ...b.entries.slice(k)] };
+  }
+  const lastNew = b.prevLogIndex + b.entries.length;
+  if (b.leaderCommit > next.commitIndex) {
+    next = update(next, { commitIndex: Math.max(next.commitIndex, Math.min(b.leaderCommit, lastNew)) });
+  }
+  next = applyCommitted(next, o);
+  const reply: AppendEntriesReply = { term: next.currentTerm, success: true, matchIndex: lastNew, conflictTerm: 0, conflictIndex: 0, sentAt: b.sentAt };
+  o.send(from, { type: 'AppendEntriesReply', body: reply });
+  return next;
+}
+
+function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesReply, o: Io): RaftState {
+  if (s.role !== 'leader' || b.term !== s.currentTerm) return s;
+  const match = s.matchIndex[from] ?? 0;
+  let next = s;
+  if (o.p.leaderLease && b.sentAt > (s.ackedAt[from] ?? -1)) next = { ...next, ackedAt: { ...next.ackedAt, [from]: b.sentAt } };
+  if (b.success) {
+    const m = Math.max(match, Math.min(b.matchIndex, s.log.length));
+    const n = Math.max(s.nextIndex[from] ?? 1, m + 1);
+    if (m !== match || n !== s.nextIndex[from]) {
+      next = { ...next, matchIndex: { ...next.matchIndex, [from]: m }, nextIndex: { ...next.nextIndex, [from]: n } };
+    }
+    next = advanceCommitIndex(next, o);
+    if (n <= next.log.length) next = sendAppendEntries(next, from, o);
+    return next;
+  }
+  // Fast back-off: skip the follower's whole conflicting term, or to the end of its short log.
+  let hint = b.conflictIndex;
+  if (b.conflictTerm > 0) {
+    const last = lastIndexOfTerm(s.log, b.conflictTerm);
+    if (last > 0) hint = last + 1;
+  }
+  const n = Math.max(match + 1, Math.min(hint, s.log.length + 1));
+  if (n !== s.nextIndex[from]) next = { ...next, nextIndex: { ...next.nextIndex, [from]: n } };
+  return sendAppendEntries(next, from, o);
+}
+
+/**
+ * Figure 2, rules for leaders: commitIndex = the largest N with a majority of
+ * matchIndex ≥ N and log[N].term == currentTerm (§5.4.2). The bug switch
+ * `bug_commit_old_terms` drops the term test.
+ */
+export function advanceCommitIndex(s: RaftState, o: Io): RaftState {
+  if (s.role !== 'leader') return s;
+  for (let n = s.log.length; n > s.commitIndex; n--) {
+    const t = s.log[n - 1]!.term;
+    if (t !== s.currentTerm && !o.p.bugCommitOldTerms) {
+      if (t < s.currentTerm) break;
+      continue;
+    }
+    let count = 1;
+    for (const p of o.peers) if ((s.matchIndex[p] ?? 0) >= n) count++;
+    if (count >= o.quorum) return applyCommitted({ ...s, commitIndex: n }, o);
+  }
+  return s;
+}
+
+/** Figure 2, all servers: while commitIndex > lastApplied, apply log[++lastApplied]; answer the client where due. */
+export function applyCommitted(s: RaftState, o: Io): RaftState {
+  const upTo = Math.min(s.commitIndex, s.log.length);
+  if (s.lastApplied >= upTo) return s;
+  const kv = { ...s.kv };
+  const results = { ...s.results };
+  let pending = s.pending;
+  for (let i = s.lastApplied + 1; i <= upTo; i++) {
+    const cmd = s.log[i - 1]!.cmd;
+    if (cmd.op === 'noop') continue;
+    const dup = Object.hasOwn(results, cmd.id);
+    const result = dup ? results[cmd.id]! : applyCommand(kv, cmd);
+    results[cmd.id] = result;
+    if (cmd.origin === o.id) {
+      if (pending[cmd.id]) {
+        o.reply(cmd.id, true, result);
+        o.cancelTimer(`client:${cmd.id}`);
+        pending = { ...pending };
+        delete pending[cmd.id];
+      }
+    } else if (s.role === 'leader' && !dup) {
+      const body: ClientResponse = { id: cmd.id, ok: true, result };
+      o.send(cmd.origin, { type: 'ClientResponse', body });
+    }
+  }
+  return { ...s, kv, results, pending, lastApplied: upTo };
+}
+
+// ---------------------------------------------------------------- clients
+
+function submit(s: RaftState, cmd: ClientCommand, o: Io): RaftState {
+  switch (s.role) {
+    case 'leader':
+      return leaderAccept(s, cmd, o);
+    case 'follower':
+    case 'candidate':
+      if (s.leaderId === null || s.leaderId === o.id) return s;
+      o.send(s.leaderId, { type: 'ClientRequest', body: { cmd } });
+      return markSent(s, cmd.id);
+    default: {
+      const never: never = s.role;
+      return never;
+    }
+  }
+}
+
+function markSent(s: RaftState, id: string): RaftState {
+  const p = s.pending[id];
+  if (!p || p.sent) return s;
+  return { ...s, pending: { ...s.pending, [id]: { ...p, sent: true } } };
+}
+
+function respond(s: RaftState, cmd: ClientCommand, result: Json, o: Io): RaftState {
+  if (cmd.origin !== o.id) {
+    o.send(cmd.origin, { type: 'ClientResponse', body: { id: cmd.id, ok: true, result } });
+    return s;
+  }
+  if (!s.pending[cmd.id]) return s;
+  o.reply(cmd.id, true, result);
+  o.cancelTimer(`client:${cmd.id}`);
+  const pending = { ...s.pending };
+  delete pending[cmd.id];
+  return { ...s, pending };
+}
+
+function leaseValid(s: RaftState, o: Io): boolean {
+  if (!o.p.leaderLease || s.role !== 'leader') return false;
+  const acks = [o.now, ...o.peers.map((p) => s.ackedAt[p] ?? -1)].sort((a, b) => b - a);
+  const t = acks[o.quorum - 1]!;
+  return t >= 0 && o.now < t + o.p.electionTimeout.min;
+}
+
+/** A leader takes a client command: answer from results, serve a leased read, or append it (§5.3 "appends the command to its log"). */
+function leaderAccept(s: RaftState, cmd: ClientCommand, o: Io): RaftState {
+  if (Object.hasOwn(s.results, cmd.id)) return respond(s, cmd, s.results[cmd.id]!, o);
+  const sent = markSent(s, cmd.id);
+  if (cmd.op === 'get' && leaseValid(s, o) && s.lastApplied === s.commitIndex && termAt(s.log, s.commitIndex) === s.currentTerm) {
+    return respond(sent, cmd, Object.hasOwn(s.kv, cmd.key) ? s.kv[cmd.key]! : null, o);
+  }
+  for (let i = s.log.length; i > s.lastApplied; i--) {
+    const c = s.log[i - 1]!.cmd;
+    if (c.op !== 'noop' && c.id === cmd.id) return sent; // already in the log; answered when applied
+  }
+  const next = { ...sent, log: [...sent.log, { term: s.currentTerm, cmd }] };
+  return advanceCommitIndex(broadcastAppendEntries(next, o), o);
+}
+
+function onClientTimeout(s: RaftState, id: string, o: Io): RaftState {
+  const p = s.pending[id];
+  if (!p) return s;
+  if (p.tries + 1 >= CLIENT_TRIES) {
+    const pending = { ...s.pending };
+    delete pending[id];
+    if (p.sent) o.note(`gave up on ${id}; its outcome is unknown`);
+    else o.reply(id, false, { redirect: s.leaderId });
+    return { ...s, pending };
+  }
+  o.setTimer(`client:${id}`, o.p.rpcTimeout);
+  const next = { ...s, pending: { ...s.pending, [id]: { ...p, tries: p.tries + 1 } } };
+  return submit(next, p.cmd, o);
+}
+
+/** A node that learns of a leader forwards the operations it has not yet handed to anyone. */
+function forwardPending(s: RaftState, o: Io): RaftState {
+  let next = s;
+  for (const id of Object.keys(s.pending)) {
+    if (!s.pending[id]!.sent) next = submit(next, s.pending[id]!.cmd, o);
+  }
+  return next;
+}
+
+function handleClientRequest(s: RaftState, from: NodeId, b: ClientRequest, o: Io): RaftState {
+  if (s.role === 'leader') return leaderAccept(s, b.cmd, o);
+  const body: ClientRedirect = { id: b.cmd.id, leader: s.leaderId };
+  o.send(from, { type: 'ClientRedirect', body });
+  return s;
+}
+
+function handleClientRedirect(s: RaftState, from: NodeId, b: ClientRedirect, o: Io): RaftState {
+  const p = s.pending[b.id];
+  if (!p || b.leader === null || b.leader === from) return s;
+  if (b.leader === o.id) return s.role === 'leader' ? leaderAccept(s, p.cmd, o) : s;
+  o.send(b.leader, { type: 'ClientRequest', body: { cmd: p.cmd } });
+  return markSent(s, b.id);
+}
+
+function handleClientResponse(s: RaftState, b: ClientResponse, o: Io): RaftState {
+  const p = s.pending[b.id];
+  if (!p) return s;
+  return respond(s, p.cmd, b.result, o);
+}
+
+// ---------------------------------------------------------------- dispatch
+
+function dispatch(s: RaftState, from: NodeId, msg: RaftMessage, o: Io): RaftState {
+  let cur = s;
+  // §5.1: "If RPC request or response contains term T > currentTerm: set currentTerm = T, convert to follower."
+  if (msg.type === 'RequestVote' || msg.type === 'RequestVoteReply' || msg.type === 'AppendEntries' || msg.type === 'AppendEntriesReply') {
+    const term = msg.body.term;
+    if (term > cur.currentTerm) {
+      if (msg.type === 'RequestVote' && o.p.leaderLease && (heardLeaderRecently(cur, o) || leaseValid(cur, o))) {
+        return cur; // thesis §4.2.3: disregard RequestVote while a leader is known to be alive
+      }
+      cur = becomeFollower(cur, term, msg.type === 'AppendEntries' ? from : null, o);
+      if (msg.type === 'AppendEntries') cur = forwardPending(cur, o);
+    }
+  }
+  switch (msg.type) {
+    case 'RequestVote': return handleRequestVote(cur, from, msg.body, o);
+    case 'RequestVoteReply': return handleRequestVoteReply(cur, from, msg.body, o);
+    case 'PreVote': return handlePreVote(cur, from, msg.body, o);
+    case 'PreVoteReply': return handlePreVoteReply(cur, from, msg.body, o);
+    case 'AppendEntries': return handleAppendEntries(cur, from, msg.body, o);
+    case 'AppendEntriesReply': return handleAppendEntriesReply(cur, from, msg.body, o);
+    case 'ClientRequest': return handleClientRequest(cur, from, msg.body, o);
+    case 'ClientRedirect': return handleClientRedirect(cur, from, msg.body, o);
+    case 'ClientResponse': return handleClientResponse(cur, msg.body, o);
+    default: {
+      const never: never = msg;
+      o.note(`ignored an unknown message ${(never as { type: string }).type}`);
+      return cur;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- parsing
+
+function parseOp(op: ClientOp, origin: NodeId): ClientCommand | string {
+  const a = op.args ?? {};
+  const key = a.key;
+  if (typeof key !== 'string') return `${op.name}: the key must be a string`;
+  switch (op.name) {
+    case 'put':
+      if (a.value === undefined) return 'put: missing value';
+      return { op: 'put', id: op.id, origin, key, value: a.value };
+    case 'get':
+      return { op: 'get', id: op.id, origin, key };
+    case 'cas':
+      if (a.expected === undefined || a.value === undefined) return 'cas: needs an expected value and a new value';
+      return { op: 'cas', id: op.id, origin, key, expected: a.expected, value: a.value };
+    default:
+      return `unknown operation ${op.name}; raft supports put, get and cas`;
+  }
+}
+
+export function parseDurable(d: Json | undefined): Durable {
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) return { currentTerm: 0, votedFor: null, log: [] };
+  const term = typeof d.currentTerm === 'number' ? d.currentTerm : 0;
+  const vote = typeof d.votedFor === 'string' ? d.votedFor : null;
+  const log = Array.isArray(d.log) ? (d.log as unknown as Entry[]) : [];
+  return { currentTerm: term, votedFor: vote, log };
+}

@@ -1,0 +1,71 @@
+/**
+ * A test Context for driving Raft's handlers directly (etcd-io/raft style):
+ * it records every effect in order, with a scripted clock and a scripted
+ * random source, and a tiny cluster driver that delivers messages in a
+ * deterministic shuffled order with drops, for property tests without the
+ * simulator.
+ */
+import type { ClientOp, Context, Json, NodeId, Params, World } from '../../../src/engine/protocol.js';
+import { raft } from '../../../src/protocols/raft/index.js';
+import type { RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
+
+export type Effect =
+  | { kind: 'send'; to: NodeId; msg: RaftMessage }
+  | { kind: 'setTimer'; name: string; after: number }
+  | { kind: 'cancelTimer'; name: string }
+  | { kind: 'persist'; durable: Json }
+  | { kind: 'reply'; opId: string; ok: boolean; result?: Json }
+  | { kind: 'note'; text: string }
+  | { kind: 'metric'; name: string; value: number };
+
+export class TestContext implements Context<RaftMessage> {
+  effects: Effect[] = [];
+  now = 0;
+  /** randomInt returns min + this offset (clamped), so timeouts are predictable. */
+  randomOffset = 0;
+  constructor(readonly id: NodeId, readonly nodes: readonly NodeId[], readonly params: Params = {}, private readonly rnd: () => number = () => 0) {}
+  get nodeParams(): Record<NodeId, Params> {
+    return {};
+  }
+  random(): number {
+    return this.rnd();
+  }
+  randomInt(min: number, max: number): number {
+    return Math.min(max, min + Math.floor(this.rnd() * (max - min + 1)) + this.randomOffset);
+  }
+  send(to: NodeId, msg: RaftMessage): void { this.effects.push({ kind: 'send', to, msg }); }
+  setTimer(name: string, after: number): void { this.effects.push({ kind: 'setTimer', name, after }); }
+  cancelTimer(name: string): void { this.effects.push({ kind: 'cancelTimer', name }); }
+  persist(durable: Json): void { this.effects.push({ kind: 'persist', durable }); }
+  reply(opId: string, ok: boolean, result?: Json): void { this.effects.push({ kind: 'reply', opId, ok, result }); }
+  note(text: string): void { this.effects.push({ kind: 'note', text }); }
+  metric(name: string, value: number): void { this.effects.push({ kind: 'metric', name, value }); }
+
+  /** Effects recorded so far, then cleared. */
+  take(): Effect[] {
+    const e = this.effects;
+    this.effects = [];
+    return e;
+  }
+}
+
+export function sends(effects: Effect[], type?: RaftMessage['type']): { to: NodeId; msg: RaftMessage }[] {
+  return effects.flatMap((e) => (e.kind === 'send' && (!type || e.msg.type === type) ? [{ to: e.to, msg: e.msg }] : []));
+}
+
+/** The body of the first message of `type` in `effects` (typed loosely, for assertions). */
+export function firstBody(effects: Effect[], type: RaftMessage['type']): any {
+  const m = sends(effects, type)[0];
+  if (!m) throw new Error(`no ${type} was sent`);
+  return m.msg.body;
+}
+
+export function makeWorld(states: Record<NodeId, RaftState>, params: Params, now = 0, crashed: readonly NodeId[] = []): World<RaftState> {
+  const nodes = Object.keys(states).map((id) => ({
+    id, up: !crashed.includes(id), status: crashed.includes(id) ? ('crashed' as const) : ('up' as const),
+    state: states[id]!, role: raft.role(states[id]!), durable: undefined,
+  }));
+  return { now, nodes, params, metrics: {}, node: (id) => nodes.find((n) => n.id === id) };
+}
+
+export type { ClientOp };
