@@ -1,0 +1,75 @@
+/**
+ * Test harness for the viewer in real Chromium: bundles webview/main.ts with
+ * esbuild (the same options as esbuild.mjs), writes standalone pages with
+ * renderStandaloneHtml, and launches Debian's chromium through playwright-core.
+ */
+import * as esbuild from 'esbuild';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+
+/** What page.evaluate callbacks see of the page (this folder is type-checked without the DOM lib). */
+export interface PageWindow {
+  __viewer?: {
+    summary(): Summary;
+    goto(i: number): void;
+    drawNow(): void;
+    timings(): { shown: number };
+  };
+  __posted?: { type: string; [key: string]: unknown }[];
+  __state?: { step: number };
+  __pwned?: unknown;
+  postMessage(message: unknown, origin: string): void;
+}
+export type { ViewerSummary as Summary } from '../../webview/summary.js';
+import type { ViewerSummary as Summary } from '../../webview/summary.js';
+declare const window: PageWindow;
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let bundle: string | undefined;
+export async function viewerBundle(): Promise<string> {
+  if (bundle) return bundle;
+  const out = await esbuild.build({
+    entryPoints: ['webview/main.ts'], bundle: true, platform: 'browser', target: 'es2022', format: 'iife',
+    write: false, minify: false, legalComments: 'none', logLevel: 'error',
+  });
+  bundle = out.outputFiles[0]!.text;
+  return bundle;
+}
+
+export const viewerCss = (): string => readFileSync('media/viewer.css', 'utf8');
+
+const dir = mkdtempSync(join(tmpdir(), 'pp-viewer-'));
+let counter = 0;
+
+/** Writes a standalone page for the trace(s) and returns its file:// URL. */
+export async function standalonePage(trace: string, right?: string, title = 'trace'): Promise<string> {
+  const html = renderStandaloneHtml({ bundleJs: await viewerBundle(), css: viewerCss(), trace, ...(right !== undefined ? { right } : {}), title, nonce: `n0nce${(counter + 1).toString(36)}abcdef` });
+  const file = join(dir, `page-${++counter}.html`);
+  writeFileSync(file, html);
+  return pathToFileURL(file).href;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A page that records console errors, page errors and CSP violations. */
+export async function openPage(browser: Browser, url: string, size = { width: 1400, height: 820 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: size });
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.__viewer !== undefined && window.__viewer.summary().mode !== 'empty');
+  return { page, errors };
+}
+
+export const summary = (page: Page): Promise<Summary> => page.evaluate(() => window.__viewer!.summary());

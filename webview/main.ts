@@ -1,0 +1,116 @@
+/**
+ * The viewer's entry point, one bundle for two hosts:
+ * - inside a VS Code webview (`acquireVsCodeApi` exists): traces arrive as
+ *   `loadTrace` / `loadPair` messages, the view state is kept with
+ *   `getState`/`setState` across hide/show, and source links go to the editor;
+ * - a standalone page: the trace is embedded as
+ *   `<script type="application/json" id="trace">` (and `id="trace-right"` for a
+ *   pair), the view state lives in the URL hash (`#step=12&tab=state`), so a
+ *   link points at a step, and source lines show in the Source tab.
+ * `window.__viewer` exposes a read-only summary for tests and benchmarks.
+ */
+import { createChannel, HOST_TO_VIEWER_TYPES, type HostToViewer, type ViewerToHost } from '../src/shared/messages.js';
+import { readTraceText } from './read-trace.js';
+import { Viewer, type ViewerHost, type ViewState } from './viewer.js';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
+
+declare global {
+  interface Window {
+    __viewer?: { summary(): ReturnType<Viewer['summary']>; goto(i: number): void; drawNow(): void; timings(): { shown: number } };
+  }
+}
+
+function hashState(): Partial<ViewState> {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const out: Record<string, unknown> = {};
+  const num = (k: string): number | undefined => (params.has(k) && Number.isFinite(Number(params.get(k))) ? Number(params.get(k)) : undefined);
+  if (num('step') !== undefined) out.step = num('step');
+  for (const k of ['tab', 'sync', 'kind', 'node', 'breakpoint'] as const) if (params.has(k)) out[k] = params.get(k);
+  if (num('speed') !== undefined) out.speed = num('speed');
+  const t0 = num('t0'), t1 = num('t1');
+  if (t0 !== undefined && t1 !== undefined) out.view = { t0, t1 };
+  return out as Partial<ViewState>;
+}
+
+function writeHash(state: ViewState): void {
+  const params = new URLSearchParams();
+  params.set('step', String(state.step));
+  if (state.tab !== 'state') params.set('tab', state.tab);
+  if (state.sync !== 'index') params.set('sync', state.sync);
+  if (state.breakpoint) params.set('breakpoint', state.breakpoint);
+  if (state.view) { params.set('t0', String(Math.round(state.view.t0))); params.set('t1', String(Math.round(state.view.t1))); }
+  const hash = `#${params.toString()}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+function start(): void {
+  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+  const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
+  const channel = createChannel<ViewerToHost, HostToViewer>((m) => vscode?.postMessage(m), HOST_TO_VIEWER_TYPES);
+  let pendingSave = 0;
+  const host: ViewerHost = {
+    post: (m) => channel.post(m),
+    revealsSource: vscode !== undefined,
+    saveState(state) {
+      if (vscode) { vscode.setState(state); return; }
+      cancelAnimationFrame(pendingSave);
+      pendingSave = requestAnimationFrame(() => writeHash(state));
+    },
+  };
+  const saved = vscode ? (vscode.getState() as Partial<ViewState> | undefined) ?? undefined : hashState();
+  const viewer = new Viewer(root, host, saved ?? undefined);
+  let shown = -1;
+  window.__viewer = Object.freeze({
+    summary: () => viewer.summary(), goto: (i: number) => viewer.goto(i), drawNow: () => viewer.drawNow(),
+    /** `shown`: ms from navigation start until the first trace was read, laid out and drawn. */
+    timings: () => ({ shown }),
+  });
+
+  const load = (leftText: string, rightText?: string): void => {
+    const left = readTraceText(leftText);
+    if (!left.ok) { viewer.showError(left.error); return; }
+    if (rightText === undefined) { viewer.show(left.trace); return; }
+    const right = readTraceText(rightText);
+    if (!right.ok) { viewer.showError(`Right trace: ${right.error}`); return; }
+    viewer.show(left.trace, right.trace);
+  };
+  const loadAndDraw = (leftText: string, rightText?: string): void => {
+    load(leftText, rightText);
+    viewer.drawNow();
+    if (shown < 0) shown = performance.now();
+  };
+
+  channel.on({
+    loadTrace: (m) => loadAndDraw(m.text),
+    loadPair: (m) => loadAndDraw(m.left, m.right),
+    highlightSource: (m) => { if (Number.isInteger(m.line)) viewer.highlightSource(m.line); },
+    goto: (m) => { if (Number.isInteger(m.index)) viewer.goto(m.index); },
+  });
+
+  if (vscode) {
+    window.addEventListener('message', (ev) => channel.receive(ev.data));
+    channel.post({ type: 'ready' });
+    return;
+  }
+  const embedded = document.getElementById('trace');
+  const embeddedRight = document.getElementById('trace-right');
+  if (!embedded) { viewer.showError('No trace in this page (expected <script type="application/json" id="trace">).'); return; }
+  loadAndDraw(embedded.textContent ?? '', embeddedRight ? embeddedRight.textContent ?? '' : undefined);
+}
+
+try {
+  start();
+} catch (err) {
+  const root = document.getElementById('app') ?? document.body;
+  const box = document.createElement('div');
+  box.className = 'error-view';
+  box.setAttribute('role', 'alert');
+  box.textContent = `The viewer failed to start: ${String((err as Error)?.message ?? err)}`;
+  root.append(box);
+}
