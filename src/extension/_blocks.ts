@@ -1,0 +1,72 @@
+/**
+ * Finds the top-level blocks of a scenario file — `scenario "…"`,
+ * `sweep "…" of "…"`, `compare "…"` — with a line scan instead of the full
+ * parser, so CodeLens stays instant on any file and the extension host never
+ * loads Langium. Comments (`//`, `/* … *\/`) are skipped; a name keeps its
+ * `\"` escapes decoded. Lines are 0-based (VS Code positions).
+ */
+export interface Block {
+  readonly kind: 'scenario' | 'sweep' | 'compare';
+  readonly name: string;
+  readonly line: number;
+  /** The column of the keyword. */
+  readonly col: number;
+}
+
+const HEAD = /^(\s*)(scenario|sweep|compare)\s+"((?:[^"\\\n]|\\.)*)"/;
+
+/** Removes comments from one line, tracking whether a block comment is open. */
+function stripComments(line: string, open: boolean): { code: string; open: boolean } {
+  let code = '';
+  let i = 0;
+  let inString = false;
+  while (i < line.length) {
+    if (open) {
+      const end = line.indexOf('*/', i);
+      if (end < 0) return { code, open: true };
+      code += ' '.repeat(end + 2 - i);
+      i = end + 2;
+      open = false;
+      continue;
+    }
+    const c = line[i]!;
+    if (inString) {
+      code += c;
+      if (c === '\\' && i + 1 < line.length) { code += line[i + 1]; i += 2; continue; }
+      if (c === '"') inString = false;
+      i++;
+      continue;
+    }
+    if (c === '"') { inString = true; code += c; i++; continue; }
+    if (c === '/' && line[i + 1] === '/') break;
+    if (c === '/' && line[i + 1] === '*') { open = true; code += '  '; i += 2; continue; }
+    code += c;
+    i++;
+  }
+  return { code, open };
+}
+
+export function findBlocks(text: string): Block[] {
+  if (typeof text !== 'string') throw new TypeError('findBlocks: text must be a string');
+  const blocks: Block[] = [];
+  let open = false;
+  const lines = text.split(/\r?\n/);
+  for (let line = 0; line < lines.length; line++) {
+    const stripped = stripComments(lines[line]!, open);
+    open = stripped.open;
+    const m = HEAD.exec(stripped.code);
+    if (!m) continue;
+    blocks.push({
+      kind: m[2] as Block['kind'],
+      name: m[3]!.replace(/\\(.)/g, '$1'),
+      line,
+      col: m[1]!.length,
+    });
+  }
+  return blocks;
+}
+
+/** The file name of a scenario's trace, as the CLI writes it with `--out DIR/`. */
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
+}

@@ -1,0 +1,34 @@
+/**
+ * CodeLens above each block of a scenario file: Run, Run with seed…, Open
+ * last trace over a `scenario`; Run both side by side over a `compare`.
+ * Positions come from the line scan in _blocks.ts, not the parser.
+ */
+import * as vscode from 'vscode';
+import { findBlocks } from './_blocks.js';
+
+export class ScenarioCodeLens implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const lenses: vscode.CodeLens[] = [];
+    for (const b of findBlocks(document.getText())) {
+      const range = new vscode.Range(b.line, b.col, b.line, b.col);
+      const args = [document.uri, b.name];
+      if (b.kind === 'scenario') {
+        lenses.push(
+          new vscode.CodeLens(range, { title: '$(play) Run', command: 'protocolPlayground.run', arguments: args, tooltip: `Run "${b.name}" and open its trace` }),
+          new vscode.CodeLens(range, { title: 'Run with seed…', command: 'protocolPlayground.runWithSeed', arguments: args }),
+          new vscode.CodeLens(range, { title: 'Open last trace', command: 'protocolPlayground.openLastTrace', arguments: args }),
+        );
+      } else if (b.kind === 'compare') {
+        lenses.push(new vscode.CodeLens(range, { title: '$(split-horizontal) Run and compare', command: 'protocolPlayground.runCompare', arguments: args }));
+      }
+    }
+    return lenses;
+  }
+}

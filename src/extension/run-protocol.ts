@@ -1,0 +1,57 @@
+/**
+ * The messages between the extension host and its run worker
+ * (dist/run-worker.cjs), declared once here and imported by both sides. A job
+ * goes in as `workerData`; the worker answers with progress messages and one
+ * `done` (or `failed`). Cancellation is a shared flag the simulator polls
+ * (`Atomics.load(flag, 0) === 1`), so a cancelled run still ends cleanly with
+ * `end.reason = 'cancelled'` instead of the thread being killed mid-write.
+ */
+import type { Diagnostic } from '../dsl/compile.js';
+import type { RunEnd, TraceCheck } from '../trace/format.js';
+import type { SourceRange } from '../engine/spec.js';
+
+export interface RunJob {
+  /** Absolute path of the scenario file (read from disk, with its imports). */
+  readonly path: string;
+  /** The path recorded in traces (workspace-relative when possible). */
+  readonly display: string;
+  /** Names of the scenarios to run; all of the file's scenarios when absent. */
+  readonly select?: readonly string[];
+  /** A `compare` block's name: runs its left and right scenarios, in that order. */
+  readonly compare?: string;
+  /** Overrides every scenario's seed (Run with seed…). */
+  readonly seed?: number;
+  /** The seed of scenarios that set none (the `protocolPlayground.defaultSeed` setting). */
+  readonly defaultSeed?: number;
+  /** Caps on every run (µs and events); 0 or absent leaves the scenario's own bound. */
+  readonly maxTime?: number;
+  readonly maxEvents?: number;
+  /** An Int32Array(1) over this buffer; 1 means cancel. */
+  readonly cancel: SharedArrayBuffer;
+}
+
+export interface ScenarioReport {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly source?: SourceRange;
+  readonly checks: readonly TraceCheck[];
+  readonly end: RunEnd;
+  readonly events: number;
+  /** The trace as JSON text (stringifyTrace). */
+  readonly trace: string;
+}
+
+export interface RunReport {
+  /** False when the file has errors: nothing ran. */
+  readonly compiled: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly scenarios: readonly ScenarioReport[];
+  /** Names asked for in `select` that the file does not declare. */
+  readonly missing: readonly string[];
+  readonly cancelled: boolean;
+}
+
+export type WorkerToHost =
+  | { readonly type: 'progress'; readonly scenario: string; readonly time: number; readonly events: number }
+  | { readonly type: 'done'; readonly report: RunReport }
+  | { readonly type: 'failed'; readonly message: string };

@@ -1,0 +1,70 @@
+/**
+ * The run worker (bundled alone as dist/run-worker.cjs): loads a scenario
+ * file with its imports, compiles it, runs the selected scenarios on the
+ * simulator and posts back each trace as JSON text. It runs off the extension
+ * host's main thread, so a long simulation never blocks the editor. It
+ * imports no `vscode`; see run-protocol.ts for the messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadScenarioFile } from '../cli/load.js';
+import { runScenario, traceOf } from '../runner/run.js';
+import { stringifyTrace } from '../trace/write.js';
+import type { ScenarioSpec } from '../engine/spec.js';
+import type { RunJob, RunReport, ScenarioReport, WorkerToHost } from './run-protocol.js';
+import { applyRunSettings } from './_run-settings.js';
+
+const PROGRESS_EVERY_MS = 100;
+
+function post(message: WorkerToHost): void {
+  parentPort?.postMessage(message);
+}
+
+async function run(job: RunJob): Promise<RunReport> {
+  const flag = new Int32Array(job.cancel);
+  const cancel = { get cancelled(): boolean { return Atomics.load(flag, 0) === 1; } };
+  const loaded = await loadScenarioFile(job.path, job.seed);
+  const { compiled } = loaded;
+  const hasErrors = !compiled.ok || compiled.diagnostics.some((d) => d.severity === 'error');
+  if (hasErrors) return { compiled: false, diagnostics: compiled.diagnostics, scenarios: [], missing: [], cancelled: false };
+
+  let select = job.select;
+  if (job.compare !== undefined) {
+    const pair = compiled.file.compares.find((c) => c.name === job.compare);
+    if (!pair) return { compiled: true, diagnostics: compiled.diagnostics, scenarios: [], missing: [job.compare], cancelled: false };
+    select = [pair.left, pair.right];
+  }
+  const all = compiled.file.scenarios;
+  const specs = select ? select.flatMap((n) => all.filter((s) => s.name === n).slice(0, 1)) : all;
+  const missing = select ? select.filter((n) => !all.some((s) => s.name === n)) : [];
+  const scenarios: ScenarioReport[] = [];
+  for (const compiledSpec of specs) {
+    if (cancel.cancelled) break;
+    const spec: ScenarioSpec = applyRunSettings({ ...compiledSpec, file: job.display }, loaded.text, job);
+    let last = 0;
+    const outcome = runScenario(spec, {
+      cancel,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        post({ type: 'progress', scenario: spec.name, time: p.time, events: p.events });
+      },
+    });
+    const trace = stringifyTrace(traceOf(outcome, loaded.text));
+    scenarios.push({
+      name: spec.name,
+      passed: outcome.passed,
+      ...(spec.source ? { source: spec.source } : {}),
+      checks: outcome.result.checks,
+      end: outcome.result.end,
+      events: outcome.result.trace.length,
+      trace,
+    });
+  }
+  return { compiled: true, diagnostics: compiled.diagnostics, scenarios, missing, cancelled: cancel.cancelled };
+}
+
+run(workerData as RunJob).then(
+  (report) => post({ type: 'done', report }),
+  (e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),
+);

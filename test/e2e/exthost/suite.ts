@@ -1,0 +1,247 @@
+/**
+ * Extension-host tests: they run inside a real VS Code extension host
+ * (code-server's, or desktop VS Code's through @vscode/test-cli), open the
+ * e2e workspace (a fresh copy of examples/) and drive the extension through
+ * its commands, checking what a user would see: files written, diagnostics,
+ * editors and panels. Waits are on events (diagnostics changes, the client
+ * state), never fixed sleeps.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'protocol-playground.protocol-playground';
+
+interface Api {
+  panel(): { title: string; scenario?: string; lastError?: string } | undefined;
+  traceEditor(uri: vscode.Uri): { ok: boolean; error?: string } | undefined;
+  languageClientState(): 'stopped' | 'starting' | 'running';
+}
+
+interface RunResult {
+  compiled: boolean;
+  cancelled: boolean;
+  error?: string;
+  scenarios: { name: string; passed: boolean; failed: number; trace: string; end: string }[];
+}
+
+let api: Api;
+const ws = (): vscode.Uri => vscode.workspace.workspaceFolders![0]!.uri;
+const file = (...parts: string[]): vscode.Uri => vscode.Uri.joinPath(ws(), ...parts);
+const decoder = new TextDecoder();
+
+async function write(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+async function readJson(uri: vscode.Uri): Promise<any> {
+  return JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(uri)));
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try { await vscode.workspace.fs.stat(uri); return true; } catch { return false; }
+}
+
+/** Resolves when `predicate` holds, re-checking on every diagnostics change. */
+function diagnosticsUntil(uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean, what: string, ms = 60_000): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const d = vscode.languages.getDiagnostics(uri);
+      if (!predicate(d)) return false;
+      sub.dispose(); clearTimeout(timer); resolve(d);
+      return true;
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics(() => { check(); });
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`)); }, ms);
+    check();
+  });
+}
+
+const RING = `cluster three: ring {
+  nodes n1..n3
+  vnodes 10
+}
+
+scenario "small ring" {
+  use three
+  at 0ms client place 300 keys
+  run until 10ms
+
+  expect always single_owner
+  expect at end metric keys = KEYS
+}
+`;
+
+async function config(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('protocolPlayground').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+suite('Protocol Playground in a real VS Code extension host', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+    const wasActive = ext.isActive;
+    const t0 = Date.now();
+    api = await ext.activate();
+    console.log(`activation: ${wasActive ? 'already active' : `${Date.now() - t0} ms`}`);
+  });
+
+  teardown(async () => {
+    for (const key of ['traceFolder', 'defaultSeed', 'maxEvents', 'maxSimulatedTime', 'autoRunOnSave']) await config(key, undefined);
+  });
+
+  test('contributes the scenario language and registers its commands', async () => {
+    assert.ok((await vscode.languages.getLanguages()).includes('scenario'));
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['run', 'runWithSeed', 'openLastTrace', 'compareWith', 'runCompare', 'openTraceAsText', 'restartLanguageServer']) {
+      assert.ok(commands.includes(`protocolPlayground.${c}`), `protocolPlayground.${c} is registered`);
+    }
+    const doc = await vscode.workspace.openTextDocument(file('ring', 'balance.scenario'));
+    assert.equal(doc.languageId, 'scenario');
+  });
+
+  test('CodeLens offers Run, Run with seed… and Open last trace above each scenario', async () => {
+    const uri = file('ring', 'balance.scenario');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.equal(titles.filter((t) => t.endsWith('Run')).length, 2, 'one Run per scenario (two scenarios)');
+    assert.ok(titles.includes('Run with seed…'));
+    assert.ok(titles.includes('Open last trace'));
+    const run = lenses.find((l) => l.command?.title.endsWith('Run'))!;
+    assert.equal(run.range.start.line, 13, 'above line 14, `scenario "balance"`');
+    assert.deepEqual(run.command!.arguments?.[1], 'balance');
+  });
+
+  test('the language server reports a syntax error as you type and clears it', async () => {
+    const uri = file('typing.scenario');
+    await write(uri, RING.replace('KEYS', '300'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(8, 0), '  bogus words here\n'));
+    const bad = await diagnosticsUntil(uri, (d) => d.some((x) => x.severity === vscode.DiagnosticSeverity.Error), 'a server error');
+    assert.ok(bad.some((d) => d.range.start.line === 8), `an error on line 9: ${bad.map((d) => `${d.range.start.line}: ${d.message}`).join('; ')}`);
+    await editor.edit((e) => e.delete(new vscode.Range(8, 0, 9, 0)));
+    await diagnosticsUntil(uri, (d) => d.length === 0, 'no diagnostics after the fix');
+    assert.equal(api.languageClientState(), 'running');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('Run writes the trace next to the scenario and opens the viewer beside it', async () => {
+    const uri = file('ring', 'balance.scenario');
+    const result = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'balance');
+    assert.equal(result.compiled, true);
+    assert.deepEqual(result.scenarios.map((s) => [s.name, s.passed, s.failed]), [['balance', true, 0]]);
+    const trace = file('ring', 'balance.trace.json');
+    assert.equal(result.scenarios[0]!.trace, trace.toString());
+    const doc = await readJson(trace);
+    assert.equal(doc.format, 'protocol-playground-trace');
+    assert.equal(doc.scenario.name, 'balance');
+    assert.equal(doc.scenario.file, 'ring/balance.scenario');
+    assert.ok(doc.events.length > 0);
+    const panel = api.panel();
+    assert.ok(panel, 'the viewer panel is open');
+    assert.equal(panel.title, 'Trace: balance');
+    assert.equal(panel.scenario, uri.toString());
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'protocol-playground run'), []);
+  });
+
+  test('a failed expect becomes a diagnostic on its line, cleared by the next passing run', async () => {
+    const uri = file('failing.scenario');
+    await write(uri, RING.replace('KEYS', '999'));
+    const failed = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'small ring');
+    assert.deepEqual(failed.scenarios.map((s) => [s.passed, s.failed]), [[false, 1]]);
+    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'protocol-playground run');
+    assert.equal(diags.length, 1);
+    assert.equal(diags[0]!.range.start.line, 11, 'on `expect at end metric keys = 999` (line 12)');
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diags[0]!.message, /keys = 999/);
+
+    await write(uri, RING.replace('KEYS', '300'));
+    const passed = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'small ring');
+    assert.equal(passed.scenarios[0]!.passed, true);
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'protocol-playground run'), []);
+  });
+
+  test('a file with errors does not run and says why', async () => {
+    const uri = file('broken.scenario');
+    await write(uri, 'scenario "x" {\n  use nowhere\n}\n');
+    const result = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri);
+    assert.equal(result.compiled, false);
+    assert.match(result.error ?? '', /broken\.scenario has \d+ errors?/);
+  });
+
+  test('settings: trace folder, default seed, max events', async () => {
+    const uri = file('settings.scenario');
+    await write(uri, RING.replace('KEYS', '300'));
+    await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'small ring');
+    const unbounded = await readJson(file('small-ring.trace.json'));
+    assert.equal(unbounded.scenario.seed, 1, 'the language default');
+    assert.notEqual(unbounded.end.reason, 'maxEvents');
+
+    await config('traceFolder', 'out/traces');
+    await config('defaultSeed', 77);
+    await config('maxEvents', 3);
+    const result = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'small ring');
+    const trace = file('out', 'traces', 'small-ring.trace.json');
+    assert.equal(result.scenarios[0]!.trace, trace.toString());
+    const doc = await readJson(trace);
+    assert.equal(doc.scenario.seed, 77, 'the default seed applies to a scenario without `seed`');
+    assert.equal(doc.end.reason, 'maxEvents');
+    assert.ok(doc.events.length < unbounded.events.length, `fewer events than unbounded (${doc.events.length} vs ${unbounded.events.length})`);
+  });
+
+  test('auto-run on save runs the file when the setting is on', async () => {
+    const uri = file('autorun.scenario');
+    await write(uri, RING.replace('KEYS', '300').replace('small ring', 'auto ring'));
+    const trace = file('auto-ring.trace.json');
+    const written = new Promise<void>((resolve) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(ws(), 'auto-ring.trace.json'));
+      const done = (): void => { watcher.dispose(); resolve(); };
+      watcher.onDidCreate(done);
+      watcher.onDidChange(done);
+    });
+    await config('autoRunOnSave', true);
+    const editor = await vscode.window.showTextDocument(uri);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// saved\n'));
+    await editor.document.save();
+    await written;
+    assert.equal((await readJson(trace)).scenario.name, 'auto ring');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Run with seed… overrides the seed', async () => {
+    const uri = file('ring', 'balance.scenario');
+    await vscode.commands.executeCommand('protocolPlayground.runWithSeed', uri, 'balance', 1234);
+    const doc = await readJson(file('ring', 'balance.trace.json'));
+    assert.equal(doc.scenario.seed, 1234);
+  });
+
+  test('a .trace.json opens in the read-only trace viewer', async () => {
+    const trace = file('ring', 'balance.trace.json');
+    assert.ok(await exists(trace));
+    await vscode.commands.executeCommand('vscode.open', trace);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom, 'a custom editor tab');
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'protocolPlayground.traceFile');
+    assert.deepEqual(api.traceEditor(trace), { ok: true });
+  });
+
+  test('a broken .trace.json shows a clear error', async () => {
+    const trace = file('broken.trace.json');
+    await write(trace, '{"format": "protocol-playground-trace", "version": 1, "events": [');
+    await vscode.commands.executeCommand('vscode.openWith', trace, 'protocolPlayground.traceFile');
+    const state = api.traceEditor(trace);
+    assert.equal(state?.ok, false);
+    assert.ok((state?.error ?? '').length > 10, `an error message: ${state?.error}`);
+  });
+
+  test('Compare with… shows two traces side by side in one panel', async () => {
+    const uri = file('ring', 'balance.scenario');
+    await vscode.commands.executeCommand('protocolPlayground.run', uri, 'balanced at 200 vnodes');
+    const left = file('ring', 'balance.trace.json');
+    const right = file('ring', 'balanced-at-200-vnodes.trace.json');
+    const pair = await vscode.commands.executeCommand<string[]>('protocolPlayground.compareWith', left, right);
+    assert.deepEqual(pair, [left.toString(), right.toString()]);
+    assert.equal(api.panel()?.title, 'Compare: balance | balanced-at-200-vnodes');
+  });
+});

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { findBlocks, slug } from '../../src/extension/_blocks.js';
+
+describe('findBlocks()', () => {
+  it('finds scenarios, sweeps and compares with 0-based lines and keyword columns', () => {
+    const text = [
+      'cluster c: ring { nodes n1..n3 }',
+      'scenario "a" {',
+      '  use c',
+      '}',
+      '  scenario "b \\"quoted\\"" { use c }',
+      'sweep "s" of "a" { vary vnodes 1, 2 }',
+      'compare "l vs r" {',
+      '  left "a"',
+      '  right "b"',
+      '}',
+    ].join('\n');
+    assert.deepEqual(findBlocks(text), [
+      { kind: 'scenario', name: 'a', line: 1, col: 0 },
+      { kind: 'scenario', name: 'b "quoted"', line: 4, col: 2 },
+      { kind: 'sweep', name: 's', line: 5, col: 0 },
+      { kind: 'compare', name: 'l vs r', line: 6, col: 0 },
+    ]);
+  });
+
+  it('skips blocks inside line and block comments, and keywords inside strings', () => {
+    const text = [
+      '// scenario "commented" {',
+      '/* scenario "in block" {',
+      'scenario "still in block" */ scenario "after" {',
+      '}',
+      'cluster x: ring { note "scenario \\"no\\"" }',
+      'scenario "real" { }',
+    ].join('\r\n');
+    assert.deepEqual(findBlocks(text).map((b) => [b.name, b.line]), [['after', 2], ['real', 5]]);
+  });
+
+  it('agrees with the examples: one block per `scenario "…"` line', () => {
+    const text = readFileSync(new URL('../../examples/ring/balance.scenario', import.meta.url), 'utf8');
+    assert.deepEqual(findBlocks(text).map((b) => [b.kind, b.name, b.line]), [
+      ['scenario', 'balance', 13],
+      ['scenario', 'balanced at 200 vnodes', 25],
+      ['sweep', 'balance vs vnodes', 34],
+    ]);
+  });
+
+  it('rejects a non-string', () => {
+    assert.throws(() => findBlocks(42 as unknown as string), TypeError);
+  });
+});
+
+describe('slug()', () => {
+  it('makes the trace file name the CLI writes', () => {
+    assert.equal(slug('Leader failover (5 nodes)'), 'leader-failover-5-nodes');
+    assert.equal(slug('!!!'), 'scenario');
+  });
+});
