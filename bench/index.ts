@@ -8,12 +8,18 @@ import { benchEngine } from './engine.bench.js';
 import { benchProtocols } from './protocols.bench.js';
 import { benchDsl } from './dsl.bench.js';
 import { benchRaft } from './raft.bench.js';
+import { benchLsp } from './lsp.bench.js';
+import { benchViewer } from './viewer.bench.js';
+import { benchPackage } from './package.bench.js';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', benchEngine],
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
   ['raft', benchRaft],
+  ['language server', benchLsp],
+  ['viewer (Chromium)', benchViewer],
+  ['package', benchPackage],
 ];
 
 function fmt(x: number): string {

@@ -15,6 +15,7 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   run: { scenario: true, seed: true, out: true, html: true, json: false },
   check: { json: false },
   view: { out: true, right: true },
+  lsp: { stdio: false, 'node-ipc': false, socket: true, clientProcessId: true },
   help: {},
 };
 
@@ -24,7 +25,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', positionals: [], flags: new Map() };
   }
   const accepted = FLAGS[command];
-  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, help)`);
+  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, lsp, help)`);
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -71,6 +72,9 @@ Commands:
       side with --right); PAGE defaults to TRACE with .html.
   check FILE...
       Parse and validate only; print diagnostics as file:line:col: message.
+  lsp --stdio
+      Run the scenario language server for any LSP client (Neovim, Helix,
+      Emacs …) over stdio (or --node-ipc, --socket=PORT).
 
 Exit status: 0 every expectation holds (or no problems), 1 some failed,
 2 a bad file or bad usage.`;

@@ -4,6 +4,7 @@
  *   run FILE [--scenario NAME] [--seed N] [--out FILE] [--json]
  *   check FILE...
  *   view TRACE [--right TRACE] [--out PAGE.html]
+ *   lsp --stdio
  *
  * Exit status: 0 when every expectation holds, 1 when some failed, 2 for a bad
  * file or bad usage. Diagnostics print as `file:line:col: severity: message`.
@@ -18,6 +19,7 @@ import { readTrace } from '../trace/read.js';
 import type { TraceDocument } from '../trace/format.js';
 import { viewerPage } from './html.js';
 import { stringifyTrace } from '../trace/write.js';
+import { startServer } from '../server/start.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -33,6 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await checkCommand(args.positionals, args.flags.has('json'));
       case 'view':
         return viewCommand(args.positionals, args.flags);
+      case 'lsp':
+        return await lspCommand(args.flags);
       default:
         process.stdout.write(USAGE + '\n');
         return EXIT_OK;
@@ -48,6 +52,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/** The language server on stdio (or IPC/socket): it runs until the client shuts it down, which exits the process. */
+async function lspCommand(flags: ReadonlyMap<string, string | true>): Promise<number> {
+  if (!flags.has('stdio') && !flags.has('node-ipc') && !flags.has('socket')) throw new UsageError('lsp: name a transport: --stdio, --node-ipc or --socket=PORT');
+  startServer();
+  await new Promise<never>(() => undefined);
+  return EXIT_OK;
 }
 
 function printDiagnostics(file: LoadedFile): boolean {

@@ -23,6 +23,13 @@ import { ScenarioDocumentValidator } from './scenario-document-validator.js';
 import { ScenarioLinker, ScenarioReferenceDescriptionProvider, ScenarioScopeComputation } from './scenario-linker.js';
 import { ScenarioScopeProvider } from './scenario-scope.js';
 import { registerValidationChecks, ScenarioValidator } from './scenario-validator.js';
+import { ScenarioCodeActionProvider } from './scenario-code-actions.js';
+import { ScenarioCompletionProvider } from './scenario-completion.js';
+import { ScenarioFormatter } from './scenario-formatter.js';
+import { ScenarioHoverProvider } from './scenario-hover.js';
+import { ScenarioReferencesProvider, ScenarioRenameProvider } from './scenario-references.js';
+import { ScenarioSemanticTokenProvider } from './scenario-semantic-tokens.js';
+import { ScenarioDocumentSymbolProvider } from './scenario-symbols.js';
 
 /** Services this language adds to Langium's. */
 export interface ScenarioAddedServices {
@@ -45,6 +52,16 @@ export function createScenarioModule(protocols: ReadonlyMap<string, Protocol>): 
     validation: {
       ScenarioValidator: (services) => new ScenarioValidator(services),
       DocumentValidator: (services) => new ScenarioDocumentValidator(services),
+    },
+    lsp: {
+      CompletionProvider: (services) => new ScenarioCompletionProvider(services),
+      HoverProvider: (services) => new ScenarioHoverProvider(services),
+      ReferencesProvider: (services) => new ScenarioReferencesProvider(services),
+      RenameProvider: (services) => new ScenarioRenameProvider(services),
+      DocumentSymbolProvider: (services) => new ScenarioDocumentSymbolProvider(services),
+      Formatter: () => new ScenarioFormatter(),
+      SemanticTokenProvider: (services) => new ScenarioSemanticTokenProvider(services),
+      CodeActionProvider: () => new ScenarioCodeActionProvider(),
     },
   };
 }

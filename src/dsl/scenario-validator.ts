@@ -12,7 +12,7 @@ import type { Cluster, Compare, Model, NodeBlock, Scenario, ScenarioAstType, Swe
 import { isCluster, isCompare, isNodesDecl, isParamSetting, isScenario } from './generated/ast.js';
 import { buildScenario, buildSweep } from './_build.js';
 import { usedCluster } from './_context.js';
-import { didYouMean, expandRange, listNames } from './_names.js';
+import { didYouMean, expandRange, listNames, suggest } from './_names.js';
 import { convertParam } from './_units.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
@@ -31,8 +31,9 @@ export function registerValidationChecks(services: ScenarioServices): void {
   registry.register(checks, validator);
 }
 
-function report(accept: ValidationAcceptor, severity: 'error' | 'warning', node: AstNode, message: string, code: string, property?: string, index?: number): void {
-  accept(severity, message, { node, property: property as never, index, code, data: diagnosticData(code) });
+/** `suggestion` (a "did you mean" name) travels in the diagnostic's data for the quick fix (scenario-code-actions.ts). */
+function report(accept: ValidationAcceptor, severity: 'error' | 'warning', node: AstNode, message: string, code: string, property?: string, index?: number, suggestion?: string): void {
+  accept(severity, message, { node, property: property as never, index, code, data: suggestion ? { ...diagnosticData(code), suggestion } : diagnosticData(code) });
 }
 
 export class ScenarioValidator {
@@ -74,7 +75,7 @@ export class ScenarioValidator {
     const protocol = this.protocols.get(cluster.protocol);
     if (!protocol && cluster.protocol) {
       const names = [...this.protocols.keys()];
-      report(accept, 'error', cluster, `unknown protocol '${cluster.protocol}'${didYouMean(cluster.protocol, names)}; known protocols: ${listNames(names)}`, 'unknown-protocol', 'protocol');
+      report(accept, 'error', cluster, `unknown protocol '${cluster.protocol}'${didYouMean(cluster.protocol, names)}; known protocols: ${listNames(names)}`, 'unknown-protocol', 'protocol', undefined, suggest(cluster.protocol, names));
     }
     const seen = new Set<string>();
     for (const m of cluster.members) {
@@ -113,7 +114,7 @@ export class ScenarioValidator {
     const specs = protocol.vocabulary.params.filter((p) => (p.scope ?? 'cluster') === where);
     const spec = protocol.vocabulary.params.find((p) => p.name === setting.name);
     if (!spec) {
-      report(accept, 'error', setting, `unknown parameter '${setting.name}'${didYouMean(setting.name, specs.map((p) => p.name))} for ${protocol.name}; ${where} parameters: ${listNames(specs.map((p) => p.name))}`, 'unknown-parameter', 'name');
+      report(accept, 'error', setting, `unknown parameter '${setting.name}'${didYouMean(setting.name, specs.map((p) => p.name))} for ${protocol.name}; ${where} parameters: ${listNames(specs.map((p) => p.name))}`, 'unknown-parameter', 'name', undefined, suggest(setting.name, specs.map((p) => p.name)));
       return;
     }
     const scope = spec.scope ?? 'cluster';

@@ -1,0 +1,113 @@
+/**
+ * Language-server latency, measured over stdio against the built server
+ * (dist/server.cjs) with a real LSP client, on a generated 1 000-line Raft
+ * scenario file:
+ * - diagnostics after an edit: from sending `didChange` (one line changed)
+ *   to receiving `publishDiagnostics` for it (target ≤ 100 ms), against the
+ *   same rebuild done in-process (parse, link, validate: the floor);
+ * - completion: a `textDocument/completion` round trip after `client ` and
+ *   after `crash ` in the middle of the file (target ≤ 30 ms), against a
+ *   `textDocument/hover` round trip at the same place.
+ * Medians of several runs after a warm-up (the first edit is reported
+ * too). Nothing asserts on them.
+ */
+import { URI } from 'langium';
+import { createScenarioServices } from '../src/dsl/scenario-module.js';
+import { positionOf, SERVER, startSession } from '../test/server/_lsp.js';
+import type { BenchRow } from './types.js';
+
+const RUNS = 15;
+/** Edits before measuring: the server's first edits run cold (JIT), 2-4× slower. */
+const WARMUP = 10;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** A scenario file of about `lines` lines: one cluster, scenarios of 100 lines each. */
+export function largeRaftFile(lines: number): string {
+  const out = ['cluster five: raft {', '  nodes n1..n5', '  election_timeout 150ms..300ms', '  heartbeat 50ms', '}'];
+  let s = 0;
+  while (out.length < lines) {
+    out.push('', `scenario "s${++s}" {`, '  use five', '  seed 7', '  network { latency 5ms..15ms  loss 1% }');
+    for (let i = 0; i < 88 && out.length < lines - 6; i++) {
+      const t = (i + 1) * 10;
+      if (i % 11 === 5) out.push(`  at ${t}ms crash n${(i % 5) + 1}`);
+      else if (i % 11 === 7) out.push(`  at ${t}ms restart n${(i % 5) + 1}`);
+      else if (i % 11 === 9) out.push(`  at ${t}ms partition {n1 n2} | {n3 n4 n5}`);
+      else if (i % 11 === 10) out.push(`  at ${t}ms heal`);
+      else out.push(`  at ${t}ms client put k${i} = ${i}`);
+    }
+    out.push('  on deliver AppendEntries from n2 to n3 { drop }', '  run until 2s', '  expect always election_safety, log_matching', '  expect eventually leader within 1s', '  expect at end committed k0 = 0', '}');
+  }
+  return out.join('\n') + '\n';
+}
+
+async function inProcessBuild(text: string): Promise<number[]> {
+  const { shared } = createScenarioServices();
+  const times: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const doc = shared.workspace.LangiumDocumentFactory.fromString(text.replace('put k0 = 0', `put k0 = ${i}`), URI.parse(`file:///bench/inproc${i}.scenario`));
+    shared.workspace.LangiumDocuments.addDocument(doc);
+    const t0 = performance.now();
+    await shared.workspace.DocumentBuilder.build([doc], { validation: true });
+    if (i > 0) times.push(performance.now() - t0);
+    shared.workspace.LangiumDocuments.deleteDocument(doc.uri);
+  }
+  return times;
+}
+
+export async function benchLsp(): Promise<BenchRow[]> {
+  const text = largeRaftFile(1000);
+  const lines = text.split('\n').length - 1;
+  const s = await startSession([SERVER, '--stdio']);
+  try {
+    const uri = 'file:///bench/large.scenario';
+    const first = await s.open(uri, text);
+    const errors = first.diagnostics.filter((d) => d.severity === 1);
+    if (errors.length > 0) throw new Error(`benchLsp: the generated file has errors: ${errors[0]!.message}`);
+
+    const diag: number[] = [];
+    let firstEdit = 0;
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const edited = text.replace('put k0 = 0', `put k0 = ${i + 1}`);
+      const t0 = performance.now();
+      await s.change(uri, i + 2, edited);
+      const dt = performance.now() - t0;
+      if (i === 0) firstEdit = dt;
+      if (i >= WARMUP) diag.push(dt);
+    }
+    const current = text.replace('put k0 = 0', `put k0 = ${WARMUP + RUNS}`);
+    const mid = Math.floor(lines / 2);
+    const midOffset = current.split('\n').slice(0, mid).join('\n').length;
+    const after = (needle: string) => {
+      const at = current.indexOf(needle, midOffset);
+      return positionOf(current.slice(0, at + needle.length), needle, needle.length, (current.slice(0, at).split(needle).length - 1));
+    };
+    const timeRequest = async (method: string, position: unknown) => {
+      const times: number[] = [];
+      for (let i = 0; i <= RUNS; i++) {
+        const t0 = performance.now();
+        await s.request(method, { textDocument: { uri }, position });
+        if (i > 0) times.push(performance.now() - t0);
+      }
+      return median(times);
+    };
+    const opPos = after('client ');
+    const nodePos = after('crash ');
+    const completionOps = await timeRequest('textDocument/completion', opPos);
+    const completionNodes = await timeRequest('textDocument/completion', nodePos);
+    const hover = await timeRequest('textDocument/hover', { line: opPos.line, character: opPos.character + 1 });
+    const floor = median(await inProcessBuild(text));
+    return [
+      { name: `diagnostics after an edit, ${lines}-line file, over stdio (median)`, value: median(diag), unit: 'ms', baseline: { name: 'in-process rebuild', value: floor }, target: '≤ 100 ms' },
+      { name: 'diagnostics after the first edit (server still cold)', value: firstEdit, unit: 'ms' },
+      { name: 'diagnostics after an edit, slowest of the measured runs', value: Math.max(...diag), unit: 'ms' },
+      { name: `completion after \`client \` (operations), ${lines}-line file (median)`, value: completionOps, unit: 'ms', baseline: { name: 'hover round trip', value: hover }, target: '≤ 30 ms' },
+      { name: `completion after \`crash \` (nodes, roles), ${lines}-line file (median)`, value: completionNodes, unit: 'ms', baseline: { name: 'hover round trip', value: hover }, target: '≤ 30 ms' },
+    ];
+  } finally {
+    await s.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Semantic tokens for scenario files (LSP 3.16 semantic highlighting), as a
+ * Langium AbstractSemanticTokenProvider: the language's keywords, protocol
+ * names, cluster names, parameters, nodes, operations, queries, invariants,
+ * message types, numbers/durations/percentages and strings. Names the
+ * grammar lets be keywords (a parameter `window`, an operation `send`) are
+ * coloured as what they name, not as keywords.
+ */
+import { GrammarAST, AstUtils, isCompositeCstNode, isReference, type AstNode, type CstNode } from 'langium';
+import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langium/lsp';
+import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver-types';
+
+/** Data-type rules whose keywords are names. */
+const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord']);
+
+/** `Type.property` → token type. */
+const PROPERTY_TOKENS: Record<string, string> = {
+  'Cluster.name': SemanticTokenTypes.class,
+  'Cluster.protocol': SemanticTokenTypes.namespace,
+  'Use.cluster': SemanticTokenTypes.class,
+  'NodeDecl.name': SemanticTokenTypes.variable,
+  'NodeDecl.last': SemanticTokenTypes.variable,
+  'NodeItem.node': SemanticTokenTypes.variable,
+  'NodeItem.last': SemanticTokenTypes.variable,
+  'NodeBlock.node': SemanticTokenTypes.variable,
+  'ParamSetting.name': SemanticTokenTypes.property,
+  'SetParam.name': SemanticTokenTypes.property,
+  'Vary.param': SemanticTokenTypes.property,
+  'ClientAction.op': SemanticTokenTypes.method,
+  'RuleEvent.name': SemanticTokenTypes.method,
+  'RuleEvent.type': SemanticTokenTypes.type,
+  'InvariantRef.name': SemanticTokenTypes.enumMember,
+  'Condition.query': SemanticTokenTypes.function,
+  'Scenario.name': SemanticTokenTypes.string,
+  'Compare.name': SemanticTokenTypes.string,
+  'Sweep.name': SemanticTokenTypes.string,
+  'Compare.left': SemanticTokenTypes.string,
+  'Compare.right': SemanticTokenTypes.string,
+  'Sweep.base': SemanticTokenTypes.string,
+  'Import.path': SemanticTokenTypes.string,
+  'NoteAction.text': SemanticTokenTypes.string,
+};
+
+/** Literal-like properties, on any node. */
+const LITERAL_TOKENS: Record<string, string> = {
+  duration: SemanticTokenTypes.number,
+  percent: SemanticTokenTypes.number,
+  number: SemanticTokenTypes.number,
+  string: SemanticTokenTypes.string,
+  id: SemanticTokenTypes.enumMember,
+};
+const NUMBER_PROPERTIES: Record<string, readonly string[]> = {
+  Seed: ['value'], MaxEvents: ['value'], DriftAction: ['rate'], Trials: ['count'], Vary: ['from', 'to'], Disposition: ['copies'],
+};
+const DECLARATIONS = new Set(['Cluster.name', 'NodeDecl.name', 'NodeDecl.last', 'Scenario.name', 'Compare.name', 'Sweep.name']);
+
+export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider {
+  protected highlightElement(node: AstNode, acceptor: SemanticTokenAcceptor): void {
+    this.keywordsOf(node, node.$cstNode, acceptor);
+    const record = node as unknown as Record<string, unknown>;
+    for (const [property, type] of Object.entries(PROPERTY_TOKENS)) {
+      const [t, p] = property.split('.') as [string, string];
+      if (node.$type !== t || record[p] === undefined) continue;
+      const value = record[p];
+      const unresolvedNode = isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
+      acceptor({
+        node, property: p as never, type: unresolvedNode ? SemanticTokenTypes.function : type,
+        modifier: DECLARATIONS.has(property) ? SemanticTokenModifiers.declaration : undefined,
+      });
+    }
+    for (const [p, type] of Object.entries(LITERAL_TOKENS)) {
+      if (record[p] !== undefined && typeof record[p] !== 'object') acceptor({ node, property: p as never, type });
+    }
+    for (const p of NUMBER_PROPERTIES[node.$type] ?? []) if (record[p] !== undefined) acceptor({ node, property: p as never, type: SemanticTokenTypes.number });
+  }
+
+  /** Keyword tokens that belong to `node` itself (not to its children, not names spelled like keywords). */
+  private keywordsOf(node: AstNode, cst: CstNode | undefined, acceptor: SemanticTokenAcceptor): void {
+    if (!cst) return;
+    if (isCompositeCstNode(cst)) {
+      for (const child of cst.content) if (child.astNode === node) this.keywordsOf(node, child, acceptor);
+      return;
+    }
+    if (cst.hidden || !GrammarAST.isKeyword(cst.grammarSource)) return;
+    const rule = AstUtils.getContainerOfType(cst.grammarSource, GrammarAST.isParserRule)?.name;
+    if (rule && NAME_RULES.has(rule)) return;
+    if (!/[A-Za-z]/.test(cst.text)) {
+      if (rule === 'CompareOp' || cst.text === '->' || cst.text === '|' || cst.text === '=') acceptor({ cst, type: SemanticTokenTypes.operator });
+      return;
+    }
+    acceptor({ cst, type: SemanticTokenTypes.keyword });
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * The language server's features, each exercised by a real LSP client over
+ * stdio against the built bundle (dist/server.cjs) with a workspace folder
+ * of two files (one importing the other): diagnostics on change,
+ * completion, hover, definition, references, rename, document symbols,
+ * folding, formatting, semantic tokens and code actions.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type {
+  CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, SemanticTokens, TextEdit, WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
+import { ROOT } from '../_cli.js';
+import { positionOf, SERVER, startSession, type LspSession } from './_lsp.js';
+
+const CLUSTERS = `cluster five: raft {
+  nodes n1..n5, solo
+  heartbeat 50ms
+}
+`;
+
+const MAIN = `import "clusters.scenario"
+
+scenario "failover" {
+  use five
+  at 1s crash solo
+  at 2s restart solo
+  at 3s client put x = 1
+  expect always election_safety
+}
+
+compare "twice" {
+  left "failover"
+  right "failover"
+}
+`;
+
+const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === 1);
+const labels = (r: CompletionList | CompletionItem[] | null) => (Array.isArray(r) ? r : (r?.items ?? [])).map((i) => i.label);
+const items = (r: CompletionList | CompletionItem[] | null) => (Array.isArray(r) ? r : (r?.items ?? []));
+const hoverText = (h: Hover | null) => (h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '');
+
+/** Apply non-overlapping edits to a text. */
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+describe('language server features over stdio', () => {
+  let s: LspSession;
+  let dir: string;
+  let clustersUri: string;
+  let mainUri: string;
+  let scratch = 0;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pp-lsp-'));
+    writeFileSync(join(dir, 'clusters.scenario'), CLUSTERS);
+    writeFileSync(join(dir, 'main.scenario'), MAIN);
+    clustersUri = pathToFileURL(join(dir, 'clusters.scenario')).toString();
+    mainUri = pathToFileURL(join(dir, 'main.scenario')).toString();
+    s = await startSession([SERVER, '--stdio'], dir);
+    const [main] = await Promise.all([s.open(mainUri, MAIN), s.open(clustersUri, CLUSTERS)]);
+    assert.deepEqual(errors(main.diagnostics), []);
+  });
+
+  after(async () => {
+    await s?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Open a fresh document in the workspace folder (so it may import clusters.scenario). */
+  async function openScratch(text: string) {
+    const uri = pathToFileURL(join(dir, `scratch${++scratch}.scenario`)).toString();
+    const published = await s.open(uri, text);
+    return { uri, diagnostics: published.diagnostics };
+  }
+
+  async function complete(text: string, needle: string, delta = needle.length) {
+    const { uri } = await openScratch(text);
+    return s.request<CompletionList | CompletionItem[] | null>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, needle, delta) });
+  }
+
+  describe('diagnostics', () => {
+    it('updates them on didChange: an error appears, then goes away', async () => {
+      const { uri } = await openScratch(MAIN);
+      const broken = MAIN.replace('use five', 'use fiv');
+      const bad = await s.change(uri, 2, broken);
+      const d = bad.diagnostics.find((x) => x.code === 'unknown-cluster');
+      assert.ok(d, JSON.stringify(bad.diagnostics));
+      assert.match(d.message, /did you mean 'five'/);
+      assert.deepEqual(d.range.start, positionOf(broken, 'fiv'));
+      const fixed = await s.change(uri, 3, MAIN);
+      assert.deepEqual(errors(fixed.diagnostics), []);
+    });
+  });
+
+  describe('completion', () => {
+    it('offers protocol names after `cluster x:`', async () => {
+      const r = await complete('cluster x: ', 'x: ');
+      for (const p of ['raft', 'ring', 'hash']) assert.ok(labels(r).includes(p), `${p} in ${labels(r)}`);
+      assert.ok(!labels(r).includes('scenario'));
+    });
+
+    it('offers parameters with type and default in detail and the doc, and the cluster keywords', async () => {
+      const text = 'cluster c: raft {\n  nodes a, b\n  \n}\n';
+      const r = await complete(text, 'b\n  ', 4);
+      const hb = items(r).find((i) => i.label === 'heartbeat');
+      assert.ok(hb, String(labels(r)));
+      assert.equal(hb.detail, 'duration, default 50ms');
+      assert.match(JSON.stringify(hb.documentation), /leader sends AppendEntries/);
+      assert.equal(items(r).find((i) => i.label === 'election_timeout')?.detail, 'durationRange, default 150ms..300ms');
+      assert.ok(labels(r).includes('nodes') && labels(r).includes('node'));
+      assert.ok(!labels(r).includes('latency'), 'keywords that only stand for names are not offered');
+    });
+
+    it('offers nodes (range-expanded, imported) and role queries after crash', async () => {
+      const text = 'import "clusters.scenario"\nscenario "s" {\n  use five\n  at 1s crash \n}\n';
+      const r = await complete(text, 'crash ');
+      for (const n of ['n1', 'n3', 'n5', 'solo', 'leader']) assert.ok(labels(r).includes(n), `${n} in ${labels(r)}`);
+    });
+
+    it('offers clusters after use, scenarios in compare, invariants, message types', async () => {
+      const use = await complete('import "clusters.scenario"\nscenario "s" {\n  use \n}\n', 'use ');
+      assert.ok(labels(use).includes('five'), String(labels(use)));
+      const cmp = await complete('import "main.scenario"\ncompare "c" {\n  left \n}\n', 'left ');
+      assert.ok(labels(cmp).includes('"failover"'), String(labels(cmp)));
+      const inv = await complete('import "clusters.scenario"\nscenario "s" {\n  use five\n  expect always \n}\n', 'always ');
+      assert.ok(labels(inv).includes('election_safety') && labels(inv).includes('log_matching'), String(labels(inv)));
+      const msg = await complete('import "clusters.scenario"\nscenario "s" {\n  use five\n  on deliver  { drop }\n}\n', 'deliver ');
+      assert.ok(labels(msg).includes('AppendEntries'), String(labels(msg)));
+      assert.match(JSON.stringify(items(msg).find((i) => i.label === 'AppendEntries')?.documentation), /replicates entries/);
+    });
+
+    it('offers operations after client with the template as detail and snippet', async () => {
+      const r = await complete('import "clusters.scenario"\nscenario "s" {\n  use five\n  at 1s client \n}\n', 'client ');
+      const put = items(r).find((i) => i.label === 'put');
+      assert.ok(put, String(labels(r)));
+      assert.equal(put.detail, 'put <key:key> = <value:value>');
+      assert.equal(put.insertTextFormat, 2);
+      assert.equal(put.textEdit && 'newText' in put.textEdit ? put.textEdit.newText : put.insertText, 'put ${1:key} = ${2:value}');
+    });
+
+    it('offers queries in expect conditions and metrics after metric', async () => {
+      const q = await complete('import "clusters.scenario"\nscenario "s" {\n  use five\n  expect eventually \n}\n', 'eventually ');
+      assert.ok(labels(q).includes('leader') && labels(q).includes('committed'), String(labels(q)));
+      const m = await complete('import "clusters.scenario"\nscenario "s" {\n  use five\n  expect at end metric \n}\n', 'metric ');
+      assert.ok(labels(m).includes('committed_entries'), String(labels(m)));
+    });
+  });
+
+  describe('hover', () => {
+    const hover = async (uri: string, text: string, needle: string, delta = 1) =>
+      hoverText(await s.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, delta) }));
+
+    it('shows a parameter\'s type, default and doc', async () => {
+      const t = await hover(clustersUri, CLUSTERS, 'heartbeat');
+      assert.match(t, /heartbeat/);
+      assert.match(t, /duration, default 50ms/);
+      assert.match(t, /leader sends AppendEntries/);
+    });
+
+    it('shows the protocol, operation template, invariant doc', async () => {
+      assert.match(await hover(clustersUri, CLUSTERS, 'raft'), /Raft consensus/);
+      assert.match(await hover(mainUri, MAIN, 'put'), /put <key:key> = <value:value>/);
+      assert.match(await hover(mainUri, MAIN, 'election_safety'), /invariant \*\*election_safety\*\*/);
+    });
+
+    it('describes node and cluster references and declarations', async () => {
+      assert.match(await hover(mainUri, MAIN, 'solo'), /node \*\*solo\*\* of cluster five: raft/);
+      assert.match(await hover(mainUri, MAIN, 'five'), /cluster \*\*five\*\*: raft — 6 nodes/);
+      assert.match(await hover(clustersUri, CLUSTERS, 'n5'), /declared by the range n1\.\.n5/);
+      assert.match(await hover(mainUri, MAIN, 'failover', 2, ), /scenario \*\*"failover"\*\* — runs cluster five/);
+    });
+  });
+
+  describe('navigation', () => {
+    it('goes to the definition across the import', async () => {
+      const r = await s.request<Location | Location[] | null>('textDocument/definition', { textDocument: { uri: mainUri }, position: positionOf(MAIN, 'five', 1) });
+      const locs = Array.isArray(r) ? r : r ? [r] : [];
+      const loc = locs[0] as Location | { targetUri: string; targetSelectionRange: Location['range'] } | undefined;
+      assert.ok(loc, 'a definition');
+      const uri = 'uri' in loc ? loc.uri : loc.targetUri;
+      const range = 'range' in loc ? loc.range : loc.targetSelectionRange;
+      assert.equal(uri, clustersUri);
+      assert.deepEqual(range.start, positionOf(CLUSTERS, 'five'));
+    });
+
+    it('finds references of a cluster and of a node across files', async () => {
+      const refs = await s.request<Location[]>('textDocument/references', { textDocument: { uri: clustersUri }, position: positionOf(CLUSTERS, 'five', 1), context: { includeDeclaration: true } });
+      const outside = refs.filter((r) => !/scratch/.test(r.uri));
+      assert.deepEqual(outside.map((r) => [r.uri, r.range.start]).sort(), [[clustersUri, positionOf(CLUSTERS, 'five')], [mainUri, positionOf(MAIN, 'five')]].sort());
+      const nodes = await s.request<Location[]>('textDocument/references', { textDocument: { uri: mainUri }, position: positionOf(MAIN, 'solo', 1), context: { includeDeclaration: false } });
+      const inMain = nodes.filter((r) => r.uri === mainUri).map((r) => r.range.start);
+      assert.deepEqual(inMain, [positionOf(MAIN, 'solo', 0, 0), positionOf(MAIN, 'solo', 0, 1)]);
+      assert.ok(!nodes.some((r) => r.uri === clustersUri), 'no declaration without includeDeclaration');
+    });
+
+    it('renames a cluster in both files and a scenario keeping its quotes', async () => {
+      const edit = await s.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: mainUri }, position: positionOf(MAIN, 'five', 1), newName: 'six' });
+      assert.match(applyEdits(CLUSTERS, edit.changes![clustersUri]!), /cluster six: raft/);
+      assert.match(applyEdits(MAIN, edit.changes![mainUri]!), /use six/);
+      const sc = await s.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: mainUri }, position: positionOf(MAIN, '"failover"', 2), newName: 'fail over' });
+      const renamed = applyEdits(MAIN, sc.changes![mainUri]!);
+      assert.equal(renamed.split('"fail over"').length - 1, 3, renamed);
+    });
+
+    it('refuses to rename one node of a range, with a message', async () => {
+      const text = 'cluster c: raft {\n  nodes n1..n3\n}\nscenario "s" {\n  use c\n  at 1s crash n2\n}\n';
+      const { uri } = await openScratch(text);
+      await assert.rejects(
+        s.request('textDocument/rename', { textDocument: { uri }, position: positionOf(text, 'crash n2', 7), newName: 'x' }),
+        /declared by the range n1\.\.n3/,
+      );
+    });
+  });
+
+  describe('outline, folding, formatting', () => {
+    it('lists clusters with nodes, scenarios and compares', async () => {
+      const c = await s.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: clustersUri } });
+      assert.deepEqual(c.map((x) => [x.name, x.detail, x.children?.map((n) => n.name)]), [['five', 'raft', ['n1..n5', 'solo']]]);
+      const m = await s.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: mainUri } });
+      assert.deepEqual(m.map((x) => [x.name, x.detail]), [['failover', 'use five'], ['twice', 'compare "failover" / "failover"']]);
+    });
+
+    it('folds blocks', async () => {
+      const f = await s.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: mainUri } });
+      const lines = f.map((r) => [r.startLine, r.endLine]);
+      assert.ok(lines.some(([a, b]) => a === 2 && b !== undefined && b >= 7), JSON.stringify(lines));
+      assert.ok(lines.some(([a]) => a === 10), JSON.stringify(lines));
+    });
+
+    it('formats to the canonical layout', async () => {
+      const messy = 'cluster   c :raft{nodes n1 .. n3 ,solo\nheartbeat   50ms node solo{weight 2}}\n' +
+        'scenario "s"{ use c\n      network{latency 5ms .. 15ms loss 1%}\nat 1s partition { n1 n2 }|{ n3 }\n  on deliver AppendEntries { drop } expect always election_safety,log_matching }';
+      const { uri } = await openScratch(messy);
+      const edits = await s.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const formatted = applyEdits(messy, edits);
+      assert.equal(formatted, [
+        'cluster c: raft {',
+        '  nodes n1..n3, solo',
+        '  heartbeat 50ms',
+        '  node solo { weight 2 }',
+        '}',
+        '',
+        'scenario "s" {',
+        '  use c',
+        '  network {',
+        '    latency 5ms..15ms',
+        '    loss 1%',
+        '  }',
+        '  at 1s partition {n1 n2} | {n3}',
+        '  on deliver AppendEntries {',
+        '    drop',
+        '  }',
+        '  expect always election_safety, log_matching',
+        '}',
+      ].join('\n'));
+    });
+
+    it('formats every example without changing its tokens, idempotently', async function () {
+      this.timeout(60_000);
+      const files = ['hash', 'ring', 'raft'].flatMap((p) => readdirSync(`${ROOT}examples/${p}`).filter((f) => f.endsWith('.scenario')).map((f) => `${ROOT}examples/${p}/${f}`));
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        const { uri } = await openScratch(text);
+        const once = applyEdits(text, await s.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }));
+        const squash = (t: string) => t.replace(/\s+/g, '');
+        assert.equal(squash(once), squash(text), file);
+        const again = await s.change(uri, 2, once);
+        assert.deepEqual(errors(again.diagnostics), [], file);
+        const twice = applyEdits(once, await s.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }));
+        assert.equal(twice, once, file);
+      }
+    });
+  });
+
+  describe('semantic tokens', () => {
+    it('classifies keywords, protocol names, parameters, nodes, numbers and strings', async () => {
+      const { data } = await s.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri: clustersUri } });
+      const tokens: { line: number; char: number; len: number; type: number }[] = [];
+      let line = 0;
+      let char = 0;
+      for (let i = 0; i < data.length; i += 5) {
+        line += data[i]!;
+        char = data[i]! === 0 ? char + data[i + 1]! : data[i + 1]!;
+        tokens.push({ line, char, len: data[i + 2]!, type: data[i + 3]! });
+      }
+      const typeAt = (needle: string) => {
+        const p = positionOf(CLUSTERS, needle);
+        return tokens.find((t) => t.line === p.line && t.char === p.character && t.len === needle.length)?.type;
+      };
+      const types = s.semanticLegend!;
+      assert.equal(types[typeAt('cluster')!], 'keyword');
+      assert.equal(types[typeAt('raft')!], 'namespace');
+      assert.equal(types[typeAt('heartbeat')!], 'property');
+      assert.equal(types[typeAt('50ms')!], 'number');
+      assert.equal(types[typeAt('solo')!], 'variable');
+      assert.equal(types[typeAt('five')!], 'class');
+      const main = await s.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri: mainUri } });
+      assert.ok(main.data.length > 0);
+    });
+  });
+
+  describe('code actions', () => {
+    it('offers "did you mean" fixes for an unknown parameter and an unknown node', async () => {
+      const text = 'import "clusters.scenario"\ncluster h: hash {\n  bukets 4\n}\nscenario "s" {\n  use five\n  at 1s crash sol\n}\n';
+      const { uri, diagnostics } = await openScratch(text);
+      const actions = await s.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } }, context: { diagnostics } });
+      const fixed = applyEdits(text, actions.flatMap((a) => a.edit?.changes?.[uri] ?? []));
+      assert.match(fixed, /\n {2}buckets 4\n/);
+      assert.match(fixed, /crash solo\n/);
+      assert.deepEqual(actions.map((a) => a.title).sort(), ["Change to 'buckets'", "Change to 'solo'"]);
+    });
+  });
+});
