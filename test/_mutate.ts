@@ -3,16 +3,7 @@
  * and swapped, and random slices cut out — the kinds of broken text an editor
  * holds while someone types.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from './_random.js';
 
 export function mutate(text: string, random: () => number): string {
   let out = text;

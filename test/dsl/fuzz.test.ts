@@ -15,18 +15,7 @@ import type { Protocol } from '../../src/engine/protocol.js';
 import { protocols as registry } from '../../src/protocols/registry.js';
 import { TOY_EXAMPLES } from './fixtures/examples.js';
 import { toy } from './fixtures/toy.js';
-
-/** mulberry32: a small seeded generator, so every run tries the same inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../_random.js';
 
 function exampleFiles(dir: string): string[] {
   let out: string[] = [];

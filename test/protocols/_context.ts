@@ -7,6 +7,7 @@
  * protocols whose behaviour does not depend on timing (hash, ring).
  */
 import type { ClientOp, Context, Json, Message, NodeId, NodeView, Params, Protocol, World } from '../../src/engine/protocol.js';
+import { mulberry32 } from '../_random.js';
 
 export interface Effects<M extends Message = Message> {
   sends: { to: NodeId; msg: M }[];
@@ -29,18 +30,6 @@ export interface ContextOptions {
   nodeParams?: Record<NodeId, Params>;
   now?: number;
   seed?: number;
-}
-
-/** Mulberry32: a tiny seeded PRNG, good enough for tests (never Math.random). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function makeContext<M extends Message = Message>(o: ContextOptions): TestContext<M> {
