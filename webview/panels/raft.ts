@@ -2,7 +2,8 @@
  * The Raft panel: each node's log as a row of cells, one per index, showing
  * the entry's term (colour by term), with the commit index (thick underline)
  * and applied entries (filled) marked, the leader starred, and each node's
- * current term. Field names are Figure 2's (src/protocols/raft/types.ts).
+ * current term. Field names are Figure 2's (src/protocols/raft/types.ts); the
+ * log arrives as chunks of entries, flattened here.
  */
 import { h, svg } from '../dom.js';
 import { hue, isRecord, type PanelInput, type ProtocolPanel } from './panel.js';
@@ -11,7 +12,9 @@ const CELL = 22;
 
 function raftState(v: unknown): { log: { term: number }[]; currentTerm: number; commitIndex: number; lastApplied: number } | undefined {
   if (!isRecord(v) || !Array.isArray(v.log) || typeof v.currentTerm !== 'number') return undefined;
-  const log = v.log.map((e) => ({ term: isRecord(e) && typeof e.term === 'number' ? e.term : 0 }));
+  // The log is stored in chunks of entries (src/protocols/raft/_log.ts); older traces hold a flat entry list.
+  const entries: unknown[] = v.log.every((c) => Array.isArray(c)) ? (v.log as unknown[][]).flat() : v.log;
+  const log = entries.map((e) => ({ term: isRecord(e) && typeof e.term === 'number' ? e.term : 0 }));
   return { log, currentTerm: v.currentTerm, commitIndex: typeof v.commitIndex === 'number' ? v.commitIndex : 0, lastApplied: typeof v.lastApplied === 'number' ? v.lastApplied : 0 };
 }
 

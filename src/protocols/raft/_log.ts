@@ -1,37 +1,133 @@
-/** Helpers over a 1-based Raft log (index 0 is the empty prefix, term 0). */
+/**
+ * A 1-based Raft log (index 0 is the empty prefix, term 0) stored as an
+ * immutable list of chunks of LOG_CHUNK entries: every chunk but the
+ * last is full, and the last is non-empty (the empty log is `[]`).
+ *
+ * States are immutable and the simulator keeps every version, so a flat
+ * array copied on each append costs O(n) time per append and O(n²) memory
+ * over a run. Here an append copies only the last chunk and the chunk index
+ * (O(LOG_CHUNK + n / LOG_CHUNK)); unchanged chunks are shared between
+ * versions, so the trace's structural diff skips them by reference and
+ * reports readable changes such as `log.3.17 = {term, cmd}`. Entry objects
+ * are shared too, which lets the invariants compare entries by identity.
+ * Chunks are never mutated once published (the types are readonly); they
+ * are not Object.freeze-d because V8 copies frozen arrays ~20× slower.
+ */
 import type { Entry } from './types.js';
 
-export function lastIndex(log: readonly Entry[]): number {
-  return log.length;
+/** Entries per chunk. */
+export const LOG_CHUNK = 64;
+const BITS = 6;
+const MASK = LOG_CHUNK - 1;
+
+export type Log = readonly (readonly Entry[])[];
+
+export const EMPTY_LOG: Log = [];
+
+export function lastIndex(log: Log): number {
+  const n = log.length;
+  return n === 0 ? 0 : ((n - 1) << BITS) + log[n - 1]!.length;
+}
+
+/** Entry `index` (1-based), undefined outside 1..lastIndex. */
+export function entryAt(log: Log, index: number): Entry | undefined {
+  if (index < 1) return undefined;
+  const i = index - 1;
+  return log[i >>> BITS]?.[i & MASK];
 }
 
 /** The term of entry `index`, 0 for index 0, undefined beyond the end. */
-export function termAt(log: readonly Entry[], index: number): number | undefined {
+export function termAt(log: Log, index: number): number | undefined {
   if (index === 0) return 0;
-  return log[index - 1]?.term;
+  return entryAt(log, index)?.term;
 }
 
-export function lastTerm(log: readonly Entry[]): number {
-  return log.length === 0 ? 0 : log[log.length - 1]!.term;
+export function lastTerm(log: Log): number {
+  if (log.length === 0) return 0;
+  const last = log[log.length - 1]!;
+  return last[last.length - 1]!.term;
+}
+
+/** Entries `from`..`to` (1-based, inclusive, clamped to the log) as a fresh array. */
+export function entriesBetween(log: Log, from: number, to: number): Entry[] {
+  const out: Entry[] = [];
+  const end = Math.min(to, lastIndex(log));
+  for (let i = Math.max(1, from); i <= end; i++) out.push(entryAt(log, i)!);
+  return out;
+}
+
+/** Every entry, in order (for queries, tests and replay). */
+export function toEntries(log: Log): Entry[] {
+  return log.flat();
+}
+
+/** The first `n` entries (a suffix deleted, §5.3); shares every untouched chunk. */
+export function truncate(log: Log, n: number): Log {
+  if (n >= lastIndex(log)) return log;
+  if (n <= 0) return EMPTY_LOG;
+  const full = n >>> BITS;
+  const rest = n & MASK;
+  const out = log.slice(0, full);
+  if (rest > 0) out.push(log[full]!.slice(0, rest));
+  return out;
+}
+
+/** The log with `entries` appended; copies only the last chunk and the chunk index. */
+export function append(log: Log, entries: readonly Entry[]): Log {
+  if (entries.length === 0) return log;
+  const out = log.slice();
+  let k = 0;
+  let last = out.length > 0 && out[out.length - 1]!.length < LOG_CHUNK ? out.pop()!.slice() : [];
+  while (k < entries.length) {
+    last.push(entries[k++]!);
+    if (last.length === LOG_CHUNK) {
+      out.push(last);
+      last = [];
+    }
+  }
+  if (last.length > 0) out.push(last);
+  return out;
+}
+
+/** A log holding `entries`. */
+export function fromEntries(entries: readonly Entry[]): Log {
+  return append(EMPTY_LOG, entries);
+}
+
+/**
+ * Reads a log from JSON (a durable record): chunked as written by this
+ * module, or a flat entry array. Returns undefined when it is neither.
+ */
+export function parseLog(v: unknown): Log | undefined {
+  if (!Array.isArray(v)) return undefined;
+  if (v.every((c) => Array.isArray(c))) {
+    const entries = (v as unknown[][]).flat();
+    return entries.every(isEntry) ? fromEntries(entries as Entry[]) : undefined;
+  }
+  return v.every(isEntry) ? fromEntries(v as Entry[]) : undefined;
+}
+
+function isEntry(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && typeof (e as Entry).term === 'number' && typeof (e as Entry).cmd === 'object' && (e as Entry).cmd !== null;
 }
 
 /** §5.4.1: a log is at least as up-to-date when its last term is higher, or equal with an index at least as large. */
-export function isUpToDate(lastLogTerm: number, lastLogIndex: number, log: readonly Entry[]): boolean {
+export function isUpToDate(lastLogTerm: number, lastLogIndex: number, log: Log): boolean {
   const myTerm = lastTerm(log);
-  return lastLogTerm > myTerm || (lastLogTerm === myTerm && lastLogIndex >= log.length);
+  return lastLogTerm > myTerm || (lastLogTerm === myTerm && lastLogIndex >= lastIndex(log));
 }
 
 /** The first index holding `term`, scanning back from `from` (fast back-off hint). */
-export function firstIndexOfTerm(log: readonly Entry[], term: number, from: number): number {
+export function firstIndexOfTerm(log: Log, term: number, from: number): number {
   let i = from;
-  while (i > 1 && log[i - 2]!.term === term) i--;
+  while (i > 1 && entryAt(log, i - 1)!.term === term) i--;
   return i;
 }
 
 /** The last index holding `term`, or 0 when the log has no entry of that term. */
-export function lastIndexOfTerm(log: readonly Entry[], term: number): number {
-  for (let i = log.length; i >= 1; i--) {
-    const t = log[i - 1]!.term;
+export function lastIndexOfTerm(log: Log, term: number): number {
+  for (let i = lastIndex(log); i >= 1; i--) {
+    const t = entryAt(log, i)!.term;
     if (t === term) return i;
     if (t < term) return 0;
   }

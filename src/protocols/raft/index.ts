@@ -10,11 +10,11 @@ import { currentLeaders } from './queries.js';
 import type { RaftMessage, RaftState } from './types.js';
 import { vocabulary } from './vocabulary.js';
 
-function guarded(s: RaftState, ctx: { note(text: string): void }, what: string, f: () => RaftState): RaftState {
+function guarded(s: RaftState, ctx: { note(text: string): void }, what: () => string, f: () => RaftState): RaftState {
   try {
     return f();
   } catch (e) {
-    ctx.note(`raft: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
+    ctx.note(`raft: ignored a malformed ${what()} (${e instanceof Error ? e.message : String(e)})`);
     return s;
   }
 }
@@ -24,9 +24,9 @@ export const raft: Protocol<RaftState, RaftMessage> = {
   vocabulary,
   clientTarget: ({ nodes }) => nodes[0] ?? 'n1',
   init,
-  onMessage: (s, from, msg, ctx) => guarded(s, ctx, `${msg?.type ?? 'message'} from ${from}`, () => message(s, from, msg, ctx)),
-  onTimer: (s, name, ctx) => guarded(s, ctx, `timer ${name}`, () => timer(s, name, ctx)),
-  onClient: (s, op, ctx) => guarded(s, ctx, `client operation ${op?.id}`, () => client(s, op, ctx)),
+  onMessage: (s, from, msg, ctx) => guarded(s, ctx, () => `${msg?.type ?? 'message'} from ${from}`, () => message(s, from, msg, ctx)),
+  onTimer: (s, name, ctx) => guarded(s, ctx, () => `timer ${name}`, () => timer(s, name, ctx)),
+  onClient: (s, op, ctx) => guarded(s, ctx, () => `client operation ${op?.id}`, () => client(s, op, ctx)),
   onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
   role: (s) => s.role,
   finalMetrics(world: World<RaftState>) {
@@ -35,7 +35,7 @@ export const raft: Protocol<RaftState, RaftMessage> = {
     return {
       term: Math.max(0, ...up.map((n) => n.state.currentTerm)),
       committed_entries: Math.max(0, ...up.map((n) => n.state.commitIndex)),
-      applied_ops: best ? Object.keys(best.results).length : 0,
+      applied_ops: best ? Object.values(best.sessions).reduce((n, x) => n + x.applied, 0) : 0,
       leaders_at_end: currentLeaders(world).length,
     };
   },

@@ -13,15 +13,17 @@
  * World per step would only degrade the checks to the current instant.
  *
  * Only nodes that are not crashed are inspected (a crashed node's volatile
- * state is gone; its durable log is seen again after restart). Scans are
- * incremental: logs only ever change by truncating a suffix and appending, so
- * when a node's log still holds the same entry object at the last index
- * checked, only the new suffix is scanned.
+ * state is gone; its durable log is seen again after restart). Checks are
+ * incremental: a node is looked at only when its role, term, log, commit or
+ * apply index changed since the invariant last ran, and since logs only ever
+ * change by truncating a suffix and appending, when a node's log still holds
+ * the same entry object at the last index checked, only the new suffix is
+ * scanned.
  */
 import type { NodeId, World } from '../../engine/protocol.js';
 import type { InvariantSpec } from '../../engine/vocabulary.js';
-import { entryKey } from './_log.js';
-import type { Entry, RaftState } from './types.js';
+import { entryAt, entryKey, lastIndex, type Log } from './_log.js';
+import type { RaftState } from './types.js';
 
 type RaftWorld = World<RaftState>;
 
@@ -44,29 +46,56 @@ function memo<T>(world: RaftWorld, name: string, make: () => T): T {
   return fresh.value;
 }
 
+function isLive(n: { status: string; state: RaftState }): boolean {
+  return n.status !== 'crashed' && !!n.state && Array.isArray(n.state.log);
+}
+
 function live(world: RaftWorld): { id: NodeId; s: RaftState }[] {
   const out: { id: NodeId; s: RaftState }[] = [];
-  for (const n of world.nodes) {
-    if (n.status !== 'crashed' && n.state && Array.isArray(n.state.log)) out.push({ id: n.id, s: n.state });
-  }
+  for (const n of world.nodes) if (isLive(n)) out.push({ id: n.id, s: n.state });
   return out;
 }
 
+const NONE: readonly { id: NodeId; s: RaftState }[] = [];
+
+/**
+ * The live nodes whose role, term, log, commitIndex or lastApplied changed
+ * since this invariant last looked (`last` holds the state it last saw per
+ * node). Every property here depends on those fields only, and re-checking
+ * an unchanged node adds nothing to a memo, so the others are skipped — most
+ * steps only move a heartbeat time or a leader's nextIndex.
+ */
+function changed(world: RaftWorld, last: Map<NodeId, RaftState>): readonly { id: NodeId; s: RaftState }[] {
+  let out: { id: NodeId; s: RaftState }[] | undefined;
+  for (const n of world.nodes) {
+    if (!isLive(n)) continue;
+    const s = n.state;
+    const o = last.get(n.id);
+    if (o === s) continue;
+    last.set(n.id, s);
+    if (o && o.log === s.log && o.role === s.role && o.currentTerm === s.currentTerm
+      && o.commitIndex === s.commitIndex && o.lastApplied === s.lastApplied) continue;
+    (out ??= []).push({ id: n.id, s });
+  }
+  return out ?? NONE;
+}
+
 /** Where to resume scanning a node's log: after the last index seen, if that entry is still the same object. */
-interface Seen { log: Entry[]; upTo: number }
-function resumeFrom(seen: Seen | undefined, log: Entry[]): number {
+interface Seen { log: Log; upTo: number }
+function resumeFrom(seen: Seen | undefined, log: Log): number {
   if (!seen || seen.upTo === 0) return 0;
   if (seen.log === log) return seen.upTo;
-  const i = Math.min(seen.upTo, log.length);
-  return i > 0 && log[i - 1] === seen.log[i - 1] ? i : 0;
+  const i = Math.min(seen.upTo, lastIndex(log));
+  return i > 0 && entryAt(log, i) === entryAt(seen.log, i) ? i : 0;
 }
 
 export const electionSafety: InvariantSpec<RaftState> = {
   name: 'election_safety',
   doc: 'Election Safety (Figure 3): at most one leader can be elected in a given term.',
   check(world) {
-    const leaders = memo(world, 'election_safety', () => new Map<number, NodeId>());
-    for (const { id, s } of live(world)) {
+    const m = memo(world, 'election_safety', () => ({ leaders: new Map<number, NodeId>(), last: new Map<NodeId, RaftState>() }));
+    const leaders = m.leaders;
+    for (const { id, s } of changed(world, m.last)) {
       if (s.role !== 'leader') continue;
       const other = leaders.get(s.currentTerm);
       if (other !== undefined && other !== id) return `${other} and ${id} were both leaders in term ${s.currentTerm}`;
@@ -80,19 +109,20 @@ export const leaderAppendOnly: InvariantSpec<RaftState> = {
   name: 'leader_append_only',
   doc: 'Leader Append-Only (Figure 3): a leader never overwrites or deletes entries in its log; it only appends.',
   check(world) {
-    const last = memo(world, 'leader_append_only', () => new Map<NodeId, { term: number; log: Entry[] }>());
-    for (const { id, s } of live(world)) {
+    const m = memo(world, 'leader_append_only', () => ({ leaders: new Map<NodeId, { term: number; log: Log }>(), last: new Map<NodeId, RaftState>() }));
+    const last = m.leaders;
+    for (const { id, s } of changed(world, m.last)) {
       if (s.role !== 'leader') continue;
       const prev = last.get(id);
       last.set(id, { term: s.currentTerm, log: s.log });
       if (!prev || prev.term !== s.currentTerm || prev.log === s.log) continue;
-      if (s.log.length < prev.log.length) return `leader ${id} of term ${s.currentTerm} shrank its log from ${prev.log.length} to ${s.log.length} entries`;
-      const n = prev.log.length;
-      if (n > 0 && s.log[n - 1] === prev.log[n - 1]) continue;
-      for (let i = 0; i < n; i++) {
-        if (entryKey(s.log[i]!) !== entryKey(prev.log[i]!)) {
-          return `leader ${id} of term ${s.currentTerm} overwrote entry ${i + 1} (${entryKey(prev.log[i]!)} → ${entryKey(s.log[i]!)})`;
-        }
+      const n = lastIndex(prev.log);
+      if (lastIndex(s.log) < n) return `leader ${id} of term ${s.currentTerm} shrank its log from ${n} to ${lastIndex(s.log)} entries`;
+      if (n > 0 && entryAt(s.log, n) === entryAt(prev.log, n)) continue;
+      for (let i = 1; i <= n; i++) {
+        const was = entryKey(entryAt(prev.log, i)!);
+        const is = entryKey(entryAt(s.log, i)!);
+        if (is !== was) return `leader ${id} of term ${s.currentTerm} overwrote entry ${i} (${was} → ${is})`;
       }
     }
     return null;
@@ -105,20 +135,24 @@ export const logMatching: InvariantSpec<RaftState> = {
   check(world) {
     // Checked inductively over every log held so far: each (index, term) pair always names the same
     // entry with the same predecessor term, which implies identical prefixes.
-    const m = memo(world, 'log_matching', () => ({ entries: new Map<string, { key: string; prevTerm: number; node: NodeId }>(), seen: new Map<NodeId, Seen>() }));
-    for (const { id, s } of live(world)) {
-      const start = resumeFrom(m.seen.get(id), s.log);
-      for (let i = start; i < s.log.length; i++) {
-        const e = s.log[i]!;
-        const at = `${i + 1}:${e.term}`;
-        const mine = { key: entryKey(e), prevTerm: i === 0 ? 0 : s.log[i - 1]!.term, node: id };
+    const m = memo(world, 'log_matching', () => ({
+      entries: new Map<string, { key: string; prevTerm: number; node: NodeId }>(), seen: new Map<NodeId, Seen>(), last: new Map<NodeId, RaftState>(),
+    }));
+    for (const { id, s } of changed(world, m.last)) {
+      const seen = m.seen.get(id);
+      if (seen && seen.log === s.log) continue; // unchanged since the last check
+      const len = lastIndex(s.log);
+      for (let i = resumeFrom(seen, s.log) + 1; i <= len; i++) {
+        const e = entryAt(s.log, i)!;
+        const at = `${i}:${e.term}`;
+        const mine = { key: entryKey(e), prevTerm: i === 1 ? 0 : entryAt(s.log, i - 1)!.term, node: id };
         const known = m.entries.get(at);
         if (!known) m.entries.set(at, mine);
         else if (known.key !== mine.key || known.prevTerm !== mine.prevTerm) {
-          return `${id} and ${known.node} both hold an entry at index ${i + 1} term ${e.term} but their logs differ up to it`;
+          return `${id} and ${known.node} both hold an entry at index ${i} term ${e.term} but their logs differ up to it`;
         }
       }
-      m.seen.set(id, { log: s.log, upTo: s.log.length });
+      m.seen.set(id, { log: s.log, upTo: len });
     }
     return null;
   },
@@ -133,18 +167,22 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
       committed: [] as { key: string; atTerm: number }[],
       seen: new Map<NodeId, Seen>(),
       leaders: new Map<NodeId, Seen & { term: number; committed: number }>(),
+      last: new Map<NodeId, RaftState>(),
     }));
-    const nodes = live(world);
-    for (const { id, s } of nodes) {
-      const upTo = Math.min(s.commitIndex, s.log.length);
+    // Nothing committed anew and no leader changed: nothing to re-check.
+    const moved = changed(world, m.last);
+    if (moved.length === 0) return null;
+    for (const { id, s } of moved) {
+      const upTo = Math.min(s.commitIndex, lastIndex(s.log));
       for (let i = Math.min(resumeFrom(m.seen.get(id), s.log), upTo); i < upTo; i++) {
         const c = m.committed[i];
-        if (!c) m.committed[i] = { key: entryKey(s.log[i]!), atTerm: s.currentTerm };
-        else if (c.key === entryKey(s.log[i]!) && s.currentTerm < c.atTerm) c.atTerm = s.currentTerm;
+        const key = entryKey(entryAt(s.log, i + 1)!);
+        if (!c) m.committed[i] = { key, atTerm: s.currentTerm };
+        else if (c.key === key && s.currentTerm < c.atTerm) c.atTerm = s.currentTerm;
       }
       m.seen.set(id, { log: s.log, upTo });
     }
-    for (const { id, s } of nodes) {
+    for (const { id, s } of live(world)) {
       if (s.role !== 'leader') continue;
       const prev = m.leaders.get(id);
       let from = 0;
@@ -152,12 +190,12 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
       for (let i = from; i < m.committed.length; i++) {
         const c = m.committed[i]!;
         if (c.atTerm >= s.currentTerm) continue;
-        const e = s.log[i];
+        const e = entryAt(s.log, i + 1);
         if (!e || entryKey(e) !== c.key) {
           return `leader ${id} of term ${s.currentTerm} lacks entry ${i + 1} (${c.key}), committed by term ${c.atTerm}`;
         }
       }
-      m.leaders.set(id, { log: s.log, upTo: s.log.length, term: s.currentTerm, committed: m.committed.length });
+      m.leaders.set(id, { log: s.log, upTo: lastIndex(s.log), term: s.currentTerm, committed: m.committed.length });
     }
     return null;
   },
@@ -167,12 +205,12 @@ export const stateMachineSafety: InvariantSpec<RaftState> = {
   name: 'state_machine_safety',
   doc: 'State Machine Safety (Figure 3): if a server has applied a log entry at a given index, no other server ever applies a different entry at that index.',
   check(world) {
-    const m = memo(world, 'state_machine_safety', () => ({ applied: [] as { key: string; node: NodeId }[], seen: new Map<NodeId, Seen>() }));
-    for (const { id, s } of live(world)) {
-      const upTo = Math.min(s.lastApplied, s.log.length);
+    const m = memo(world, 'state_machine_safety', () => ({ applied: [] as { key: string; node: NodeId }[], seen: new Map<NodeId, Seen>(), last: new Map<NodeId, RaftState>() }));
+    for (const { id, s } of changed(world, m.last)) {
+      const upTo = Math.min(s.lastApplied, lastIndex(s.log));
       const start = Math.min(resumeFrom(m.seen.get(id), s.log), upTo);
       for (let i = start; i < upTo; i++) {
-        const key = entryKey(s.log[i]!);
+        const key = entryKey(entryAt(s.log, i + 1)!);
         const a = m.applied[i];
         if (!a) m.applied[i] = { key, node: id };
         else if (a.key !== key) return `${id} applied ${key} at index ${i + 1} but ${a.node} applied ${a.key} there`;

@@ -1,16 +1,56 @@
 /**
  * The replicated key-value state machine: `put`, `get` and `cas` applied in
- * log order (§5, "replicated state machines"). Applying is a pure function of
- * the committed log, so every server that applies the same prefix holds the
- * same map and computes the same results.
+ * log order (§5, "replicated state machines"), with a client session table
+ * for exactly-once semantics (Ongaro's thesis §6.3). Applying is a pure
+ * function of the committed log, so every server that applies the same
+ * prefix holds the same map, the same sessions and computes the same results.
  *
  * Results: `put` → null, `get` → the value or null when absent, `cas` →
  * true when the value equalled `expected` and was replaced, else false.
+ *
+ * Sessions. The node that received an operation (its `origin`) acts as the
+ * client of §6.3. Operation ids are the simulator's `c1, c2, …`, increasing
+ * over the run, so their numbers serve as the session's sequence numbers.
+ * Each command carries `floor`: the lowest number its origin still had
+ * pending when it created the command (the thesis's "lowest sequence number
+ * for which the client has not yet received a response"). The session keeps
+ * the results of its ops numbered at or above the highest floor seen and
+ * discards older ones, so memory stays bounded by the ops in flight. A
+ * command numbered below the floor is stale (its origin has already answered
+ * or abandoned it): it is skipped. Ids without a number are never stale and
+ * never discarded.
  */
-import type { Json } from '../../engine/protocol.js';
-import type { Command, Entry } from './types.js';
+import type { Json, NodeId } from '../../engine/protocol.js';
+import { toEntries, type Log } from './_log.js';
+import type { ClientCommand, Command } from './types.js';
 
 export type KvMap = Record<string, Json>;
+
+/** One origin's session (thesis §6.3). */
+export type Session = {
+  /** Every op of this origin numbered below `floor` is finished; such commands are skipped. */
+  floor: number;
+  /** Ops of this origin applied so far (a metric). */
+  applied: number;
+  /** Results of applied ops numbered ≥ floor (or unnumbered), by op id: retries are answered from here. */
+  results: Record<string, Json>;
+};
+export type Sessions = Record<NodeId, Session>;
+
+/** The sequence number of an op id `cN`; NaN for other ids. */
+export function opNumber(id: string): number {
+  return /^c\d+$/.test(id) ? Number(id.slice(1)) : NaN;
+}
+
+export type Lookup = { kind: 'done'; result: Json } | { kind: 'stale' } | { kind: 'new' };
+
+/** Whether `cmd` was applied already (with its result), is stale, or is new to the state machine. */
+export function lookup(sessions: Sessions, cmd: { id: string; origin: NodeId }): Lookup {
+  const s = sessions[cmd.origin];
+  if (!s) return { kind: 'new' };
+  if (Object.hasOwn(s.results, cmd.id)) return { kind: 'done', result: s.results[cmd.id]! };
+  return opNumber(cmd.id) < s.floor ? { kind: 'stale' } : { kind: 'new' };
+}
 
 /** Applies one command to `kv` in place and returns the operation's result. */
 export function applyCommand(kv: KvMap, cmd: Command): Json {
@@ -35,19 +75,62 @@ export function applyCommand(kv: KvMap, cmd: Command): Json {
   }
 }
 
-/** The state machine after applying entries 1..upTo of `log`, with duplicate op ids applied once. */
-export function replay(log: readonly Entry[], upTo: number): KvMap {
-  const kv: KvMap = {};
-  const seen = new Set<string>();
-  for (let i = 0; i < Math.min(upTo, log.length); i++) {
-    const cmd = log[i]!.cmd;
-    if (cmd.op !== 'noop') {
-      if (seen.has(cmd.id)) continue;
-      seen.add(cmd.id);
+/**
+ * A batch of applies over copies made on first write: `kv`, the session
+ * index and each touched session are copied at most once per batch, so the
+ * states before the batch stay untouched.
+ */
+export class Applier {
+  private kvCopied = false;
+  private sessionsCopied = false;
+  private readonly touched = new Set<NodeId>();
+
+  constructor(public kv: KvMap, public sessions: Sessions) {}
+
+  /** Applies `cmd` unless it is a duplicate (then its stored result) or stale (then undefined). */
+  apply(cmd: ClientCommand): { result: Json; dup: boolean } | undefined {
+    const seen = lookup(this.sessions, cmd);
+    if (seen.kind === 'stale') return undefined;
+    if (seen.kind === 'done') return { result: seen.result, dup: true };
+    if (!this.kvCopied) {
+      this.kv = { ...this.kv };
+      this.kvCopied = true;
     }
-    applyCommand(kv, cmd);
+    const result = applyCommand(this.kv, cmd);
+    const s = this.session(cmd.origin);
+    s.applied++;
+    s.results[cmd.id] = result;
+    const floor = cmd.floor ?? 0;
+    if (floor > s.floor) {
+      s.floor = floor;
+      for (const id of Object.keys(s.results)) if (opNumber(id) < floor) delete s.results[id];
+    }
+    return { result, dup: false };
   }
-  return kv;
+
+  private session(origin: NodeId): Session {
+    if (!this.sessionsCopied) {
+      this.sessions = { ...this.sessions };
+      this.sessionsCopied = true;
+    }
+    if (!this.touched.has(origin)) {
+      this.touched.add(origin);
+      const old = this.sessions[origin];
+      this.sessions[origin] = old ? { floor: old.floor, applied: old.applied, results: { ...old.results } } : { floor: 0, applied: 0, results: {} };
+    }
+    return this.sessions[origin]!;
+  }
+}
+
+/** The state machine after applying entries 1..upTo of `log`. */
+export function replay(log: Log, upTo: number): { kv: KvMap; sessions: Sessions } {
+  const a = new Applier({}, {});
+  const entries = toEntries(log);
+  for (let i = 0; i < Math.min(upTo, entries.length); i++) {
+    const cmd = entries[i]!.cmd;
+    if (cmd.op !== 'noop') a.apply(cmd);
+  }
+  return { kv: a.kv, sessions: a.sessions };
 }
 
 /** Structural equality of JSON values (object key order ignored). */

@@ -32,19 +32,21 @@
  */
 import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
 import { Io } from './_io.js';
-import { firstIndexOfTerm, isUpToDate, lastIndexOfTerm, lastTerm, termAt } from './_log.js';
-import { applyCommand } from './kv.js';
+import {
+  append, EMPTY_LOG, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, parseLog, termAt, truncate,
+} from './_log.js';
+import { Applier, lookup, opNumber } from './kv.js';
 import { CLIENT_TRIES, readParams } from './params.js';
 import type {
   AppendEntries, AppendEntriesReply, ClientCommand, ClientRedirect, ClientRequest, ClientResponse, Durable,
-  Entry, PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
+  PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
 } from './types.js';
 
 export function initialState(): RaftState {
   return {
-    role: 'follower', currentTerm: 0, votedFor: null, log: [], commitIndex: 0, lastApplied: 0,
+    role: 'follower', currentTerm: 0, votedFor: null, log: EMPTY_LOG, commitIndex: 0, lastApplied: 0,
     leaderId: null, lastHeard: -1, votes: [], preVote: false,
-    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: {}, results: {}, pending: {},
+    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: {}, sessions: {}, pending: {},
   };
 }
 
@@ -98,12 +100,12 @@ export function message(s: RaftState, from: NodeId, msg: RaftMessage, ctx: Conte
 
 export function client(s: RaftState, op: ClientOp, ctx: Context<RaftMessage>): RaftState {
   const o = io(ctx);
-  const cmd = parseOp(op, o.id);
+  const cmd = parseOp(op, o.id, sessionFloor(s, op.id));
   if (typeof cmd === 'string') {
     o.reply(op.id, false, { error: cmd });
     return o.flush(s, s);
   }
-  if (s.pending[op.id] || Object.hasOwn(s.results, op.id)) return o.flush(s, s);
+  if (s.pending[op.id] || lookup(s.sessions, cmd).kind !== 'new') return o.flush(s, s);
   let next = update(s, { pending: { ...s.pending, [op.id]: { cmd, tries: 0, sent: false } } });
   o.setTimer(`client:${op.id}`, o.p.rpcTimeout);
   next = submit(next, cmd, o);
@@ -131,7 +133,7 @@ export function becomeCandidate(s: RaftState, o: Io): RaftState {
   const next = update(s, { role: 'candidate', preVote: true, votes: [o.id], leaderId: null });
   o.resetElectionTimer();
   if (o.quorum <= 1) return startElection(next, o);
-  const body: PreVote = { term: s.currentTerm + 1, lastLogIndex: s.log.length, lastLogTerm: lastTerm(s.log) };
+  const body: PreVote = { term: s.currentTerm + 1, lastLogIndex: lastIndex(s.log), lastLogTerm: lastTerm(s.log) };
   for (const p of o.peers) o.send(p, { type: 'PreVote', body });
   return next;
 }
@@ -144,7 +146,7 @@ export function startElection(s: RaftState, o: Io): RaftState {
   };
   o.resetElectionTimer();
   if (next.votes.length >= o.quorum) return becomeLeader(next, o);
-  const body: RequestVote = { term: next.currentTerm, lastLogIndex: s.log.length, lastLogTerm: lastTerm(s.log) };
+  const body: RequestVote = { term: next.currentTerm, lastLogIndex: lastIndex(s.log), lastLogTerm: lastTerm(s.log) };
   for (const p of o.peers) o.send(p, { type: 'RequestVote', body });
   return next;
 }
@@ -170,10 +172,10 @@ export function becomeLeader(s: RaftState, o: Io): RaftState {
   const nextIndex: Record<NodeId, number> = {};
   const matchIndex: Record<NodeId, number> = {};
   for (const p of o.peers) {
-    nextIndex[p] = s.log.length + 1;
+    nextIndex[p] = lastIndex(s.log) + 1;
     matchIndex[p] = 0;
   }
-  const log: Entry[] = [...s.log, { term: s.currentTerm, cmd: { op: 'noop' } }];
+  const log = append(s.log, [{ term: s.currentTerm, cmd: { op: 'noop' } }]);
   let next: RaftState = { ...s, role: 'leader', leaderId: o.id, votes: [], preVote: false, nextIndex, matchIndex, ackedAt: {}, log };
   o.cancelTimer('election');
   o.note(`leader for term ${s.currentTerm}`);
@@ -235,9 +237,10 @@ function handlePreVoteReply(s: RaftState, from: NodeId, b: PreVoteReply, o: Io):
 
 /** Sends AppendEntries to `peer` from its nextIndex (at most max_entries) and advances nextIndex optimistically. */
 export function sendAppendEntries(s: RaftState, peer: NodeId, o: Io): RaftState {
-  const nextIdx = Math.min(Math.max(1, s.nextIndex[peer] ?? s.log.length + 1), s.log.length + 1);
+  const len = lastIndex(s.log);
+  const nextIdx = Math.min(Math.max(1, s.nextIndex[peer] ?? len + 1), len + 1);
   const prevLogIndex = nextIdx - 1;
-  const entries = s.log.slice(prevLogIndex, prevLogIndex + o.p.maxEntries);
+  const entries = entriesBetween(s.log, nextIdx, prevLogIndex + o.p.maxEntries);
   const body: AppendEntries = {
     term: s.currentTerm, prevLogIndex, prevLogTerm: termAt(s.log, prevLogIndex) ?? 0, entries,
     leaderCommit: s.commitIndex, sentAt: o.now,
@@ -289,7 +292,7 @@ function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io
 
   // The consistency check (§5.3).
   const prevTerm = termAt(next.log, b.prevLogIndex);
-  if (prevTerm === undefined) return fail(next, 0, next.log.length + 1);
+  if (prevTerm === undefined) return fail(next, 0, lastIndex(next.log) + 1);
   if (prevTerm !== b.prevLogTerm && !o.p.bugSkipLogCheck) {
     return fail(next, prevTerm, firstIndexOfTerm(next.log, prevTerm, b.prevLogIndex));
   }
@@ -297,7 +300,7 @@ function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io
   let k = 0;
   while (k < b.entries.length && termAt(next.log, b.prevLogIndex + 1 + k) === b.entries[k]!.term) k++;
   if (k < b.entries.length) {
-    next = { ...next, log: [...next.log.slice(0, b.prevLogIndex + k), ...b.entries.slice(k)] };
+    next = { ...next, log: append(truncate(next.log, b.prevLogIndex + k), b.entries.slice(k)) };
   }
   const lastNew = b.prevLogIndex + b.entries.length;
   if (b.leaderCommit > next.commitIndex) {
@@ -315,13 +318,13 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
   let next = s;
   if (o.p.leaderLease && b.sentAt > (s.ackedAt[from] ?? -1)) next = { ...next, ackedAt: { ...next.ackedAt, [from]: b.sentAt } };
   if (b.success) {
-    const m = Math.max(match, Math.min(b.matchIndex, s.log.length));
+    const m = Math.max(match, Math.min(b.matchIndex, lastIndex(s.log)));
     const n = Math.max(s.nextIndex[from] ?? 1, m + 1);
     if (m !== match || n !== s.nextIndex[from]) {
       next = { ...next, matchIndex: { ...next.matchIndex, [from]: m }, nextIndex: { ...next.nextIndex, [from]: n } };
     }
     next = advanceCommitIndex(next, o);
-    if (n <= next.log.length) next = sendAppendEntries(next, from, o);
+    if (n <= lastIndex(next.log)) next = sendAppendEntries(next, from, o);
     return next;
   }
   // Fast back-off: skip the follower's whole conflicting term, or to the end of its short log.
@@ -330,7 +333,7 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
     const last = lastIndexOfTerm(s.log, b.conflictTerm);
     if (last > 0) hint = last + 1;
   }
-  const n = Math.max(match + 1, Math.min(hint, s.log.length + 1));
+  const n = Math.max(match + 1, Math.min(hint, lastIndex(s.log) + 1));
   if (n !== s.nextIndex[from]) next = { ...next, nextIndex: { ...next.nextIndex, [from]: n } };
   return sendAppendEntries(next, from, o);
 }
@@ -342,8 +345,8 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
  */
 export function advanceCommitIndex(s: RaftState, o: Io): RaftState {
   if (s.role !== 'leader') return s;
-  for (let n = s.log.length; n > s.commitIndex; n--) {
-    const t = s.log[n - 1]!.term;
+  for (let n = lastIndex(s.log); n > s.commitIndex; n--) {
+    const t = entryAt(s.log, n)!.term;
     if (t !== s.currentTerm && !o.p.bugCommitOldTerms) {
       if (t < s.currentTerm) break;
       continue;
@@ -357,17 +360,16 @@ export function advanceCommitIndex(s: RaftState, o: Io): RaftState {
 
 /** Figure 2, all servers: while commitIndex > lastApplied, apply log[++lastApplied]; answer the client where due. */
 export function applyCommitted(s: RaftState, o: Io): RaftState {
-  const upTo = Math.min(s.commitIndex, s.log.length);
+  const upTo = Math.min(s.commitIndex, lastIndex(s.log));
   if (s.lastApplied >= upTo) return s;
-  const kv = { ...s.kv };
-  const results = { ...s.results };
+  const sm = new Applier(s.kv, s.sessions);
   let pending = s.pending;
   for (let i = s.lastApplied + 1; i <= upTo; i++) {
-    const cmd = s.log[i - 1]!.cmd;
+    const cmd = entryAt(s.log, i)!.cmd;
     if (cmd.op === 'noop') continue;
-    const dup = Object.hasOwn(results, cmd.id);
-    const result = dup ? results[cmd.id]! : applyCommand(kv, cmd);
-    results[cmd.id] = result;
+    const applied = sm.apply(cmd);
+    if (!applied) continue; // stale: its origin has already answered or abandoned it (thesis §6.3)
+    const { result, dup } = applied;
     if (cmd.origin === o.id) {
       if (pending[cmd.id]) {
         o.reply(cmd.id, true, result);
@@ -380,7 +382,7 @@ export function applyCommitted(s: RaftState, o: Io): RaftState {
       o.send(cmd.origin, { type: 'ClientResponse', body });
     }
   }
-  return { ...s, kv, results, pending, lastApplied: upTo };
+  return { ...s, kv: sm.kv, sessions: sm.sessions, pending, lastApplied: upTo };
 }
 
 // ---------------------------------------------------------------- clients
@@ -429,16 +431,18 @@ function leaseValid(s: RaftState, o: Io): boolean {
 
 /** A leader takes a client command: answer from results, serve a leased read, or append it (§5.3 "appends the command to its log"). */
 function leaderAccept(s: RaftState, cmd: ClientCommand, o: Io): RaftState {
-  if (Object.hasOwn(s.results, cmd.id)) return respond(s, cmd, s.results[cmd.id]!, o);
+  const seen = lookup(s.sessions, cmd);
+  if (seen.kind === 'done') return respond(s, cmd, seen.result, o);
+  if (seen.kind === 'stale') return s; // its origin no longer waits for it
   const sent = markSent(s, cmd.id);
   if (cmd.op === 'get' && leaseValid(s, o) && s.lastApplied === s.commitIndex && termAt(s.log, s.commitIndex) === s.currentTerm) {
     return respond(sent, cmd, Object.hasOwn(s.kv, cmd.key) ? s.kv[cmd.key]! : null, o);
   }
-  for (let i = s.log.length; i > s.lastApplied; i--) {
-    const c = s.log[i - 1]!.cmd;
+  for (let i = lastIndex(s.log); i > s.lastApplied; i--) {
+    const c = entryAt(s.log, i)!.cmd;
     if (c.op !== 'noop' && c.id === cmd.id) return sent; // already in the log; answered when applied
   }
-  const next = { ...sent, log: [...sent.log, { term: s.currentTerm, cmd }] };
+  const next = { ...sent, log: append(sent.log, [{ term: s.currentTerm, cmd }]) };
   return advanceCommitIndex(broadcastAppendEntries(next, o), o);
 }
 
@@ -522,28 +526,41 @@ function dispatch(s: RaftState, from: NodeId, msg: RaftMessage, o: Io): RaftStat
 
 // ---------------------------------------------------------------- parsing
 
-function parseOp(op: ClientOp, origin: NodeId): ClientCommand | string {
+/** The session floor for a new op `id` here: the lowest op number still pending at this node, `id`'s included (kv.ts). */
+function sessionFloor(s: RaftState, id: string): number {
+  let floor = opNumber(id);
+  for (const p of Object.keys(s.pending)) {
+    const n = opNumber(p);
+    if (n < floor || Number.isNaN(floor)) floor = n;
+  }
+  return floor;
+}
+
+function parseOp(op: ClientOp, origin: NodeId, floor: number): ClientCommand | string {
   const a = op.args ?? {};
   const key = a.key;
   if (typeof key !== 'string') return `${op.name}: the key must be a string`;
   switch (op.name) {
     case 'put':
       if (a.value === undefined) return 'put: missing value';
-      return { op: 'put', id: op.id, origin, key, value: a.value };
+      return { op: 'put', id: op.id, origin, ...withFloor(floor), key, value: a.value };
     case 'get':
-      return { op: 'get', id: op.id, origin, key };
+      return { op: 'get', id: op.id, origin, ...withFloor(floor), key };
     case 'cas':
       if (a.expected === undefined || a.value === undefined) return 'cas: needs an expected value and a new value';
-      return { op: 'cas', id: op.id, origin, key, expected: a.expected, value: a.value };
+      return { op: 'cas', id: op.id, origin, ...withFloor(floor), key, expected: a.expected, value: a.value };
     default:
       return `unknown operation ${op.name}; raft supports put, get and cas`;
   }
 }
 
+function withFloor(floor: number): { floor?: number } {
+  return Number.isNaN(floor) ? {} : { floor };
+}
+
 export function parseDurable(d: Json | undefined): Durable {
-  if (d === null || typeof d !== 'object' || Array.isArray(d)) return { currentTerm: 0, votedFor: null, log: [] };
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) return { currentTerm: 0, votedFor: null, log: EMPTY_LOG };
   const term = typeof d.currentTerm === 'number' ? d.currentTerm : 0;
   const vote = typeof d.votedFor === 'string' ? d.votedFor : null;
-  const log = Array.isArray(d.log) ? (d.log as unknown as Entry[]) : [];
-  return { currentTerm: term, votedFor: vote, log };
+  return { currentTerm: term, votedFor: vote, log: parseLog(d.log) ?? EMPTY_LOG };
 }

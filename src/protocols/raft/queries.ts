@@ -5,6 +5,7 @@
  */
 import type { Json, NodeId, World } from '../../engine/protocol.js';
 import type { QuerySpec } from '../../engine/vocabulary.js';
+import { lastIndex, toEntries } from './_log.js';
 import { replay } from './kv.js';
 import type { RaftState, Role } from './types.js';
 
@@ -32,7 +33,8 @@ export function committedValue(world: RaftWorld, key: string): Json {
     if (!best || n.state.commitIndex > best.commitIndex) best = n.state;
   }
   if (!best) return null;
-  const kv = replay(best.log, best.commitIndex);
+  // A node that applied everything it committed holds exactly that state; otherwise replay the committed prefix.
+  const kv = best.lastApplied >= Math.min(best.commitIndex, lastIndex(best.log)) ? best.kv : replay(best.log, best.commitIndex).kv;
   return Object.hasOwn(kv, key) ? kv[key]! : null;
 }
 
@@ -67,7 +69,7 @@ export const queries: readonly QuerySpec<RaftState>[] = [
     doc: 'The terms of NODE\'s log entries, space-separated ("1 1 2"), as in the paper\'s figures; "" when empty.',
     evaluate: (world, args) => {
       const n = world.node(String(args.node));
-      return n && n.state && Array.isArray(n.state.log) ? n.state.log.map((e) => e.term).join(' ') : '';
+      return n && n.state && Array.isArray(n.state.log) ? toEntries(n.state.log).map((e) => e.term).join(' ') : '';
     },
   },
   {

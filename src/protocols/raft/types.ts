@@ -5,24 +5,29 @@
  * Ousterhout, "In Search of an Understandable Consensus Algorithm", 2014):
  * persistent `currentTerm`, `votedFor`, `log`; volatile `commitIndex`,
  * `lastApplied`; the leader's `nextIndex` and `matchIndex`. Log indices are
- * 1-based as in the paper: entry `i` is `log[i - 1]`, index 0 is the empty
- * prefix with term 0.
+ * 1-based as in the paper (index 0 is the empty prefix with term 0); the log
+ * is stored in chunks (_log.ts) so appends and trace diffs stay cheap.
  *
  * Besides Figure 2 a node keeps: the leader it knows for its term, the votes
- * it has collected, the key-value state machine and the results of applied
- * client operations (to answer retries exactly once), and the client
+ * it has collected, the key-value state machine and its client session table
+ * (to answer retries exactly once), and the client
  * operations it is proxying to the leader.
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
+import type { Log } from './_log.js';
+import type { KvMap, Sessions } from './kv.js';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
-/** A state-machine command. `id` is the client operation id; `origin` is the node that received it from the client. */
+/**
+ * A state-machine command. `id` is the client operation id; `origin` is the node that received it from the client;
+ * `floor` is the lowest op number `origin` still had pending when it created the command (session table, kv.ts).
+ */
 export type Command =
   | { op: 'noop' }
-  | { op: 'put'; id: string; origin: NodeId; key: string; value: Json }
-  | { op: 'get'; id: string; origin: NodeId; key: string }
-  | { op: 'cas'; id: string; origin: NodeId; key: string; expected: Json; value: Json };
+  | { op: 'put'; id: string; origin: NodeId; floor?: number; key: string; value: Json }
+  | { op: 'get'; id: string; origin: NodeId; floor?: number; key: string }
+  | { op: 'cas'; id: string; origin: NodeId; floor?: number; key: string; expected: Json; value: Json };
 
 export type ClientCommand = Exclude<Command, { op: 'noop' }>;
 
@@ -42,7 +47,8 @@ export type RaftState = {
   // Persistent state on all servers (Figure 2).
   currentTerm: number;
   votedFor: NodeId | null;
-  log: Entry[];
+  /** Chunked (see _log.ts); entry i is at `log[(i - 1) >> 6][(i - 1) & 63]`. */
+  log: Log;
   // Volatile state on all servers.
   commitIndex: number;
   lastApplied: number;
@@ -60,15 +66,15 @@ export type RaftState = {
   /** Leader with `leader_lease`: per peer, the send time of the latest AppendEntries it acknowledged. */
   ackedAt: Record<NodeId, number>;
   // The replicated state machine.
-  kv: Record<string, Json>;
-  /** Result of every applied client operation, by op id (deduplicates retries). */
-  results: Record<string, Json>;
+  kv: KvMap;
+  /** The client session table (thesis §6.3): recent results per origin, to answer retries exactly once. */
+  sessions: Sessions;
   /** Client operations received by this node and not yet answered. */
   pending: Record<string, PendingOp>;
 };
 
 /** What survives a crash: written with `ctx.persist` before any reply that depends on it. */
-export type Durable = { currentTerm: number; votedFor: NodeId | null; log: Entry[] };
+export type Durable = { currentTerm: number; votedFor: NodeId | null; log: Log };
 
 export type RequestVote = { term: number; lastLogIndex: number; lastLogTerm: number };
 export type RequestVoteReply = { term: number; voteGranted: boolean };

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { checkLinearizable } from '../../../src/checks/linearizability.js';
 import { electionSafety, logMatching, stateMachineSafety } from '../../../src/protocols/raft/invariants.js';
 import { raft } from '../../../src/protocols/raft/index.js';
+import { fromEntries } from '../../../src/protocols/raft/_log.js';
 import { initialState } from '../../../src/protocols/raft/node.js';
 import type { RaftState } from '../../../src/protocols/raft/types.js';
 import { runCluster } from './_cluster.js';
@@ -63,8 +64,8 @@ describe('Raft cluster (mini driver, random schedules)', () => {
   it('Figure 3 log_matching and state_machine_safety flag divergent logs', () => {
     const params = {};
     const e = (term: number, id: string) => ({ term, cmd: { op: 'put' as const, id, origin: 'n1', key: 'x', value: id } });
-    const a = { ...initialState(), currentTerm: 2, log: [e(1, 'a'), e(2, 'b')], commitIndex: 2, lastApplied: 2 };
-    const b = { ...initialState(), currentTerm: 2, log: [e(1, 'z'), e(2, 'b')], commitIndex: 1, lastApplied: 1 };
+    const a = { ...initialState(), currentTerm: 2, log: fromEntries([e(1, 'a'), e(2, 'b')]), commitIndex: 2, lastApplied: 2 };
+    const b = { ...initialState(), currentTerm: 2, log: fromEntries([e(1, 'z'), e(2, 'b')]), commitIndex: 1, lastApplied: 1 };
     assert.match(logMatching.check(makeWorld({ n1: a, n2: b }, params)) ?? '', /n2 and n1 both hold an entry at index 1 term 1/);
     assert.match(stateMachineSafety.check(makeWorld({ n1: a, n2: b }, params)) ?? '', /index 1/);
     assert.equal(logMatching.check(makeWorld({ n1: a, n2: { ...b, log: a.log } }, {})), null);

@@ -2,13 +2,15 @@
 // shaped init → step → check the messages sent and the state, as etcd-io/raft's raft_paper_test.go.
 import assert from 'node:assert/strict';
 import { raft } from '../../../src/protocols/raft/index.js';
+import { fromEntries, lastIndex, toEntries } from '../../../src/protocols/raft/_log.js';
 import { initialState } from '../../../src/protocols/raft/node.js';
 import type { Entry, RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
 import { firstBody, sends, TestContext } from './_context.js';
 
 const NODES = ['n1', 'n2', 'n3'];
 const E = (term: number, id?: string): Entry => (id ? { term, cmd: { op: 'put', id, origin: 'n1', key: 'x', value: id } } : { term, cmd: { op: 'noop' } });
-const st = (patch: Partial<RaftState>): RaftState => ({ ...initialState(), ...patch });
+type Patch = Omit<Partial<RaftState>, 'log'> & { log?: Entry[] };
+const st = ({ log, ...patch }: Patch): RaftState => ({ ...initialState(), ...patch, ...(log ? { log: fromEntries(log) } : {}) });
 const ctxFor = (id = 'n1', params = {}) => new TestContext(id, NODES, params);
 
 function ae(term: number, prevLogIndex: number, prevLogTerm: number, entries: Entry[], leaderCommit = 0): RaftMessage {
@@ -67,7 +69,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     s = raft.onMessage(s, 'n2', { type: 'RequestVoteReply', body: { term: 2, voteGranted: true } }, ctx);
     assert.equal(s.role, 'leader');
     assert.equal(s.leaderId, 'n1');
-    assert.deepEqual(s.log.map((e) => [e.term, e.cmd.op]), [[1, 'noop'], [2, 'noop']]);
+    assert.deepEqual(toEntries(s.log).map((e) => [e.term, e.cmd.op]), [[1, 'noop'], [2, 'noop']]);
     const effects = ctx.take();
     assert.deepEqual(sends(effects, 'AppendEntries').map((m) => m.to), ['n2', 'n3']);
     assert.ok(effects.some((e) => e.kind === 'setTimer' && e.name === 'heartbeat'));
@@ -157,7 +159,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
   it('§5.3: a follower deletes a conflicting entry and all that follow, then appends the new entries', () => {
     const ctx = ctxFor('n2');
     const s = raft.onMessage(st({ currentTerm: 3, log: [E(1), E(2, 'a'), E(2, 'b')] }), 'n1', ae(3, 1, 1, [E(3, 'c')]), ctx);
-    assert.deepEqual(s.log.map((e) => e.term), [1, 3]);
+    assert.deepEqual(toEntries(s.log).map((e) => e.term), [1, 3]);
     const effects = ctx.take();
     // The new log is durable before the acknowledgement leaves.
     assert.ok(effects.findIndex((e) => e.kind === 'persist') < effects.findIndex((e) => e.kind === 'send'));
@@ -202,7 +204,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     let s = leaderOf(2, [E(2)]);
     s = { ...s, commitIndex: 1, lastApplied: 1 };
     s = raft.onClient(s, { id: 'c1', name: 'put', args: { key: 'x', value: 7 } }, ctx);
-    assert.equal(s.log.length, 2);
+    assert.equal(lastIndex(s.log), 2);
     assert.deepEqual(sends(ctx.take(), 'AppendEntries').map((m) => m.to), ['n2', 'n3']);
     s = raft.onMessage(s, 'n3', { type: 'AppendEntriesReply', body: { term: 2, success: true, matchIndex: 2, conflictTerm: 0, conflictIndex: 0, sentAt: 0 } }, ctx);
     assert.equal(s.commitIndex, 2);
@@ -232,7 +234,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     assert.equal(s.matchIndex.n2, 2);
     assert.equal(s.commitIndex, 0);
     // Once an entry of term 4 is on a majority, everything before it commits too.
-    const s2 = raft.onMessage({ ...s, log: [...s.log, E(4)] }, 'n2', { type: 'AppendEntriesReply', body: { term: 4, success: true, matchIndex: 3, conflictTerm: 0, conflictIndex: 0, sentAt: 0 } }, ctx);
+    const s2 = raft.onMessage({ ...s, log: fromEntries([...toEntries(s.log), E(4)]) }, 'n2', { type: 'AppendEntriesReply', body: { term: 4, success: true, matchIndex: 3, conflictTerm: 0, conflictIndex: 0, sentAt: 0 } }, ctx);
     assert.equal(s2.commitIndex, 3);
   });
 
@@ -268,7 +270,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
   it('§5.3 (bug_skip_log_check): the bug switch appends after a mismatching prevLogTerm', () => {
     const ctx = ctxFor('n2', { bug_skip_log_check: true });
     const s = raft.onMessage(st({ currentTerm: 3, log: [E(1), E(2)] }), 'n1', ae(3, 2, 3, [E(3)]), ctx);
-    assert.deepEqual(s.log.map((e) => e.term), [1, 2, 3]);
+    assert.deepEqual(toEntries(s.log).map((e) => e.term), [1, 2, 3]);
   });
 
   it('§8: a follower forwards a client operation to the leader it knows and replies when it applies the entry', () => {
@@ -298,7 +300,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     const put = (id: string, value: number): Entry => ({ term: 1, cmd: { op: 'cas', id, origin: 'n3', key: 'x', expected: null, value } });
     const s = raft.onMessage(st({ currentTerm: 1 }), 'n1', ae(1, 0, 0, [put('c1', 1), put('c1', 1), put('c2', 2)], 3), ctx);
     assert.deepEqual(s.kv, { x: 1 });
-    assert.deepEqual(s.results, { c1: true, c2: false });
+    assert.deepEqual(s.sessions.n3?.results, { c1: true, c2: false });
   });
 
   it('§9.6 (pre_vote): a node first asks for pre-votes without changing its term', () => {
