@@ -19,7 +19,7 @@ import {
   type Target as SpecTarget, type TimedAction,
 } from '../engine/spec.js';
 import type {
-  Action as AstAction, ArgLiteral, Cluster, Disposition as AstDisposition, Condition, Distribution, LinkSetting, NodeItem, Quantity, Rule, Scenario, Sweep, Target,
+  Action as AstAction, Cluster, Disposition as AstDisposition, Condition, Distribution, LinkSetting, NodeItem, Quantity, Rule, Scenario, Sweep, Target,
 } from './generated/ast.js';
 import {
   isClientAction, isCutAction, isDisposition, isDriftAction, isExpect, isFaultAction, isHealAction, isLink, isMaxEvents, isNetwork,
@@ -30,7 +30,7 @@ import { didYouMean, expandRange, listNames } from './_names.js';
 import { matchTemplate, parseTemplate, type ArgToken } from './_template.js';
 
 const parseTemplateLength = (t: string): number => parseTemplate(t).length;
-import { convertParam, formatDuration, literalText, parseDuration, parsePercent, quantityNumber, quantityPercent, quantityTime, type Result } from './_units.js';
+import { asLiteral, convertParam, formatDuration, literalText, parseDuration, parsePercent, quantityNumber, quantityPercent, quantityTime, type LiteralLike, type Result } from './_units.js';
 
 export interface BuildEnv {
   readonly protocols: ReadonlyMap<string, Protocol>;
@@ -57,7 +57,7 @@ function clusterParamSpecs(protocol: Protocol): ParamSpec[] {
 }
 
 /** Tokens of an op/query argument list. */
-function literalToken(lit: ArgLiteral | undefined): ArgToken | undefined {
+function literalToken(lit: LiteralLike | undefined): ArgToken | undefined {
   if (!lit) return undefined;
   if (lit.duration !== undefined) return { kind: 'duration', text: lit.duration, value: lit.duration };
   if (lit.percent !== undefined) return { kind: 'percent', text: lit.percent, value: lit.percent };
@@ -69,7 +69,7 @@ function literalToken(lit: ArgLiteral | undefined): ArgToken | undefined {
 }
 
 /** A literal as a JSON value (conditions compare with it). */
-function literalJson(lit: ArgLiteral | undefined): Json {
+function literalJson(lit: LiteralLike | undefined): Json {
   const t = literalToken(lit);
   if (!t) return null;
   if (t.kind === 'duration') return parseDuration(t.text) ?? t.text;
@@ -88,6 +88,8 @@ class ScenarioBuilder {
     private readonly protocol: Protocol,
     private readonly params: Record<string, ParamValue>,
     private readonly report: ValidationAcceptor,
+    /** Protocols whose client history `expect linearizable` can check, for its message. */
+    private readonly linearizableProtocols: readonly string[] = [],
   ) {
     const names = declaredNodes(cluster).names;
     this.declared = new Set(names);
@@ -162,7 +164,7 @@ class ScenarioBuilder {
       const tokens: ArgToken[] = t.items.slice(1).map((it) =>
         isNodeItem(it)
           ? { kind: 'id', text: it.node?.$refText ?? '', value: it.node?.$refText ?? '' }
-          : (literalToken(it as unknown as ArgLiteral) ?? { kind: 'id', text: '?', value: '?' }),
+          : (literalToken(it as LiteralLike) ?? { kind: 'id', text: '?', value: '?' }),
       );
       const args = this.matchArgs(query.name, query.template, query.args, tokens, (i) => t.items[i + 1], first!);
       return args ? { kind: 'query', query: query.name, args } : undefined;
@@ -217,7 +219,7 @@ class ScenarioBuilder {
       }
       const target = a.target ? this.clientTarget(a.target) : undefined;
       if (a.target && !target) return undefined;
-      const tokens: ArgToken[] = a.args.map((arg) => (arg.eq ? { kind: 'eq', text: '=', value: '=' } : (literalToken(arg.value) ?? { kind: 'id', text: '?', value: '?' })));
+      const tokens: ArgToken[] = a.args.map((arg) => (arg.eq ? { kind: 'eq', text: '=', value: '=' } : (literalToken(arg) ?? { kind: 'id', text: '?', value: '?' })));
       const args = this.matchArgs(op.name, op.template, op.args, tokens, (i) => a.args[i], a, 'op');
       if (!args) return undefined;
       return target ? { kind: 'client', target, op: op.name, args } : { kind: 'client', op: op.name, args };
@@ -322,7 +324,7 @@ class ScenarioBuilder {
         this.error(c, `unknown query '${c.query}'${didYouMean(c.query, names)}; ${this.protocol.name} has ${listNames(names)}, or metric NAME`, 'unknown-query', 'query');
         return undefined;
       }
-      const tokens = c.args.map((a) => literalToken(a.value) ?? { kind: 'id' as const, text: '?', value: '?' });
+      const tokens = c.args.map((a) => literalToken(a) ?? { kind: 'id' as const, text: '?', value: '?' });
       const matched = this.matchArgs(spec.name, spec.template, spec.args, tokens, (i) => c.args[i], c, 'query');
       if (!matched) return undefined;
       args = matched;
@@ -341,7 +343,8 @@ class ScenarioBuilder {
     return { query, args, compare: { op: c.op as '=' | '!=' | '<' | '<=' | '>' | '>=', value: literalJson(c.value) } };
   }
 
-  quantityValue(q: Quantity | undefined): number | undefined {
+  quantityValue(quantity: Quantity | undefined): number | undefined {
+    const q = asLiteral(quantity);
     if (!q) return undefined;
     if (q.number !== undefined) return q.number;
     if (q.duration !== undefined) return parseDuration(q.duration);
@@ -561,6 +564,9 @@ class ScenarioBuilder {
         } else if (st.kind === 'at') {
           const condition = this.condition(st.condition);
           if (condition) expectations.push({ kind: 'atEnd', condition, source });
+        } else if (st.kind === 'linearizable') {
+          if (this.protocol.vocabulary.linearizable) expectations.push({ kind: 'linearizable', source });
+          else this.error(st, `expect linearizable needs a protocol whose clients read and write keys (${this.linearizableProtocols.join(', ') || 'none is registered'}); ${this.protocol.name} records no key-value history`, 'not-linearizable', 'kind');
         }
       }
     }
@@ -649,7 +655,8 @@ function buildScenarioUncached(sc: Scenario, env: BuildEnv, report: ValidationAc
   const cluster = usedCluster(sc);
   const protocol = cluster ? env.protocols.get(cluster.protocol) : undefined;
   if (!cluster || !protocol) return { errors: errors + 1 };
-  const builder = new ScenarioBuilder(cluster, protocol, clusterParams(cluster, protocol), report);
+  const linearizable = [...env.protocols.values()].filter((p) => p.vocabulary.linearizable).map((p) => p.name);
+  const builder = new ScenarioBuilder(cluster, protocol, clusterParams(cluster, protocol), report, linearizable);
   const spec = builder.build(sc, env);
   return { spec, errors: errors + builder.errorCount };
 }

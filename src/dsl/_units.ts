@@ -35,7 +35,7 @@ export function parsePercent(text: string): number | undefined {
 }
 
 /** How a literal is written, for messages: `50%`, `"x"`, `abc`. */
-/** Anything literal-shaped: Literal, Quantity, ArgLiteral, TargetArg. */
+/** Anything literal-shaped: Literal, ArgLiteral, OpArg, TargetArg (and a Quantity through asLiteral). */
 export interface LiteralLike {
   readonly duration?: string;
   readonly percent?: string;
@@ -45,7 +45,20 @@ export interface LiteralLike {
   readonly id?: string;
 }
 
-export function literalText(lit: LiteralLike | undefined): string {
+/**
+ * A Quantity (the text of a DURATION, PERCENT or NUMBER token, see
+ * scenario.langium) as a literal; other literals pass through.
+ */
+export function asLiteral(q: number | string | LiteralLike | undefined): LiteralLike | undefined {
+  if (typeof q === 'number') return { number: q };
+  if (typeof q !== 'string') return q;
+  if (q.endsWith('%')) return { percent: q };
+  const last = q.charCodeAt(q.length - 1);
+  return last >= 48 && last <= 57 ? { number: Number(q) } : { duration: q };
+}
+
+export function literalText(lit: number | string | LiteralLike | undefined): string {
+  if (typeof lit === 'string' || typeof lit === 'number') return String(lit);
   if (!lit) return '?';
   if (lit.duration !== undefined) return lit.duration;
   if (lit.percent !== undefined) return lit.percent;
@@ -73,7 +86,8 @@ export function expectedText(type: ParamType, choices?: readonly string[]): stri
 }
 
 /** A duration-typed quantity (`at 1s`, `latency 5ms`) in µs. */
-export function quantityDuration(q: Quantity | Literal | undefined, what: string): Result<number> {
+export function quantityDuration(quantity: Quantity | Literal | undefined, what: string): Result<number> {
+  const q = asLiteral(quantity);
   if (q?.duration !== undefined) {
     const us = parseDuration(q.duration);
     if (us !== undefined) return ok(us);
@@ -90,7 +104,8 @@ export function quantityTime(q: Quantity | undefined, what: string): Result<numb
 }
 
 /** A probability written as a percentage (`1%`) → fraction in [0, 1]. */
-export function quantityPercent(q: Quantity | Literal | undefined, what: string): Result<number> {
+export function quantityPercent(quantity: Quantity | Literal | undefined, what: string): Result<number> {
+  const q = asLiteral(quantity);
   const p = q?.percent !== undefined ? parsePercent(q.percent) : undefined;
   if (p === undefined) return fail(`${what} expects a percentage like 1%, got ${literalText(q)}`);
   if (p < 0 || p > 1) return fail(`${what} must be between 0% and 100%, got ${literalText(q)}`, 'out-of-range');
@@ -98,7 +113,8 @@ export function quantityPercent(q: Quantity | Literal | undefined, what: string)
 }
 
 /** A plain number. */
-export function quantityNumber(q: Quantity | Literal | undefined, what: string): Result<number> {
+export function quantityNumber(quantity: Quantity | Literal | undefined, what: string): Result<number> {
+  const q = asLiteral(quantity);
   if (q?.number !== undefined) return ok(q.number);
   return fail(`${what} expects a number like 0.5, got ${literalText(q)}`);
 }

@@ -68,12 +68,22 @@ export interface OpSpec {
   readonly args: readonly ArgSpec[];
 }
 
-/** A named predicate over the whole world, checked after every step. */
+/** A named predicate over the whole world, checked after every step that changed it. */
 export interface InvariantSpec<S = unknown> {
   readonly name: string;
   readonly doc: string;
-  /** null when it holds, otherwise a one-line explanation of the violation. */
-  check(world: World<S>): string | null;
+  /**
+   * null when it holds, otherwise a one-line explanation of the violation.
+   *
+   * `changed`, when given, lists the nodes whose view (state, status or
+   * durable state) changed since this invariant's previous check in the same
+   * run — every node on the first check. An invariant that remembers what it
+   * saw may look only at those nodes; one that ignores the argument stays
+   * correct. Absent (a host that does not track changes), any node may have
+   * changed. The array belongs to the caller and is only valid during the
+   * call: copy it to keep it.
+   */
+  check(world: World<S>, changed?: readonly NodeId[]): string | null;
 }
 
 /**
@@ -107,4 +117,9 @@ export interface Vocabulary<S = unknown> {
   readonly messages: readonly MessageSpec[];
   /** Metric names the protocol reports, with docs (for completion and hover). */
   readonly metrics: readonly { name: string; doc: string }[];
+  /**
+   * The client history is a key-value history (`put`, `get`, `cas`), so
+   * `expect linearizable` applies (src/runner/linearizable.ts). Default false.
+   */
+  readonly linearizable?: boolean;
 }

@@ -219,6 +219,6 @@ describe('dsl: docs/scenario-language.md', () => {
     const r = await parseAndCompile(block, { protocols: toyProtocols });
     const syntax = r.diagnostics.filter((d) => d.code === 'parsing-error' || d.code === 'lexing-error');
     assert.deepEqual(syntax, []);
-    assert.deepEqual([...new Set(r.diagnostics.map((d) => d.code))].sort(), ['unknown-invariant', 'unknown-node', 'unknown-scenario', 'unresolved-import']);
+    assert.deepEqual([...new Set(r.diagnostics.map((d) => d.code))].sort(), ['not-linearizable', 'unknown-invariant', 'unknown-node', 'unknown-scenario', 'unresolved-import']);
   });
 });

@@ -57,6 +57,7 @@ export type ScenarioKeywordNames =
     | "in"
     | "latency"
     | "left"
+    | "linearizable"
     | "link"
     | "lognormal"
     | "loss"
@@ -110,12 +111,13 @@ export function isAction(item: unknown): item is Action {
     return reflection.isInstance(item, Action.$type);
 }
 
+/** One literal of a query's arguments or of a comparison. Keywords are inlined: a data-type rule call per token costs a CST node. */
 export interface ArgLiteral extends langium.AstNode {
-    readonly $container: CondArg | Condition | OpArg;
+    readonly $container: Condition;
     readonly $type: 'ArgLiteral';
-    bool?: Bool;
+    bool?: 'false' | 'true';
     duration?: string;
-    id?: ArgWord;
+    id?: 'from' | 'of' | 'to' | string;
     number?: number;
     percent?: string;
     string?: string;
@@ -224,26 +226,11 @@ export function isCompareOp(item: unknown): item is CompareOp {
     return item === '=' || item === '!=' || item === '<=' || item === '>=' || item === '<' || item === '>';
 }
 
-export interface CondArg extends langium.AstNode {
-    readonly $container: Condition;
-    readonly $type: 'CondArg';
-    value: ArgLiteral;
-}
-
-export const CondArg = {
-    $type: 'CondArg',
-    value: 'value'
-} as const;
-
-export function isCondArg(item: unknown): item is CondArg {
-    return reflection.isInstance(item, CondArg.$type);
-}
-
 /** A query (or `metric NAME`) with arguments, optionally compared with a literal. */
 export interface Condition extends langium.AstNode {
     readonly $container: Expect | Run;
     readonly $type: 'Condition';
-    args: Array<CondArg>;
+    args: Array<ArgLiteral>;
     hi?: Quantity;
     lo?: Quantity;
     metric: boolean;
@@ -354,14 +341,14 @@ export function isElement(item: unknown): item is Element {
     return reflection.isInstance(item, Element.$type);
 }
 
-/** `expect always|violated|eventually|at end …` */
+/** `expect always|violated|eventually|at end|linearizable …` */
 export interface Expect extends langium.AstNode {
     readonly $container: Scenario;
     readonly $type: 'Expect';
     after?: Quantity;
     condition?: Condition;
     invariants: Array<InvariantRef>;
-    kind: 'always' | 'at' | 'eventually' | 'violated';
+    kind: 'always' | 'at' | 'eventually' | 'linearizable' | 'violated';
     within?: Quantity;
 }
 
@@ -674,18 +661,28 @@ export function isNoteAction(item: unknown): item is NoteAction {
     return reflection.isInstance(item, NoteAction.$type);
 }
 
-/** One token of an operation's or query's arguments. */
+/** One token of an operation's arguments: `=` or a literal (one node per token, for parse speed). */
 export interface OpArg extends langium.AstNode {
     readonly $container: ClientAction;
     readonly $type: 'OpArg';
+    bool?: 'false' | 'true';
+    duration?: string;
     eq: boolean;
-    value?: ArgLiteral;
+    id?: 'from' | 'of' | 'to' | string;
+    number?: number;
+    percent?: string;
+    string?: string;
 }
 
 export const OpArg = {
     $type: 'OpArg',
+    bool: 'bool',
+    duration: 'duration',
     eq: 'eq',
-    value: 'value'
+    id: 'id',
+    number: 'number',
+    percent: 'percent',
+    string: 'string'
 } as const;
 
 export function isOpArg(item: unknown): item is OpArg {
@@ -733,25 +730,12 @@ export function isPartitionAction(item: unknown): item is PartitionAction {
     return reflection.isInstance(item, PartitionAction.$type);
 }
 
-/** A time or quantity: a duration, a percentage or a plain number. */
-export interface Quantity extends langium.AstNode {
-    readonly $container: Condition | Disposition | Distribution | Expect | LinkSetting | Rule | RuleAction | Run | Timed;
-    readonly $type: 'Quantity';
-    duration?: string;
-    number?: number;
-    percent?: string;
-}
+/**
+ * A time or quantity: a duration, a percentage or a plain number, kept as its
+ * text (a data-type rule builds no AST node); _units.ts tells them apart.
+ */
+export type Quantity = number | string;
 
-export const Quantity = {
-    $type: 'Quantity',
-    duration: 'duration',
-    number: 'number',
-    percent: 'percent'
-} as const;
-
-export function isQuantity(item: unknown): item is Quantity {
-    return reflection.isInstance(item, Quantity.$type);
-}
 
 /**
  * A message rule: `on [next|every] EVENT PATTERN [during A..B] { … }`.
@@ -1122,7 +1106,6 @@ export type ScenarioAstType = {
     Cluster: Cluster
     ClusterMember: ClusterMember
     Compare: Compare
-    CondArg: CondArg
     Condition: Condition
     CutAction: CutAction
     Disposition: Disposition
@@ -1150,7 +1133,6 @@ export type ScenarioAstType = {
     OpArg: OpArg
     ParamSetting: ParamSetting
     PartitionAction: PartitionAction
-    Quantity: Quantity
     Rule: Rule
     RuleAction: RuleAction
     RuleEvent: RuleEvent
@@ -1259,15 +1241,6 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [Element.$type]
-        },
-        CondArg: {
-            name: CondArg.$type,
-            properties: {
-                value: {
-                    name: CondArg.value
-                }
-            },
-            superTypes: []
         },
         Condition: {
             name: Condition.$type,
@@ -1589,12 +1562,27 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
         OpArg: {
             name: OpArg.$type,
             properties: {
+                bool: {
+                    name: OpArg.bool
+                },
+                duration: {
+                    name: OpArg.duration
+                },
                 eq: {
                     name: OpArg.eq,
                     defaultValue: false
                 },
-                value: {
-                    name: OpArg.value
+                id: {
+                    name: OpArg.id
+                },
+                number: {
+                    name: OpArg.number
+                },
+                percent: {
+                    name: OpArg.percent
+                },
+                string: {
+                    name: OpArg.string
                 }
             },
             superTypes: []
@@ -1620,21 +1608,6 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [Action.$type]
-        },
-        Quantity: {
-            name: Quantity.$type,
-            properties: {
-                duration: {
-                    name: Quantity.duration
-                },
-                number: {
-                    name: Quantity.number
-                },
-                percent: {
-                    name: Quantity.percent
-                }
-            },
-            superTypes: []
         },
         Rule: {
             name: Rule.$type,

@@ -61,4 +61,5 @@ export const vocabulary: Vocabulary<RaftState> = {
     { name: 'applied_ops', doc: 'Client operations applied by the most advanced node at the end.' },
     { name: 'leaders_at_end', doc: 'Live leaders of the highest term at the end (normally 1).' },
   ],
+  linearizable: true,
 };
