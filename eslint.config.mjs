@@ -14,6 +14,12 @@ export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'src/dsl/generated/**', '.e2e/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
+    // CommonJS files (mocha loads its reporter with require()).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
