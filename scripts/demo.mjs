@@ -25,7 +25,7 @@ let passed = 0;
 const failed = [];
 for (const file of files) {
   const rel = relative(root, file);
-  const traceDir = join(outDir, rel.replace(/\.scenario$/, '')) + '/';
+  const traceDir = join(outDir, relative(join(root, 'examples'), file).replace(/\.scenario$/, '')) + '/';
   const result = spawnSync(process.execPath, [cli, 'run', rel, '--out', traceDir, '--html', traceDir], { cwd: root, encoding: 'utf8' });
   process.stdout.write(result.stdout);
   if (result.status === 0) passed++;
