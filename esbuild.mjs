@@ -20,7 +20,9 @@ const common = {
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
 
 const bundles = [
-  { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.cjs' },
+  // The language client is its own bundle, required after activation (see src/extension/main.ts).
+  { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.cjs', external: ['vscode', './client.cjs'] },
+  { ...node, entryPoints: ['src/extension/client.ts'], outfile: 'dist/client.cjs' },
   { ...node, entryPoints: ['src/extension/run-worker.ts'], outfile: 'dist/run-worker.cjs' },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.cjs' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },

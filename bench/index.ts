@@ -11,6 +11,7 @@ import { benchRaft } from './raft.bench.js';
 import { benchLsp } from './lsp.bench.js';
 import { benchViewer } from './viewer.bench.js';
 import { benchPackage } from './package.bench.js';
+import { benchActivation } from './activation.bench.js';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', benchEngine],
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],
   ['package', benchPackage],
+  ['vs code', benchActivation],
 ];
 
 function fmt(x: number): string {

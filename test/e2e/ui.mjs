@@ -48,6 +48,11 @@ async function viewerSummary(timeout = 60_000) {
   }
 }
 
+/** Waits until the status bar shows the cursor on `line` (keys pressed before the editor caught up can be lost). */
+async function cursorAt(line) {
+  await page.locator('#status\\.editor\\.selection', { hasText: new RegExp(`Ln ${line},`) }).waitFor({ timeout: 20_000 });
+}
+
 async function command(title) {
   await editorLines.click().catch(() => undefined);
   await page.keyboard.press('Control+Shift+P');
@@ -83,6 +88,39 @@ const steps = [
     await page.keyboard.press('Backspace');
     await squiggles.first().waitFor({ state: 'detached', timeout: 60_000 });
     await page.keyboard.press('Control+S');
+  }],
+  ['trigger completion in the cluster block and see a parameter', async () => {
+    await editorLines.click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End'); // end of line 11, `  hash md5`
+    await page.keyboard.press('Enter');
+    await cursorAt(12);
+    await page.keyboard.press('Control+Space');
+    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: /^vnodes/ });
+    await item.first().waitFor({ timeout: 30_000 });
+    const labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts();
+    for (const p of ['vnodes', 'hash', 'replicas']) if (!labels.includes(p)) throw new Error(`${p} not suggested: ${labels.join(', ')}`);
+    const detail = (await item.first().locator('.details-label').innerText().catch(() => '')).trim();
+    log(`suggested ${labels.join(', ')}; vnodes detail: "${detail}"`);
+    if (detail && !/^int, default \d+/.test(detail)) throw new Error(`unexpected detail for vnodes: ${detail}`);
+    await page.screenshot({ path: join(SHOTS, '2b-completion.png') });
+    await page.keyboard.press('Escape');
+    await page.locator('.suggest-widget .monaco-list-row').first().waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.keyboard.press('Control+Z');
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+    await cursorAt(11);
+  }],
+  ['hover over a parameter shows its doc', async () => {
+    const word = page.locator('.monaco-editor .view-line span span', { hasText: /^vnodes$/ }).first();
+    await word.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'Virtual nodes per unit of weight' });
+    await hover.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await hover.first().innerText();
+    if (!/int, default/.test(text)) throw new Error(`the hover has no type/default: ${text}`);
+    log(`hover: ${text.replace(/\s+/g, ' ').slice(0, 100)}`);
+    await page.screenshot({ path: join(SHOTS, '2c-hover.png') });
+    await page.keyboard.press('Escape');
   }],
   ['run the scenario from its CodeLens', async () => {
     const run = page.locator('.codelens-decoration a', { hasText: /^\W*Run$/ }).first();

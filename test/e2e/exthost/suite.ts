@@ -126,6 +126,26 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('completion and hover come from the language server', async () => {
+    const uri = file('completion.scenario');
+    await write(uri, RING.replace('KEYS', '300').replace('  vnodes 10\n', '  vnodes 10\n  \n'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.lineAt(3).text, '  ', 'an empty line inside the cluster block');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(3, 2));
+    const label = (i: vscode.CompletionItem): string => (typeof i.label === 'string' ? i.label : i.label.label);
+    const vnodes = list.items.find((i) => label(i) === 'vnodes');
+    assert.ok(vnodes, `vnodes is suggested: ${list.items.map(label).join(', ')}`);
+    assert.match(vnodes.detail ?? '', /^int, default \d+/);
+    for (const p of ['hash', 'replicas']) assert.ok(list.items.some((i) => label(i) === p), `${p} is suggested`);
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 4));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*vnodes\*\* — int, default \d+/);
+    assert.match(text, /Virtual nodes per unit of weight/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('Run writes the trace next to the scenario and opens the viewer beside it', async () => {
     const uri = file('ring', 'balance.scenario');
     const result = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'balance');
