@@ -66,7 +66,7 @@ export class StateIndex {
     for (; k < this.stateEvents.length && this.stateEvents[k] <= i; k++) {
       const e = this.doc.events[this.stateEvents[k]];
       if (e.kind !== 'state') continue;
-      states[e.node] = applyChanges(states[e.node] ?? null, e.changes, owned);
+      setOwn(states, e.node, applyChanges(Object.hasOwn(states, e.node) ? states[e.node]! : null, e.changes, owned));
     }
     this.cache = { i, states };
     return { ...states };
@@ -141,6 +141,15 @@ function copy(v: Json, owned: Set<object>): Mutable {
   return c;
 }
 
+/**
+ * Sets an own property. Plain assignment of `__proto__` would replace the
+ * object's prototype instead, and a trace (possibly hostile) may hold any key.
+ */
+function setOwn(container: Mutable | Record<string, Json>, key: string | number, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+  else (container as Record<string | number, Json>)[key] = value;
+}
+
 function applyChange(root: Json, change: StateChange, owned: Set<object>): Json {
   const path = change[0];
   const isSet = change.length === 2;
@@ -149,13 +158,13 @@ function applyChange(root: Json, change: StateChange, owned: Set<object>): Json 
   let container: Mutable = top;
   for (let d = 0; d < path.length - 1; d++) {
     const key = path[d];
-    const child = (container as Record<string | number, Json>)[key as never] ?? null;
+    const child = Object.hasOwn(container, key) ? (container as Record<string | number, Json>)[key as never] ?? null : null;
     const next = copy(typeof child === 'object' && child !== null ? child : typeof path[d + 1] === 'number' ? [] : {}, owned);
-    (container as Record<string | number, Json>)[key as never] = next as Json;
+    setOwn(container, key, next as Json);
     container = next;
   }
   const last = path[path.length - 1];
-  if (isSet) (container as Record<string | number, Json>)[last as never] = change[1] as Json;
+  if (isSet) setOwn(container, last, change[1] as Json);
   else if (Array.isArray(container) && typeof last === 'number') container.splice(last, 1);
   else delete (container as Record<string, Json>)[String(last)];
   return top as Json;
