@@ -89,6 +89,9 @@ export class Network {
   /** cut[from * n + to] = 1 when that direction is cut. */
   private readonly cut: Uint8Array;
   private cuts = 0;
+  /** Some link may lose / duplicate messages (else `lost` and `duplicated` need not be asked). */
+  readonly lossy: boolean;
+  readonly duplicating: boolean;
 
   constructor(spec: NetworkSpec, nodes: readonly string[], private readonly rng: Rng) {
     this.n = nodes.length;
@@ -103,6 +106,8 @@ export class Network {
       this.links[from * this.n + to] = compile(overlay(this.links[from * this.n + to].link, link.spec));
     }
     this.cut = new Uint8Array(this.n * this.n);
+    this.lossy = this.links.some((l) => l.loss > 0);
+    this.duplicating = this.links.some((l) => l.duplicate > 0);
   }
 
   /** Can a message from `from` reach `to` right now (partitions and cuts only)? */

@@ -4,9 +4,11 @@
  * `seq` is the insertion counter, so events at the same instant run in the
  * order they were scheduled — the tie-break that makes a run deterministic.
  * The hot path allocates nothing: entries live in slots of parallel typed
- * arrays (time, seq, kind, node, a, b) plus one reference column, slots are
- * recycled through a free list, and the heap itself is an Int32Array of slot
- * numbers. Everything grows by doubling.
+ * arrays (time, seq, kind, node, a, b, c) plus one reference column, slots are
+ * recycled through a free list, and the heap itself is three arrays in heap
+ * order — each entry's time, seq and slot — so sifting compares keys that
+ * sit next to each other in memory instead of chasing slot numbers.
+ * Everything grows by doubling.
  */
 
 export class EventQueue {
@@ -16,8 +18,12 @@ export class EventQueue {
   node: Int32Array;
   a: Float64Array;
   b: Float64Array;
+  c: Int32Array;
   ref: unknown[];
-  private heap: Int32Array;
+  /* The heap, in heap order: each entry's time, seq and slot. */
+  private hTime: Float64Array;
+  private hSeq: Float64Array;
+  private hSlot: Int32Array;
   private count = 0;
   private freeList: Int32Array;
   private freeCount = 0;
@@ -32,8 +38,11 @@ export class EventQueue {
     this.node = new Int32Array(c);
     this.a = new Float64Array(c);
     this.b = new Float64Array(c);
+    this.c = new Int32Array(c);
     this.ref = new Array<unknown>(c).fill(undefined);
-    this.heap = new Int32Array(c);
+    this.hTime = new Float64Array(c);
+    this.hSeq = new Float64Array(c);
+    this.hSlot = new Int32Array(c);
     this.freeList = new Int32Array(c);
   }
 
@@ -42,65 +51,82 @@ export class EventQueue {
   }
 
   /** Schedules an entry; returns its slot (valid until popped and released). */
-  push(time: number, kind: number, node: number, a: number, b: number, ref: unknown): number {
+  push(time: number, kind: number, node: number, a: number, b: number, ref: unknown, c = 0): number {
     let slot: number;
     if (this.freeCount > 0) slot = this.freeList[--this.freeCount];
     else {
       if (this.slots === this.time.length) this.grow();
       slot = this.slots++;
     }
+    const seq = this.nextSeq++;
     this.time[slot] = time;
-    this.seq[slot] = this.nextSeq++;
+    this.seq[slot] = seq;
     this.kind[slot] = kind;
     this.node[slot] = node;
     this.a[slot] = a;
     this.b[slot] = b;
+    this.c[slot] = c;
     this.ref[slot] = ref;
-    // Sift up.
-    const heap = this.heap;
+    // Sift up: a new entry has the largest seq, so it stops at a parent of equal time.
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent];
-      if (this.time[p] < time || (this.time[p] === time && this.seq[p] < this.seq[slot])) break;
-      heap[i] = p;
+      const pt = hTime[parent];
+      if (pt <= time) break;
+      hTime[i] = pt;
+      hSeq[i] = hSeq[parent];
+      hSlot[i] = hSlot[parent];
       i = parent;
     }
-    heap[i] = slot;
+    hTime[i] = time;
+    hSeq[i] = seq;
+    hSlot[i] = slot;
     return slot;
   }
 
   /** Time of the earliest entry (Infinity when empty). */
   peekTime(): number {
-    return this.count === 0 ? Infinity : this.time[this.heap[0]];
+    return this.count === 0 ? Infinity : this.hTime[0];
   }
 
   /** Removes the earliest entry and returns its slot (-1 when empty). Call `release(slot)` once its fields are read. */
   pop(): number {
     if (this.count === 0) return -1;
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap[--this.count];
-    const n = this.count;
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
+    const top = hSlot[0];
+    const n = --this.count;
     if (n > 0) {
-      const t = this.time[last];
-      const s = this.seq[last];
+      // Move the last entry down from the root.
+      const t = hTime[n];
+      const s = hSeq[n];
+      const slot = hSlot[n];
       let i = 0;
       for (;;) {
         let child = 2 * i + 1;
         if (child >= n) break;
+        let ct = hTime[child];
         const right = child + 1;
         if (right < n) {
-          const cl = heap[child];
-          const cr = heap[right];
-          if (this.time[cr] < this.time[cl] || (this.time[cr] === this.time[cl] && this.seq[cr] < this.seq[cl])) child = right;
+          const rt = hTime[right];
+          if (rt < ct || (rt === ct && hSeq[right] < hSeq[child])) {
+            child = right;
+            ct = rt;
+          }
         }
-        const c = heap[child];
-        if (t < this.time[c] || (t === this.time[c] && s < this.seq[c])) break;
-        heap[i] = c;
+        if (t < ct || (t === ct && s < hSeq[child])) break;
+        hTime[i] = ct;
+        hSeq[i] = hSeq[child];
+        hSlot[i] = hSlot[child];
         i = child;
       }
-      heap[i] = last;
+      hTime[i] = t;
+      hSeq[i] = s;
+      hSlot[i] = slot;
     }
     return top;
   }
@@ -120,8 +146,11 @@ export class EventQueue {
     this.a = growF(this.a);
     this.b = growF(this.b);
     this.node = growI(this.node);
+    this.c = growI(this.c);
     const k = new Uint8Array(c); k.set(this.kind); this.kind = k;
-    this.heap = growI(this.heap);
+    this.hTime = growF(this.hTime);
+    this.hSeq = growF(this.hSeq);
+    this.hSlot = growI(this.hSlot);
     this.freeList = growI(this.freeList);
     for (let i = this.ref.length; i < c; i++) this.ref.push(undefined);
   }

@@ -4,10 +4,10 @@
  * A `NodeRuntime` is also the node's `NodeView` in the World that invariants
  * and queries read (status, state, role, durable), so the world needs no
  * copying between steps. Its `NodeContext` buffers a handler's effects in
- * call order — sends in two parallel arrays, everything else as small
- * records — and the simulator applies them after the handler returns
+ * call order — sends in two parallel arrays, every other effect's operands
+ * in four more — and the simulator applies them after the handler returns
  * (Stateright's `Out` buffer, etcd/raft's `Ready` batch). Buffers are reused
- * across calls, so a handler that only sends allocates nothing here.
+ * across calls, so buffering an effect allocates nothing.
  */
 import type { Context, Json, Message, NodeId, NodeView, Params, World } from './protocol.js';
 import type { Rng } from './rng.js';
@@ -20,14 +20,6 @@ export const E_REPLY = 4;
 export const E_NOTE = 5;
 export const E_METRIC = 6;
 
-export type OtherEffect =
-  | { readonly kind: typeof E_SET_TIMER; readonly name: string; readonly after: number }
-  | { readonly kind: typeof E_CANCEL_TIMER; readonly name: string }
-  | { readonly kind: typeof E_PERSIST; readonly durable: Json }
-  | { readonly kind: typeof E_REPLY; readonly op: string; readonly ok: boolean; readonly result?: Json }
-  | { readonly kind: typeof E_NOTE; readonly text: string }
-  | { readonly kind: typeof E_METRIC; readonly name: string; readonly value: number };
-
 export class NodeContext implements Context {
   now = 0;
   /** Effect kinds in call order; `count` of them are live. */
@@ -36,7 +28,16 @@ export class NodeContext implements Context {
   sendTo: NodeId[] = [];
   sendMsg: Message[] = [];
   sends = 0;
-  others: OtherEffect[] = [];
+  /**
+   * The other effects' operands, by position among them: `str` is the timer
+   * or metric name, the reply's op id or the note's text; `num` the timer's
+   * duration or the metric's value; `json` the persisted state or the reply's
+   * result; `ok` the reply's flag.
+   */
+  str: string[] = [];
+  num: number[] = [];
+  json: (Json | undefined)[] = [];
+  ok: boolean[] = [];
   otherCount = 0;
 
   constructor(
@@ -68,33 +69,37 @@ export class NodeContext implements Context {
     this.sendMsg[this.sends++] = msg;
   }
 
-  private other(e: OtherEffect): void {
-    this.kinds[this.count++] = e.kind;
-    this.others[this.otherCount++] = e;
+  private other(kind: number, str: string, num: number, json: Json | undefined, ok: boolean): void {
+    this.kinds[this.count++] = kind;
+    const o = this.otherCount++;
+    this.str[o] = str;
+    this.num[o] = num;
+    this.json[o] = json;
+    this.ok[o] = ok;
   }
 
   setTimer(name: string, after: number): void {
-    this.other({ kind: E_SET_TIMER, name, after });
+    this.other(E_SET_TIMER, name, after, undefined, false);
   }
 
   cancelTimer(name: string): void {
-    this.other({ kind: E_CANCEL_TIMER, name });
+    this.other(E_CANCEL_TIMER, name, 0, undefined, false);
   }
 
   persist(durable: Json): void {
-    this.other({ kind: E_PERSIST, durable });
+    this.other(E_PERSIST, '', 0, durable, false);
   }
 
   reply(opId: string, ok: boolean, result?: Json): void {
-    this.other(result === undefined ? { kind: E_REPLY, op: opId, ok } : { kind: E_REPLY, op: opId, ok, result });
+    this.other(E_REPLY, opId, 0, result, ok);
   }
 
   note(text: string): void {
-    this.other({ kind: E_NOTE, text });
+    this.other(E_NOTE, text, 0, undefined, false);
   }
 
   metric(name: string, value: number): void {
-    this.other({ kind: E_METRIC, name, value });
+    this.other(E_METRIC, name, value, undefined, false);
   }
 }
 

@@ -6,8 +6,10 @@
  * deliveries, timers, completions of persists and scripted actions. Each
  * step pops the earliest entry, records the events it causes, runs at most
  * one protocol handler (whose effects are applied after it returns) and,
- * if the world changed, re-checks the invariants and the pending `eventually`
- * conditions — the VOPR / FoundationDB style of deterministic simulation:
+ * if the world changed, re-checks the invariants (telling them which nodes
+ * changed, so incremental ones can skip the rest), the `eventually`
+ * conditions still pending and the `run until` condition — the VOPR /
+ * FoundationDB style of deterministic simulation:
  * every source of nondeterminism (network, disk, clock, client) is a seeded
  * stream of `Rng`, so a seed replays a run exactly.
  *
@@ -57,7 +59,7 @@ const Q_TIMER = 1;
 const Q_PERSIST = 2;
 const Q_ACTION = 3;
 
-/* Flags of a delivery (queue field `b` = from * 4 + flags). */
+/* Flags of a delivery (queue field `b` = from * 4 + flags; field `c` is the message's send event). */
 const F_DUP = 1;
 const F_RULES_DONE = 2;
 
@@ -112,11 +114,18 @@ class Simulation {
   private readonly heldUntilHeal: HeldMessage[] = [];
   private readonly violations = new Map<string, number>();
   private readonly eventually: EventuallyState[] = [];
+  /** `eventually` conditions still pending: once none is, their windows are no longer looked at. */
+  private eventuallyPending = 0;
+  private readonly metricReader = (name: string): number | undefined => this.metric(name);
   private now = 0;
   private timerToken = 0;
   private clientOps = 0;
   private drops = 0;
   private dirty = true;
+  /** Nodes whose view changed since the last check (ids, and a mark per node index). */
+  private readonly changed: NodeId[] = [];
+  private readonly changedIndex: Int32Array;
+  private readonly changedMark: Uint8Array;
   private worldVersion = 0;
   private fault: { event: number; text: string } | null = null;
   private conditionMet = false;
@@ -129,6 +138,8 @@ class Simulation {
     const root = new Rng(spec.seed);
     this.rt = this.ids.map((id, i) => new NodeRuntime(id, i, new NodeContext(id, this.ids, spec.params, spec.nodeParams, root.fork(`node:${id}`))));
     this.world = new SimWorld(this.rt, spec.params, this.metrics);
+    this.changedMark = new Uint8Array(this.ids.length);
+    this.changedIndex = new Int32Array(this.ids.length);
     this.trace = new TraceRecorder(this.ids);
     this.network = new Network(spec.network, this.ids, root.fork('network'));
     this.storageRng = root.fork('storage');
@@ -142,6 +153,7 @@ class Simulation {
       if (exp.kind !== 'eventually') continue;
       const from = exp.after ?? 0;
       this.eventually.push({ exp, from, deadline: exp.within === undefined ? Infinity : from + exp.within, status: 'pending', seen: -1 });
+      this.eventuallyPending++;
     }
   }
 
@@ -177,6 +189,7 @@ class Simulation {
       this.trace.initialState(node.index, state as Json, node.role);
     }
     for (const node of this.rt) if (this.fault === null) this.applyEffects(node, -1);
+    for (const node of this.rt) this.touch(node);
     return roles;
   }
 
@@ -220,7 +233,7 @@ class Simulation {
         this.now = run.maxTime;
         return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): the scenario may not terminate; add \`run until\` with a time or check its timers`);
       }
-      if (this.eventually.length > 0) this.closeWindowsBefore(t);
+      if (this.eventuallyPending > 0) this.closeWindowsBefore(t);
       this.now = t;
       this.world.now = t;
       const slot = q.pop();
@@ -229,10 +242,11 @@ class Simulation {
       const a = q.a[slot];
       const b = q.b[slot];
       const ref = q.ref[slot];
+      const c = q.c[slot];
       q.release(slot);
       const before = trace.length;
       switch (kind) {
-        case Q_DELIVER: this.deliver(node, a, b, ref as Message); break;
+        case Q_DELIVER: this.deliver(node, a, b, ref as Message, c); break;
         case Q_TIMER: this.timer(node, a, ref as string); break;
         case Q_PERSIST: this.persistDone(node, ref as PendingPersist); break;
         case Q_ACTION: this.action(ref as ScheduledAction); break;
@@ -289,16 +303,16 @@ class Simulation {
       this.drop(to, sendEvent, id, 'rule');
       return;
     }
-    if (net.lost(from, to)) {
+    if (net.lossy && net.lost(from, to)) {
       this.drop(to, sendEvent, id, 'loss');
       return;
     }
     const at = this.now + net.latency(from, to);
-    this.scheduleDelivery(at, from, to, id, msg, 0, disposition);
-    if (net.duplicated(from, to)) this.scheduleDelivery(this.now + net.latency(from, to), from, to, id, msg, F_DUP, disposition);
+    this.scheduleDelivery(at, from, to, id, msg, 0, disposition, sendEvent);
+    if (net.duplicating && net.duplicated(from, to)) this.scheduleDelivery(this.now + net.latency(from, to), from, to, id, msg, F_DUP, disposition, sendEvent);
   }
 
-  private scheduleDelivery(at: number, from: number, to: number, id: number, msg: Message, flags: number, d: Disposition | undefined): void {
+  private scheduleDelivery(at: number, from: number, to: number, id: number, msg: Message, flags: number, d: Disposition | undefined, sendEvent: number): void {
     if (d !== undefined) {
       switch (d.kind) {
         case 'delay': at += d.by; break;
@@ -310,12 +324,12 @@ class Simulation {
           at = Math.max(at, d.until);
           break;
         case 'duplicate':
-          for (let k = 0; k < d.copies; k++) this.queue.push(at, Q_DELIVER, to, id, from * 4 + (flags | F_DUP), msg);
+          for (let k = 0; k < d.copies; k++) this.queue.push(at, Q_DELIVER, to, id, from * 4 + (flags | F_DUP), msg, sendEvent);
           break;
         case 'drop': return;
       }
     }
-    this.queue.push(at, Q_DELIVER, to, id, from * 4 + flags, msg);
+    this.queue.push(at, Q_DELIVER, to, id, from * 4 + flags, msg, sendEvent);
   }
 
   private drop(node: number, cause: number, id: number, reason: 'loss' | 'partition' | 'rule' | 'crashed' | 'paused' | 'persist-lost'): void {
@@ -323,11 +337,10 @@ class Simulation {
     this.drops++;
   }
 
-  private deliver(to: number, id: number, b: number, msg: Message): void {
+  private deliver(to: number, id: number, b: number, msg: Message, sendEvent: number): void {
     const from = b >> 2;
     let flags = b & 3;
     const node = this.rt[to];
-    const sendEvent = this.trace.sendEventOf(id);
     if (node.status !== 'up') {
       this.drop(to, sendEvent, id, node.status === 'crashed' ? 'crashed' : 'paused');
       return;
@@ -346,19 +359,19 @@ class Simulation {
             this.drop(to, sendEvent, id, 'rule');
             return;
           case 'delay':
-            this.queue.push(this.now + d.by, Q_DELIVER, to, id, from * 4 + flags, msg);
+            this.queue.push(this.now + d.by, Q_DELIVER, to, id, from * 4 + flags, msg, sendEvent);
             return;
           case 'hold':
             if (d.until === undefined) this.heldUntilHeal.push({ from, to, id, msg, flags });
-            else this.queue.push(Math.max(this.now, d.until), Q_DELIVER, to, id, from * 4 + flags, msg);
+            else this.queue.push(Math.max(this.now, d.until), Q_DELIVER, to, id, from * 4 + flags, msg, sendEvent);
             return;
           case 'duplicate':
-            for (let k = 0; k < d.copies; k++) this.queue.push(this.now, Q_DELIVER, to, id, from * 4 + (flags | F_DUP), msg);
+            for (let k = 0; k < d.copies; k++) this.queue.push(this.now, Q_DELIVER, to, id, from * 4 + (flags | F_DUP), msg, sendEvent);
             break;
         }
       }
     }
-    const ev = this.trace.deliver(this.now, to, id, (flags & F_DUP) !== 0);
+    const ev = this.trace.deliver(this.now, to, id, (flags & F_DUP) !== 0, sendEvent);
     const fromId = this.ids[from];
     this.handle(node, ev, 'onMessage', fromId, msg);
   }
@@ -423,7 +436,7 @@ class Simulation {
     node.durable = p.durable;
     const k = node.inFlight.indexOf(p);
     if (k >= 0) node.inFlight.splice(k, 1);
-    this.dirty = true;
+    this.touch(node);
     for (const h of p.held) this.transmit(nodeIndex, h.to, h.id, h.msg, h.sendEvent, h.ruleIndex);
   }
 
@@ -449,9 +462,19 @@ class Simulation {
       node.state = next;
       node.role = this.roleOf(node);
       this.trace.state(this.now, node.index, cause, next as Json, node.role);
-      this.dirty = true;
+      this.touch(node);
     }
     this.applyEffects(node, cause);
+  }
+
+  /** Marks a node's view (state, status, durable) as changed in this step. */
+  private touch(node: NodeRuntime): void {
+    this.dirty = true;
+    if (this.changedMark[node.index] === 0) {
+      this.changedMark[node.index] = 1;
+      this.changedIndex[this.changed.length] = node.index;
+      this.changed.push(node.id);
+    }
   }
 
   private roleOf(node: NodeRuntime): string {
@@ -480,31 +503,35 @@ class Simulation {
         ctx.sendMsg[s++] = undefined as unknown as Message;
         continue;
       }
-      const e = ctx.others[o];
-      ctx.others[o++] = undefined as never;
-      switch (e.kind) {
+      const kind = ctx.kinds[k];
+      const str = ctx.str[o];
+      const num = ctx.num[o];
+      const json = ctx.json[o];
+      const ok = ctx.ok[o];
+      ctx.json[o++] = undefined;
+      switch (kind) {
         case E_SET_TIMER: {
-          if (typeof e.after !== 'number' || !Number.isFinite(e.after) || e.after < 0) {
-            this.trace.note(this.now, node.index, cause, `protocol error: ${node.id} set timer ${e.name} with a bad duration ${String(e.after)}; ignored`);
+          if (typeof num !== 'number' || !Number.isFinite(num) || num < 0) {
+            this.trace.note(this.now, node.index, cause, `protocol error: ${node.id} set timer ${str} with a bad duration ${String(num)}; ignored`);
             break;
           }
           const token = ++this.timerToken;
-          node.timers.set(e.name, token);
-          this.queue.push(this.now + Math.round(e.after * node.drift), Q_TIMER, node.index, token, 0, e.name);
+          node.timers.set(str, token);
+          this.queue.push(this.now + Math.round(num * node.drift), Q_TIMER, node.index, token, 0, str);
           break;
         }
         case E_CANCEL_TIMER:
-          node.timers.delete(e.name);
+          node.timers.delete(str);
           break;
-        case E_PERSIST: this.persist(node, e.durable); break;
+        case E_PERSIST: this.persist(node, json as Json); break;
         case E_REPLY: {
-          const ev = this.trace.reply(this.now, node.index, cause, e.result === undefined ? { op: e.op, ok: e.ok } : { op: e.op, ok: e.ok, result: e.result });
+          const ev = this.trace.reply(this.now, node.index, cause, json === undefined ? { op: str, ok } : { op: str, ok, result: json });
           if (this.otherRules.length > 0) this.fireRules('reply', node.index, undefined, ev);
           break;
         }
-        case E_NOTE: this.trace.note(this.now, node.index, cause, String(e.text)); break;
+        case E_NOTE: this.trace.note(this.now, node.index, cause, String(str)); break;
         case E_METRIC:
-          this.metrics[e.name] = e.value;
+          this.metrics[str] = num;
           this.dirty = true;
           break;
       }
@@ -517,7 +544,7 @@ class Simulation {
     const delay = dist.kind === 'fixed' && dist.value <= 0 ? 0 : sampleDelay(dist, this.storageRng);
     if (delay === 0 && node.inFlight.length === 0) {
       node.durable = durable;
-      this.dirty = true;
+      this.touch(node);
       return;
     }
     const p: PendingPersist = { epoch: node.epoch, durable, held: [] };
@@ -563,7 +590,7 @@ class Simulation {
         this.network.heal();
         mark(this.trace.simple(this.now, K.heal, -1, cause));
         const held = this.heldUntilHeal.splice(0);
-        for (const h of held) this.queue.push(this.now, Q_DELIVER, h.to, h.id, h.from * 4 + (h.flags | F_RULES_DONE), h.msg);
+        for (const h of held) this.queue.push(this.now, Q_DELIVER, h.to, h.id, h.from * 4 + (h.flags | F_RULES_DONE), h.msg, this.trace.sendEventOf(h.id));
         break;
       }
       case 'note': mark(this.trace.note(this.now, -1, cause, a.text)); break;
@@ -626,7 +653,7 @@ class Simulation {
     const code = kind === 'crash' ? K.crash : kind === 'restart' ? K.restart : kind === 'pause' ? K.pause : K.resume;
     const ev = this.trace.simple(this.now, code, node.index, cause);
     this.trace.setSource(ev, src);
-    this.dirty = true;
+    this.touch(node);
     switch (kind) {
       case 'crash': {
         node.status = 'crashed';
@@ -663,22 +690,33 @@ class Simulation {
   private afterStep(firstEvent: number): void {
     this.dirty = false;
     this.worldVersion++;
-    const cause = this.lastStateEvent(firstEvent);
-    for (const inv of this.protocol.vocabulary.invariants) {
-      if (this.violations.has(inv.name)) continue;
+    const changed = this.changed;
+    const invariants = this.protocol.vocabulary.invariants;
+    /** The violations' cause, found once the first one is recorded (-2: not yet). */
+    let cause = -2;
+    for (let k = 0; k < invariants.length; k++) {
+      const inv = invariants[k];
+      if (this.violations.size > 0 && this.violations.has(inv.name)) continue;
       let problem: string | null;
       try {
-        problem = inv.check(this.world);
+        problem = inv.check(this.world, changed);
       } catch (e) {
         problem = `the invariant's check threw: ${errorText(e)}`;
       }
       if (problem !== null && problem !== undefined) {
+        if (cause === -2) cause = this.lastStateEvent(firstEvent);
         const ev = this.trace.violation(this.now, cause, { invariant: inv.name, message: String(problem) });
         this.violations.set(inv.name, ev);
       }
     }
-    for (const st of this.eventually) {
-      if (st.status === 'pending' && this.now >= st.from && this.now <= st.deadline) this.evaluateEventually(st);
+    for (let k = changed.length - 1; k >= 0; k--) {
+      this.changedMark[this.changedIndex[k]] = 0;
+      changed.pop();
+    }
+    if (this.eventuallyPending > 0) {
+      for (const st of this.eventually) {
+        if (st.status === 'pending' && this.now >= st.from && this.now <= st.deadline) this.evaluateEventually(st);
+      }
     }
     const until = this.spec.run.untilCondition;
     if (until !== undefined && this.evaluate(until).holds) this.conditionMet = true;
@@ -695,7 +733,7 @@ class Simulation {
   }
 
   private evaluate(cond: Condition) {
-    return evaluateCondition(cond, this.world, this.protocol.vocabulary, (name) => this.metric(name));
+    return evaluateCondition(cond, this.world, this.protocol.vocabulary, this.metricReader);
   }
 
   private metric(name: string): number | undefined {
@@ -714,6 +752,7 @@ class Simulation {
     const r = this.evaluate(st.exp.condition);
     if (r.holds) {
       st.status = 'held';
+      this.eventuallyPending--;
       st.event = this.trace.length - 1 >= 0 ? this.trace.length - 1 : undefined;
     } else st.last = r.error ?? `last value ${JSON.stringify(r.value ?? null)}`;
   }
@@ -723,7 +762,10 @@ class Simulation {
     for (const st of this.eventually) {
       if (st.status !== 'pending' || st.deadline >= t) continue;
       if (this.now <= st.deadline && st.from <= st.deadline) this.evaluateEventually(st);
-      if (st.status === 'pending') st.status = 'failed';
+      if (st.status === 'pending') {
+        st.status = 'failed';
+        this.eventuallyPending--;
+      }
     }
   }
 
@@ -731,7 +773,10 @@ class Simulation {
     for (const st of this.eventually) {
       if (st.status !== 'pending') continue;
       if (st.from <= endTime) this.evaluateEventually(st);
-      if (st.status === 'pending') st.status = 'failed';
+      if (st.status === 'pending') {
+        st.status = 'failed';
+        this.eventuallyPending--;
+      }
     }
   }
 

@@ -80,7 +80,9 @@ export class TraceRecorder {
   private readonly msgTypeC: Int32Array[] = [this.msgType];
   private readonly msgToC: Int32Array[] = [this.msgTo];
   private readonly msgSendC: Int32Array[] = [this.msgSend];
-  private readonly msgBody: (Json | undefined)[] = [];
+  /** Message bodies, chunked like the columns (plain arrays sized up front, so a send never grows one). */
+  private msgBody: (Json | undefined)[] = new Array<Json | undefined>(FIRST);
+  private readonly msgBodyC: (Json | undefined)[][] = [this.msgBody];
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   /** The first few message types seen and their string ids: a send finds its type here by a short scan, without hashing. */
@@ -171,11 +173,15 @@ export class TraceRecorder {
       this.msgType = this.msgTypeC[last] = grow32(this.msgType, c * 2);
       this.msgTo = this.msgToC[last] = grow32(this.msgTo, c * 2);
       this.msgSend = this.msgSendC[last] = grow32(this.msgSend, c * 2);
+      const body = new Array<Json | undefined>(c * 2);
+      for (let k = 0; k < c; k++) body[k] = this.msgBody[k];
+      this.msgBody = this.msgBodyC[last] = body;
       return;
     }
     this.msgTypeC.push(this.msgType = new Int32Array(CHUNK));
     this.msgToC.push(this.msgTo = new Int32Array(CHUNK));
     this.msgSendC.push(this.msgSend = new Int32Array(CHUNK));
+    this.msgBodyC.push(this.msgBody = new Array<Json | undefined>(CHUNK));
     this.moff = 0;
   }
 
@@ -193,8 +199,8 @@ export class TraceRecorder {
     this.msgType[o] = this.typeId(type);
     this.msgTo[o] = to;
     this.msgSend[o] = ev;
+    this.msgBody[o] = body;
     this.moff = o + 1;
-    this.msgBody.push(body);
     this.m = id;
     return id;
   }
@@ -205,8 +211,9 @@ export class TraceRecorder {
     return this.msgSendC[j >>> CHUNK_BITS][j & CHUNK_MASK];
   }
 
-  deliver(time: number, node: number, msg: number, dup: boolean): number {
-    return this.row(time, dup ? K.deliverDup : K.deliver, node, this.sendEventOf(msg), msg);
+  /** Records a delivery of message `msg`, caused by its send event (`sendEvent`, when the caller already has it). */
+  deliver(time: number, node: number, msg: number, dup: boolean, sendEvent = this.sendEventOf(msg)): number {
+    return this.row(time, dup ? K.deliverDup : K.deliver, node, sendEvent, msg);
   }
 
   drop(time: number, node: number, cause: number, msg: number, reason: DropReason): number {
@@ -329,7 +336,7 @@ export class TraceRecorder {
     switch (kind) {
       case K.send: {
         const m = a - 1;
-        const body = this.msgBody[m];
+        const body = this.msgBodyC[m >>> CHUNK_BITS][m & CHUNK_MASK];
         const type = this.strings[this.msgTypeC[m >>> CHUNK_BITS][m & CHUNK_MASK]];
         const to = this.nodes[this.msgToC[m >>> CHUNK_BITS][m & CHUNK_MASK]];
         const msg = { id: a, type, from: node!, to, ...(body === undefined ? {} : { body }) };

@@ -33,4 +33,28 @@ describe('EventQueue', () => {
       assert.deepEqual(got, expected);
     }));
   });
+
+  it('agrees with a sorted reference when pushes and pops interleave (ties broken by insertion order)', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(-1)), { maxLength: 400 }), (ops) => {
+      const q = new EventQueue(16);
+      const ref: { t: number; k: number }[] = [];
+      let now = 0;
+      ops.forEach((op, k) => {
+        if (op >= 0) {
+          q.push(now + op, 0, 0, k, 0, k);
+          ref.push({ t: now + op, k });
+          return;
+        }
+        ref.sort((x, y) => x.t - y.t || x.k - y.k);
+        const want = ref.shift();
+        assert.equal(q.peekTime(), want === undefined ? Infinity : want.t);
+        const s = q.pop();
+        if (want === undefined) return assert.equal(s, -1);
+        assert.deepEqual([q.time[s], q.a[s], q.ref[s]], [want.t, want.k, want.k]);
+        now = want.t;
+        q.release(s);
+      });
+      assert.equal(q.size, ref.length);
+    }));
+  });
 });

@@ -15,69 +15,155 @@
  * Only nodes that are not crashed are inspected (a crashed node's volatile
  * state is gone; its durable log is seen again after restart). Checks are
  * incremental: a node is looked at only when its role, term, log, commit or
- * apply index changed since the invariant last ran, and since logs only ever
- * change by truncating a suffix and appending, when a node's log still holds
- * the same entry object at the last index checked, only the new suffix is
- * scanned.
+ * apply index changed since the invariant last ran (a per-run node tracker,
+ * shared by the five, notices such changes once; when the simulator passes
+ * the nodes that changed since the previous check, only those are observed),
+ * and since logs only ever change by truncating a suffix and appending, when
+ * a node's log still holds the same entry object at the last index checked,
+ * only the new suffix is scanned.
  */
-import type { NodeId, World } from '../../engine/protocol.js';
+import type { NodeId, NodeView, World } from '../../engine/protocol.js';
 import type { InvariantSpec } from '../../engine/vocabulary.js';
 import { entryAt, entryKey, lastIndex, type Log } from './_log.js';
 import type { RaftState } from './types.js';
 
 type RaftWorld = World<RaftState>;
+type View = NodeView<RaftState>;
 
-interface Memo<T> { now: number; value: T }
-const memos = new WeakMap<object, Map<string, Memo<unknown>>>();
+/**
+ * What the invariants know about one node in one run, shared by all five:
+ * the state and status last observed, whether the node was live then, and a
+ * version bumped each time an observation finds a live state whose role,
+ * term, log, commitIndex or lastApplied differ from the last live state
+ * observed. Every property here depends on those fields only, so an
+ * invariant re-examines a node only when its version moved past the one the
+ * invariant last processed (`seen[k]`, k = the invariant's number) — most
+ * steps only move a heartbeat time or a leader's nextIndex, and the field
+ * comparison is done once per change, not once per invariant.
+ */
+interface Track {
+  readonly id: NodeId;
+  /** Position in the run's list (the world's node order). */
+  readonly order: number;
+  readonly view: View;
+  state: unknown;
+  status: string;
+  live: boolean;
+  /** The last live state observed (what a change is compared with). */
+  s: RaftState | null;
+  leader: boolean;
+  v: number;
+  readonly seen: number[];
+}
 
-function memo<T>(world: RaftWorld, name: string, make: () => T): T {
-  let perRun = memos.get(world);
-  if (!perRun) {
-    perRun = new Map();
-    memos.set(world, perRun);
-  }
-  const m = perRun.get(name) as Memo<T> | undefined;
-  if (m && m.now <= world.now) {
-    m.now = world.now;
-    return m.value;
-  }
-  const fresh: Memo<T> = { now: world.now, value: make() };
-  perRun.set(name, fresh);
-  return fresh.value;
+/** One run's memory: node tracks, and each invariant's own memo (by number). */
+type LiveTrack = Track & { readonly s: RaftState };
+
+interface Run {
+  now: number;
+  readonly tracks: Map<NodeId, Track>;
+  readonly list: Track[];
+  readonly memos: unknown[];
+  /** Per invariant: whether it has looked at every node once (before that, `changed` lists are not enough). */
+  readonly scanned: boolean[];
+  /** The tracks of the last `changed` list, by position (most invariants of a step get the same list). */
+  readonly resolved: Track[];
+}
+
+const runs = new WeakMap<object, Run>();
+
+function runOf(world: RaftWorld): Run {
+  let run = runs.get(world);
+  if (run === undefined || world.now < run.now) {
+    run = { now: world.now, tracks: new Map(), list: [], memos: [], scanned: [], resolved: [] };
+    runs.set(world, run);
+  } else run.now = world.now;
+  return run;
+}
+
+/** Invariant k's memo for this run. */
+function memo<T>(run: Run, k: number, make: () => T): T {
+  let m = run.memos[k] as T | undefined;
+  if (m === undefined) run.memos[k] = m = make();
+  return m;
 }
 
 function isLive(n: { status: string; state: RaftState }): boolean {
   return n.status !== 'crashed' && !!n.state && Array.isArray(n.state.log);
 }
 
-function live(world: RaftWorld): { id: NodeId; s: RaftState }[] {
-  const out: { id: NodeId; s: RaftState }[] = [];
-  for (const n of world.nodes) if (isLive(n)) out.push({ id: n.id, s: n.state });
-  return out;
+function trackOf(run: Run, view: View): Track {
+  let t = run.tracks.get(view.id);
+  if (t === undefined) {
+    t = { id: view.id, order: run.list.length, view, state: undefined, status: '', live: false, s: null, leader: false, v: 0, seen: [] };
+    run.tracks.set(view.id, t);
+    run.list.push(t);
+  }
+  return t;
 }
 
-const NONE: readonly { id: NodeId; s: RaftState }[] = [];
+/** Brings a node's track up to date with its view. */
+function observe(t: Track): void {
+  const n = t.view;
+  const s = n.state;
+  if (s === t.state && n.status === t.status) return;
+  t.state = s;
+  t.status = n.status;
+  t.live = isLive(n);
+  if (!t.live) return;
+  const o = t.s;
+  t.s = s;
+  t.leader = s.role === 'leader';
+  if (o === s) return;
+  if (o !== null && o.log === s.log && o.role === s.role && o.currentTerm === s.currentTerm
+    && o.commitIndex === s.commitIndex && o.lastApplied === s.lastApplied) return;
+  t.v++;
+}
 
 /**
- * The live nodes whose role, term, log, commitIndex or lastApplied changed
- * since this invariant last looked (`last` holds the state it last saw per
- * node). Every property here depends on those fields only, and re-checking
- * an unchanged node adds nothing to a memo, so the others are skipped — most
- * steps only move a heartbeat time or a leader's nextIndex.
+ * The live nodes invariant k has not processed in their current form (see
+ * Track). When the simulator says which nodes changed since the previous
+ * check (`ids`), only those are observed, once invariant k has looked at
+ * every node; otherwise every node is.
  */
-function changed(world: RaftWorld, last: Map<NodeId, RaftState>): readonly { id: NodeId; s: RaftState }[] {
-  let out: { id: NodeId; s: RaftState }[] | undefined;
-  for (const n of world.nodes) {
-    if (!isLive(n)) continue;
-    const s = n.state;
-    const o = last.get(n.id);
-    if (o === s) continue;
-    last.set(n.id, s);
-    if (o && o.log === s.log && o.role === s.role && o.currentTerm === s.currentTerm
-      && o.commitIndex === s.commitIndex && o.lastApplied === s.lastApplied) continue;
-    (out ??= []).push({ id: n.id, s });
+function changed(world: RaftWorld, run: Run, k: number, ids: readonly NodeId[] | undefined): readonly Track[] {
+  let out: Track[] | undefined;
+  if (ids !== undefined && run.scanned[k] === true) {
+    const resolved = run.resolved;
+    for (let j = 0; j < ids.length; j++) {
+      let t: Track | undefined = resolved[j];
+      if (t === undefined || t.id !== ids[j]) {
+        t = run.tracks.get(ids[j]);
+        if (t === undefined) {
+          const view = world.node(ids[j]);
+          if (view === undefined) continue;
+          t = trackOf(run, view);
+        }
+        resolved[j] = t;
+      }
+      out = pick(t, k, out);
+    }
+    // In the world's node order, as a full scan finds them (the first violation found is the one reported).
+    if (out !== undefined && out.length > 1) out.sort(byOrder);
+  } else {
+    for (const view of world.nodes) out = pick(trackOf(run, view), k, out);
+    run.scanned[k] = true;
   }
   return out ?? NONE;
+}
+
+const NONE: readonly Track[] = [];
+
+function byOrder(a: Track, b: Track): number {
+  return a.order - b.order;
+}
+
+function pick(t: Track, k: number, out: Track[] | undefined): Track[] | undefined {
+  observe(t);
+  if (!t.live || t.seen[k] === t.v) return out;
+  t.seen[k] = t.v;
+  (out ??= []).push(t);
+  return out;
 }
 
 /** Where to resume scanning a node's log: after the last index seen, if that entry is still the same object. */
@@ -92,10 +178,10 @@ function resumeFrom(seen: Seen | undefined, log: Log): number {
 export const electionSafety: InvariantSpec<RaftState> = {
   name: 'election_safety',
   doc: 'Election Safety (Figure 3): at most one leader can be elected in a given term.',
-  check(world) {
-    const m = memo(world, 'election_safety', () => ({ leaders: new Map<number, NodeId>(), last: new Map<NodeId, RaftState>() }));
-    const leaders = m.leaders;
-    for (const { id, s } of changed(world, m.last)) {
+  check(world, ids) {
+    const run = runOf(world);
+    const leaders = memo(run, 0, () => new Map<number, NodeId>());
+    for (const { id, s } of changed(world, run, 0, ids) as readonly LiveTrack[]) {
       if (s.role !== 'leader') continue;
       const other = leaders.get(s.currentTerm);
       if (other !== undefined && other !== id) return `${other} and ${id} were both leaders in term ${s.currentTerm}`;
@@ -108,10 +194,10 @@ export const electionSafety: InvariantSpec<RaftState> = {
 export const leaderAppendOnly: InvariantSpec<RaftState> = {
   name: 'leader_append_only',
   doc: 'Leader Append-Only (Figure 3): a leader never overwrites or deletes entries in its log; it only appends.',
-  check(world) {
-    const m = memo(world, 'leader_append_only', () => ({ leaders: new Map<NodeId, { term: number; log: Log }>(), last: new Map<NodeId, RaftState>() }));
-    const last = m.leaders;
-    for (const { id, s } of changed(world, m.last)) {
+  check(world, ids) {
+    const run = runOf(world);
+    const last = memo(run, 1, () => new Map<NodeId, { term: number; log: Log }>());
+    for (const { id, s } of changed(world, run, 1, ids) as readonly LiveTrack[]) {
       if (s.role !== 'leader') continue;
       const prev = last.get(id);
       last.set(id, { term: s.currentTerm, log: s.log });
@@ -132,22 +218,23 @@ export const leaderAppendOnly: InvariantSpec<RaftState> = {
 export const logMatching: InvariantSpec<RaftState> = {
   name: 'log_matching',
   doc: 'Log Matching (Figure 3): if two logs contain an entry with the same index and term, the logs are identical in all entries up through that index.',
-  check(world) {
+  check(world, ids) {
     // Checked inductively over every log held so far: each (index, term) pair always names the same
     // entry with the same predecessor term, which implies identical prefixes.
-    const m = memo(world, 'log_matching', () => ({
-      entries: new Map<string, { key: string; prevTerm: number; node: NodeId }>(), seen: new Map<NodeId, Seen>(), last: new Map<NodeId, RaftState>(),
-    }));
-    for (const { id, s } of changed(world, m.last)) {
+    const run = runOf(world);
+    // entries[i]: the entries seen at index i, one per term (usually a single one).
+    const m = memo(run, 2, () => ({ entries: [] as { term: number; key: string; prevTerm: number; node: NodeId }[][], seen: new Map<NodeId, Seen>() }));
+    for (const { id, s } of changed(world, run, 2, ids) as readonly LiveTrack[]) {
       const seen = m.seen.get(id);
       if (seen && seen.log === s.log) continue; // unchanged since the last check
       const len = lastIndex(s.log);
       for (let i = resumeFrom(seen, s.log) + 1; i <= len; i++) {
         const e = entryAt(s.log, i)!;
-        const at = `${i}:${e.term}`;
-        const mine = { key: entryKey(e), prevTerm: i === 1 ? 0 : entryAt(s.log, i - 1)!.term, node: id };
-        const known = m.entries.get(at);
-        if (!known) m.entries.set(at, mine);
+        const mine = { term: e.term, key: entryKey(e), prevTerm: i === 1 ? 0 : entryAt(s.log, i - 1)!.term, node: id };
+        const atIndex = (m.entries[i] ??= []);
+        let known: typeof mine | undefined;
+        for (let j = 0; j < atIndex.length; j++) if (atIndex[j].term === e.term) known = atIndex[j];
+        if (!known) atIndex.push(mine);
         else if (known.key !== mine.key || known.prevTerm !== mine.prevTerm) {
           return `${id} and ${known.node} both hold an entry at index ${i} term ${e.term} but their logs differ up to it`;
         }
@@ -161,16 +248,16 @@ export const logMatching: InvariantSpec<RaftState> = {
 export const leaderCompleteness: InvariantSpec<RaftState> = {
   name: 'leader_completeness',
   doc: 'Leader Completeness (Figure 3): if an entry is committed in a given term, it is present in the logs of the leaders of all higher terms.',
-  check(world) {
+  check(world, ids) {
     // committed[i] = the entry seen committed at index i+1 and the lowest term of a node that had committed it.
-    const m = memo(world, 'leader_completeness', () => ({
+    const run = runOf(world);
+    const m = memo(run, 3, () => ({
       committed: [] as { key: string; atTerm: number }[],
       seen: new Map<NodeId, Seen>(),
       leaders: new Map<NodeId, Seen & { term: number; committed: number }>(),
-      last: new Map<NodeId, RaftState>(),
     }));
     // Nothing committed anew and no leader changed: nothing to re-check.
-    const moved = changed(world, m.last);
+    const moved = changed(world, run, 3, ids) as readonly LiveTrack[];
     if (moved.length === 0) return null;
     for (const { id, s } of moved) {
       const upTo = Math.min(s.commitIndex, lastIndex(s.log));
@@ -182,8 +269,10 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
       }
       m.seen.set(id, { log: s.log, upTo });
     }
-    for (const { id, s } of live(world)) {
-      if (s.role !== 'leader') continue;
+    // Every track is current: the nodes not observed just now have not changed since they were.
+    for (const t of run.list) {
+      if (!t.live || !t.leader) continue;
+      const { id, s } = t as LiveTrack;
       const prev = m.leaders.get(id);
       let from = 0;
       if (prev && prev.term === s.currentTerm) from = Math.min(resumeFrom(prev, s.log), prev.committed);
@@ -204,9 +293,10 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
 export const stateMachineSafety: InvariantSpec<RaftState> = {
   name: 'state_machine_safety',
   doc: 'State Machine Safety (Figure 3): if a server has applied a log entry at a given index, no other server ever applies a different entry at that index.',
-  check(world) {
-    const m = memo(world, 'state_machine_safety', () => ({ applied: [] as { key: string; node: NodeId }[], seen: new Map<NodeId, Seen>(), last: new Map<NodeId, RaftState>() }));
-    for (const { id, s } of changed(world, m.last)) {
+  check(world, ids) {
+    const run = runOf(world);
+    const m = memo(run, 4, () => ({ applied: [] as { key: string; node: NodeId }[], seen: new Map<NodeId, Seen>() }));
+    for (const { id, s } of changed(world, run, 4, ids) as readonly LiveTrack[]) {
       const upTo = Math.min(s.lastApplied, lastIndex(s.log));
       const start = Math.min(resumeFrom(m.seen.get(id), s.log), upTo);
       for (let i = start; i < upTo; i++) {
