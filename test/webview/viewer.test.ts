@@ -325,6 +325,23 @@ describe('webview viewer (Chromium)', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('marks the first divergence of two seeds of the same Raft scenario', async () => {
+    // Raft draws its election timeouts from the seed, so two seeds part ways at the first election.
+    const a = await engineTrace('examples/raft/leader-election.scenario', 'cold start', 1);
+    const b = await engineTrace('examples/raft/leader-election.scenario', 'cold start', 2);
+    const behaviour = (e: TraceEvent | undefined): string => JSON.stringify(e === undefined ? null : { ...e, source: undefined });
+    const expected = a.doc.events.findIndex((e, i) => behaviour(e) !== behaviour(b.doc.events[i]));
+    assert.ok(expected >= 0, 'two seeds give two different traces');
+    const { page, errors } = await open(a.text, b.text);
+    const s = await summary(page);
+    assert.equal(s.mode, 'pair');
+    assert.equal(s.divergence, expected);
+    await page.keyboard.press('d');
+    assert.equal((await summary(page)).step, expected);
+    await page.screenshot({ path: `${SHOTS}/viewer-pair-seeds.png` });
+    assert.deepEqual(errors, []);
+  });
+
   it('with 100 nodes, draws 100 lanes and inspects only the nodes of the step (plus opened ones)', async () => {
     const wide = syntheticTrace(2_000, 100);
     const { page, errors } = await open(JSON.stringify(wide));
