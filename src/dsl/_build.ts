@@ -27,7 +27,8 @@ import {
 } from './generated/ast.js';
 import { clusterParams, declaredNodes, implicitNodes, usedCluster } from './_context.js';
 import { didYouMean, expandRange, listNames } from './_names.js';
-import { matchTemplate, parseTemplate, type ArgToken } from './_template.js';
+import { edgeToken } from './_parser.js';
+import { matchTemplate, parseTemplate, type ArgToken, type MatchEnv } from './_template.js';
 
 const parseTemplateLength = (t: string): number => parseTemplate(t).length;
 import { asLiteral, convertParam, formatDuration, literalText, parseDuration, parsePercent, quantityNumber, quantityPercent, quantityTime, type LiteralLike, type Result } from './_units.js';
@@ -47,8 +48,14 @@ export const MAX_VARIANTS = 10_000;
 
 /** A 1-based, end-exclusive source range of an AST node. */
 export function rangeOf(node: AstNode | undefined): SourceRange | undefined {
-  const r = node?.$cstNode?.range;
-  return r ? { line: r.start.line + 1, col: r.start.character + 1, endLine: r.end.line + 1, endCol: r.end.character + 1 } : undefined;
+  const cst = node?.$cstNode;
+  if (!cst) return undefined;
+  // The range's end tokens, read directly: the same positions as `cst.range` without building (and keeping) a range per CST node on the way.
+  const first = edgeToken(cst, true);
+  const last = first ? edgeToken(cst, false) : undefined;
+  if (first && last && last.endLine! >= first.startLine!) return { line: first.startLine!, col: first.startColumn!, endLine: last.endLine!, endCol: last.endColumn! + 1 };
+  const r = cst.range;
+  return { line: r.start.line + 1, col: r.start.character + 1, endLine: r.end.line + 1, endCol: r.end.character + 1 };
 }
 
 /** The parameters of the protocol visible at cluster level. */
@@ -95,6 +102,9 @@ class ScenarioBuilder {
     this.declared = new Set(names);
     this.nodeSet = new Set([...names, ...implicitNodes(protocol, params).map((n) => n.id)]);
   }
+
+  /** For `node` slots of templates. */
+  private readonly matchEnv: MatchEnv = { isNode: (n) => this.isNode(n) };
 
   get errorCount(): number {
     return this.errors;
@@ -197,7 +207,7 @@ class ScenarioBuilder {
 
   /** Match argument tokens against a template; errors land on the offending token. */
   matchArgs(name: string, template: string, specs: readonly ArgSpec[], tokens: readonly ArgToken[], nodeAt: (i: number) => AstNode | undefined, whole: AstNode, property?: string): Record<string, Json> | undefined {
-    const m = matchTemplate(template, specs, tokens, { isNode: (n) => this.isNode(n) });
+    const m = matchTemplate(template, specs, tokens, this.matchEnv);
     if (m.ok) return m.args;
     const at = nodeAt(m.at);
     const message = `${name} expects \`${template}\`: ${m.message}`;

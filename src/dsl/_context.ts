@@ -7,8 +7,8 @@
  */
 import { AstUtils, type AstNode } from 'langium';
 import type { ParamValue, Protocol } from '../engine/protocol.js';
-import type { Cluster, NodeDecl, Scenario } from './generated/ast.js';
-import { isCluster, isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
+import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type Scenario } from './generated/ast.js';
+import { isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
 import { expandRange } from './_names.js';
 import { convertParam } from './_units.js';
 
@@ -18,6 +18,9 @@ export interface DeclaredNodes {
   /** Each name's declaring item (a range's names all point at the range). */
   readonly byName: ReadonlyMap<string, NodeDecl>;
 }
+
+const ClusterType = ClusterMeta.$type;
+const ScenarioType = ScenarioMeta.$type;
 
 const nodesCache = new WeakMap<Cluster, DeclaredNodes>();
 
@@ -51,10 +54,12 @@ export function scenarioOf(node: AstNode): Scenario | undefined {
 
 /** The cluster whose names apply at `node`: the enclosing cluster, or the scenario's `use`d one. */
 export function clusterAt(node: AstNode): Cluster | undefined {
-  const cluster = AstUtils.getContainerOfType(node, isCluster);
-  if (cluster) return cluster;
-  const scenario = scenarioOf(node);
-  return scenario ? usedCluster(scenario) : undefined;
+  // One walk up: clusters and scenarios are top-level elements, never nested in one another (no subtypes either).
+  for (let n: AstNode | undefined = node; n; n = n.$container) {
+    if (n.$type === ClusterType) return n as Cluster;
+    if (n.$type === ScenarioType) return usedCluster(n as Scenario);
+  }
+  return undefined;
 }
 
 /** The cluster of a scenario's first `use` line, once linked. */

@@ -3,23 +3,35 @@
  *
  * Langium 4.2.1's LangiumParser builds the CST and AST as it goes; on a
  * large file its bookkeeping costs more than the recognition itself (see
- * bench/dsl.bench.ts and a `node --cpu-prof` of it). Four changes, none of
- * which changes the trees it builds:
+ * bench/dsl.bench.ts and a `node --cpu-prof` of it). None of these changes
+ * changes the trees it builds:
  *
  * - `CstNodeBuilder.addHiddenNodes` runs before every consumed token with the
  *   comments found just before it. With none (the usual case) it still
  *   searched the enclosing CST nodes (`indexOf`) and spliced nothing: skipped.
- * - Adding a CST node to its parent went through `CstNodeContainer.push(...items)`
- *   (a rest-parameter call and a loop per node): now one `container`
- *   assignment and a plain array push.
- * - A leaf's range (three objects per token) is computed when first asked
- *   for, from the token, instead of for every token up front.
- * - After parsing, `linkContentToContainer(result, { deep: true })` set every
- *   node's `$container`, `$containerProperty` and `$containerIndex` through
- *   `Object.entries` and closures; `linkTree` does the same with a plain
- *   loop (the rest of `parse` is Langium's, step for step).
+ * - CST nodes are `PlainLeaf` and `PlainComposite`: one object shape each,
+ *   with Langium's classes as prototypes. A composite's children live in a
+ *   plain array, not Langium's `CstNodeContainer` (an Array subclass with its
+ *   own prototype, slow to create, push to and iterate); children get their
+ *   `container` when added. A leaf reads offset, length and token type from
+ *   its token and builds its range (three objects) only when asked for.
+ * - `construct` takes each AST type's default values from a per-type cache
+ *   (Langium ran `Object.values` over the type's metadata per node) and sets
+ *   the new node's children's `$container`, `$containerProperty` and
+ *   `$containerIndex`, so no pass over the whole tree after parsing
+ *   (Langium's `linkContentToContainer(result, { deep: true })`) is needed.
+ * - A constructed node's child arrays (CST and AST) are replaced by exact
+ *   copies: an array grown by `push` keeps room for at least 16 items, and
+ *   most nodes have a few, so the trees kept after parsing are about a
+ *   quarter smaller (less for the garbage collector to copy and mark).
+ * - `assignWithoutOverride` (unassigned subrule calls) loops without
+ *   `Object.entries`, and the value converter looks each grammar element's
+ *   rule and conversion up once instead of per token.
  */
-import { CompositeCstNodeImpl, createLangiumParser, LeafCstNodeImpl, type AstNode, type CstNode, type LangiumCoreServices, type LangiumParser, type ParseResult } from 'langium';
+import {
+  CompositeCstNodeImpl, createLangiumParser, DefaultValueConverter, GrammarAST, GrammarUtils, LeafCstNodeImpl, ValueConverter,
+  type AstNode, type CstNode, type LangiumCoreServices, type LangiumParser, type ParseResult, type ValueType,
+} from 'langium';
 type Range = LeafCstNodeImpl['range'];
 import type { IToken, TokenType } from 'chevrotain';
 
@@ -32,12 +44,17 @@ interface BuilderInternals {
   buildCompositeNode(feature: unknown): CstNode;
   buildLeafNode(token: IToken, feature?: unknown): CstNode;
   buildRootNode(input: string): unknown;
+  construct(item: AstNode): void;
+  removeNode(node: CstNode): void;
 }
 
 interface ParserInternals {
   nodeBuilder: BuilderInternals;
   lexer: { tokenize(text: string): { tokens: IToken[]; hidden: IToken[]; errors: ParseResult['lexerErrors']; report?: ParseResult['lexerReport'] } };
-  wrapper: { input: IToken[]; errors: ParseResult['parserErrors'] };
+  wrapper: { input: IToken[]; errors: ParseResult['parserErrors']; IS_RECORDING: boolean };
+  stack: AstNode[];
+  assignWithoutOverride(target: AstNode, source: AstNode): AstNode;
+  construct(this: ParserInternals): AstNode | undefined;
   allRules: Map<string, unknown>;
   mainRule: unknown;
   unorderedGroups: Map<string, boolean[]>;
@@ -47,42 +64,155 @@ interface ParserInternals {
 
 const arrayPush = Array.prototype.push;
 
-/** A leaf whose range is built on first use from its token. */
-class LazyRangeLeaf extends LeafCstNodeImpl {
-  private cachedRange: Range | undefined;
-  private readonly token: IToken;
+/**
+ * A leaf with every field set in its constructor (one object shape), that
+ * reads its offset, length and token type from its token and builds its
+ * range on first use. Its prototype chain is LeafCstNodeImpl's (see below),
+ * so `instanceof` and Langium's other getters work.
+ */
+class PlainLeaf {
+  _hidden: boolean;
+  _range: Range | undefined = undefined;
+  grammarSource: unknown;
+  root: unknown;
+  container: CstNode | undefined = undefined;
+  readonly token: IToken;
 
-  constructor(token: IToken, tokenType: TokenType, hidden: boolean) {
-    super(token.startOffset, token.image.length, undefined as never, tokenType, hidden);
+  constructor(token: IToken, hidden: boolean, feature: unknown, root: unknown) {
+    this._hidden = hidden;
+    this.grammarSource = feature;
+    this.root = root;
     this.token = token;
   }
 
-  override get range(): Range {
-    if (this.cachedRange === undefined) {
+  get offset(): number {
+    return this.token.startOffset;
+  }
+
+  get length(): number {
+    return this.token.image.length;
+  }
+
+  get end(): number {
+    return this.token.startOffset + this.token.image.length;
+  }
+
+  get tokenType(): TokenType {
+    return this.token.tokenType;
+  }
+
+  get range(): Range {
+    if (this._range === undefined) {
       const t = this.token;
       // Chevrotain's lines and columns are 1-based, the LSP's 0-based; endColumn is inclusive.
-      this.cachedRange = { start: { line: t.startLine! - 1, character: t.startColumn! - 1 }, end: { line: t.endLine! - 1, character: t.endColumn! } };
+      this._range = { start: { line: t.startLine! - 1, character: t.startColumn! - 1 }, end: { line: t.endLine! - 1, character: t.endColumn! } };
     }
-    return this.cachedRange;
+    return this._range;
   }
 }
+Object.setPrototypeOf(PlainLeaf.prototype, LeafCstNodeImpl.prototype);
+
+/**
+ * The token of the leaf where a CST node's range starts (`first`) or ends,
+ * found the way a composite node's `range` finds it (first or last
+ * non-hidden child, down to a leaf); undefined for a node not built here.
+ */
+export function edgeToken(node: CstNode, first: boolean): IToken | undefined {
+  let n: CstNode | undefined = node;
+  while (n !== undefined && !(n instanceof PlainLeaf) && 'content' in n) {
+    n = first ? (n as unknown as PlainComposite).firstNonHiddenNode : (n as unknown as PlainComposite).lastNonHiddenNode;
+  }
+  return n instanceof PlainLeaf ? n.token : undefined;
+}
+
+/**
+ * A composite node whose children live in a plain array: Langium's
+ * `CstNodeContainer` is an Array subclass with its own prototype, which makes
+ * every push, iteration and allocation of it slow. Children get their
+ * `container` from `appendChild` and `addHidden` instead.
+ */
+class PlainComposite {
+  content: CstNode[] = [];
+  grammarSource: unknown;
+  root: unknown;
+  container: CstNode | undefined = undefined;
+  _astNode: AstNode | undefined = undefined;
+  _rangeCache: Range | undefined = undefined;
+
+  constructor(feature: unknown, root: unknown) {
+    this.grammarSource = feature;
+    this.root = root;
+  }
+
+  // Langium's getters, with index loops instead of iterators, and the range's cache read before the search for its ends.
+  get firstNonHiddenNode(): CstNode | undefined {
+    const content = this.content;
+    for (let i = 0; i < content.length; i++) if (!content[i]!.hidden) return content[i];
+    return content[0];
+  }
+
+  get lastNonHiddenNode(): CstNode | undefined {
+    const content = this.content;
+    for (let i = content.length - 1; i >= 0; i--) if (!content[i]!.hidden) return content[i];
+    return content[content.length - 1];
+  }
+
+  get offset(): number {
+    return this.firstNonHiddenNode?.offset ?? 0;
+  }
+
+  get end(): number {
+    return this.lastNonHiddenNode?.end ?? 0;
+  }
+
+  get length(): number {
+    return this.end - this.offset;
+  }
+
+  get range(): Range {
+    if (this._rangeCache !== undefined) return this._rangeCache;
+    const first = this.firstNonHiddenNode;
+    const last = this.lastNonHiddenNode;
+    if (!first || !last) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const { range: firstRange } = first;
+    const { range: lastRange } = last;
+    this._rangeCache = { start: firstRange.start, end: lastRange.end.line < firstRange.start.line ? firstRange.start : lastRange.end };
+    return this._rangeCache;
+  }
+}
+Object.setPrototypeOf(PlainComposite.prototype, CompositeCstNodeImpl.prototype);
 
 function appendChild(parent: CstNode & { content: CstNode[] }, child: CstNode): void {
   (child as { container?: CstNode }).container = parent as CstNode;
   arrayPush.call(parent.content, child);
 }
 
+/** Langium's default values (empty arrays, `false`) per AST type, looked up once per type. */
+type Defaults = readonly (readonly [string, unknown])[];
+
+function copyDefault(value: unknown): unknown {
+  return Array.isArray(value) ? value.map(copyDefault) : value;
+}
+
 function isAstLike(value: unknown): value is AstNode {
   return typeof value === 'object' && value !== null && typeof (value as { $type?: unknown }).$type === 'string';
 }
 
-/** `$container`, `$containerProperty` and `$containerIndex` of every node under `node`, as Langium's `linkContentToContainer(node, { deep: true })` sets them. */
-function linkTree(node: AstNode): void {
+/**
+ * `$container`, `$containerProperty` and `$containerIndex` of the direct
+ * children of `node`, as Langium's `linkContentToContainer(node, { deep: true })`
+ * sets them after parsing. Called as each node is constructed, when all its
+ * children are in place, so no pass over the whole tree is needed.
+ */
+function linkChildren(node: AstNode): void {
   const record = node as unknown as Record<string, unknown>;
   for (const name in record) {
     if (name.charCodeAt(0) === 36 /* $ */) continue;
     const value = record[name];
+    if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
+      // As for CST children: an exact copy instead of a pushed-to array with room to spare.
+      if (value.length > 0) record[name] = value.slice();
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
         if (!isAstLike(item)) continue;
@@ -90,13 +220,11 @@ function linkTree(node: AstNode): void {
         child.$container = node;
         child.$containerProperty = name;
         child.$containerIndex = i;
-        linkTree(item);
       }
     } else if (isAstLike(value)) {
       const child = value as { -readonly [K in '$container' | '$containerProperty']: AstNode[K] };
       child.$container = node;
       child.$containerProperty = name;
-      linkTree(value);
     }
   }
 }
@@ -107,24 +235,100 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
   const builder = internals.nodeBuilder;
   if (!builder || typeof builder.addHiddenNodes !== 'function' || typeof internals.doParse !== 'function') return parser;
 
-  const addHiddenNodes = builder.addHiddenNodes;
+  const reflection = services.shared.AstReflection;
+  const defaultsByType = new Map<string, Defaults>();
+  const defaultsOf = (type: string): Defaults => {
+    let d = defaultsByType.get(type);
+    if (!d) {
+      d = Object.values(reflection.getTypeMetaData(type).properties)
+        .filter((p) => p.defaultValue !== undefined)
+        .map((p) => [p.name, p.defaultValue] as const);
+      defaultsByType.set(type, d);
+    }
+    return d;
+  };
+
+  // Comments before a token: as Langium's, with containers set explicitly (content arrays are plain).
+  const addHidden = function (this: BuilderInternals, tokens: IToken[]): void {
+    const nodes: CstNode[] = tokens.map((t) => new PlainLeaf(t, true, undefined, this.rootNode) as unknown as CstNode);
+    let current = this.current;
+    if (current.content.length > 0) {
+      for (const n of nodes) appendChild(current, n);
+      return;
+    }
+    while (current.container) {
+      const parent = current.container as CstNode & { content: CstNode[] };
+      const index = parent.content.indexOf(current);
+      if (index > 0) {
+        for (const n of nodes) (n as { container?: CstNode }).container = parent;
+        parent.content.splice(index, 0, ...nodes);
+        return;
+      }
+      current = parent;
+    }
+    const root = this.rootNode as unknown as CstNode & { content: CstNode[] };
+    for (const n of nodes) (n as { container?: CstNode }).container = root;
+    root.content.unshift(...nodes);
+  };
   builder.addHiddenNodes = function (tokens) {
-    if (tokens.length > 0) addHiddenNodes.call(this, tokens);
+    if (tokens.length > 0) addHidden.call(this, tokens);
   };
   builder.buildCompositeNode = function (feature) {
-    const node = new CompositeCstNodeImpl();
-    node.grammarSource = feature as CompositeCstNodeImpl['grammarSource'];
-    node.root = this.rootNode;
+    const node = new PlainComposite(feature, this.rootNode) as unknown as CstNode;
     appendChild(this.current, node);
     this.nodeStack.push(node);
     return node;
   };
   builder.buildLeafNode = function (token, feature) {
-    const leaf = new LazyRangeLeaf(token, token.tokenType, !feature);
-    (leaf as { grammarSource?: unknown }).grammarSource = feature;
-    leaf.root = this.rootNode;
+    const leaf = new PlainLeaf(token, !feature, feature, this.rootNode) as unknown as CstNode;
     appendChild(this.current, leaf);
     return leaf;
+  };
+  builder.construct = function (item) {
+    const stack = this.nodeStack;
+    const current = (stack.length > 0 ? stack[stack.length - 1] : this.rootNode) as unknown as { _astNode?: AstNode };
+    if (typeof item.$type === 'string' && !(item as { $infixName?: string }).$infixName) current._astNode = item;
+    (item as { $cstNode?: CstNode }).$cstNode = current as unknown as CstNode;
+    const node = stack.pop() as (CstNode & { content: CstNode[] }) | undefined;
+    // An empty composite node is not valid: removed, as Langium does.
+    if (node && node.content.length === 0) this.removeNode(node);
+    // A pushed-to array keeps room for 16 or more items; most nodes have a few children: keep an exact copy.
+    else if (node instanceof PlainComposite) node.content = node.content.slice();
+  };
+  // Langium's, without the `Object.entries` array per unassigned subrule call.
+  internals.assignWithoutOverride = function (target, source) {
+    const to = target as unknown as Record<string, unknown>;
+    const from = source as unknown as Record<string, unknown>;
+    for (const name in from) {
+      const existingValue = from[name];
+      const newValue = to[name];
+      if (newValue === undefined) to[name] = existingValue;
+      else if (Array.isArray(newValue) && Array.isArray(existingValue)) {
+        for (let i = 0; i < newValue.length; i++) existingValue.push(newValue[i]);
+        to[name] = existingValue;
+      }
+    }
+    // As Langium: the target's CST node is replaced by the caller's, so it must not keep pointing at the target.
+    const targetCstNode = target.$cstNode as { astNode?: AstNode } | undefined;
+    if (targetCstNode) {
+      targetCstNode.astNode = undefined;
+      (target as { $cstNode?: CstNode }).$cstNode = undefined;
+    }
+    return target;
+  };
+  // Langium's `construct`, reading the default values from the per-type cache instead of `Object.values` of the metadata per node.
+  const construct = internals.construct;
+  internals.construct = function () {
+    const stack = this.stack;
+    const obj = stack[stack.length - 1];
+    if (this.wrapper.IS_RECORDING || obj === undefined || typeof obj.$type !== 'string' || '$infixName' in obj) return construct.call(this);
+    stack.pop();
+    this.nodeBuilder.construct(obj);
+    const record = obj as unknown as Record<string, unknown>;
+    for (const [name, value] of defaultsOf(obj.$type)) if (record[name] === undefined) record[name] = copyDefault(value);
+    // A node whose rule was an unassigned subrule call is constructed again by its caller, with the merged properties: linked again then.
+    linkChildren(obj);
+    return obj;
   };
 
   parser.parse = function <T extends AstNode>(input: string, options: { rule?: string } = {}): ParseResult<T> {
@@ -135,11 +339,59 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
     const ruleMethod = options.rule ? internals.allRules.get(options.rule) : internals.mainRule;
     if (!ruleMethod) throw new Error(options.rule ? `No rule found with name '${options.rule}'` : 'No main rule available.');
     const result = internals.doParse(ruleMethod);
-    addHiddenNodes.call(builder, lexerResult.hidden);
+    if (lexerResult.hidden.length > 0) addHidden.call(builder, lexerResult.hidden);
     internals.unorderedGroups.clear();
     internals.lexerResult = undefined;
-    linkTree(result);
     return { value: result as T, lexerErrors: lexerResult.errors, lexerReport: lexerResult.report, parserErrors: internals.wrapper.errors };
   };
   return parser;
+}
+
+type AbstractRule = GrammarAST.AbstractRule;
+type ConverterKind = 'INT' | 'STRING' | 'ID' | 'number' | 'boolean' | 'bigint' | 'date' | 'none';
+
+/**
+ * Langium's value converter, with each rule's conversion looked up once:
+ * the default upper-cases the rule's name and works out its type for every
+ * token. Same conversions, in the same order of precedence.
+ */
+export class ScenarioValueConverter extends DefaultValueConverter {
+  private readonly kinds = new Map<AbstractRule, ConverterKind>();
+  /** The rule that converts each grammar element's tokens (null: none, the text is the value). */
+  private readonly rules = new Map<unknown, AbstractRule | null>();
+
+  override convert(input: string, cstNode: CstNode): ValueType {
+    const feature = cstNode.grammarSource;
+    let rule = this.rules.get(feature);
+    if (rule === undefined) {
+      let element: unknown = feature;
+      if (GrammarAST.isCrossReference(element)) element = GrammarUtils.getCrossReferenceTerminal(element);
+      // An unresolved rule: Langium's own path (and error).
+      if (GrammarAST.isRuleCall(element) && !element.rule.ref) return super.convert(input, cstNode);
+      rule = GrammarAST.isRuleCall(element) ? element.rule.ref! : null;
+      this.rules.set(feature, rule);
+    }
+    return rule === null ? input : this.runConverter(rule, input, cstNode);
+  }
+
+  protected override runConverter(rule: AbstractRule, input: string, cstNode: CstNode): ValueType {
+    let kind = this.kinds.get(rule);
+    if (kind === undefined) {
+      const name = rule.name.toUpperCase();
+      const type = GrammarUtils.getRuleType(rule)?.toLowerCase();
+      kind = name === 'INT' || name === 'STRING' || name === 'ID' ? name
+        : type === 'number' || type === 'boolean' || type === 'bigint' || type === 'date' ? type : 'none';
+      this.kinds.set(rule, kind);
+    }
+    switch (kind) {
+      case 'INT': return ValueConverter.convertInt(input);
+      case 'STRING': return ValueConverter.convertString(input);
+      case 'ID': return ValueConverter.convertID(input);
+      case 'number': return ValueConverter.convertNumber(input);
+      case 'boolean': return ValueConverter.convertBoolean(input);
+      case 'bigint': return ValueConverter.convertBigint(input);
+      case 'date': return ValueConverter.convertDate(input);
+      default: return super.runConverter(rule, input, cstNode);
+    }
+  }
 }

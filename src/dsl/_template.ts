@@ -64,45 +64,49 @@ export function parseTemplate(template: string): readonly TemplatePart[] {
   return rest;
 }
 
+function badSlot(tok: ArgToken, spec: ArgSpec, what: string): { ok: false; message: string } {
+  return { ok: false, message: `<${spec.name}> expects ${what}, got ${tok.text}` };
+}
+
+function boundedSlot(tok: ArgToken, spec: ArgSpec, n: number, what: string): { ok: true; value: Json } | { ok: false; message: string } {
+  if (spec.min !== undefined && n < spec.min) return { ok: false, message: `<${spec.name}> must be at least ${spec.min}, got ${tok.text}` };
+  if (spec.max !== undefined && n > spec.max) return { ok: false, message: `<${spec.name}> must be at most ${spec.max}, got ${tok.text}` };
+  return n === n ? { ok: true, value: n } : badSlot(tok, spec, what);
+}
+
 /** Convert one token for a slot, or explain why it does not fit. */
 export function convertSlot(tok: ArgToken, spec: ArgSpec, env: MatchEnv): { ok: true; value: Json } | { ok: false; message: string } {
-  const bad = (what: string) => ({ ok: false as const, message: `<${spec.name}> expects ${what}, got ${tok.text}` });
-  const bounded = (n: number, what: string) => {
-    if (spec.min !== undefined && n < spec.min) return { ok: false as const, message: `<${spec.name}> must be at least ${spec.min}, got ${tok.text}` };
-    if (spec.max !== undefined && n > spec.max) return { ok: false as const, message: `<${spec.name}> must be at most ${spec.max}, got ${tok.text}` };
-    return n === n ? { ok: true as const, value: n } : bad(what);
-  };
   switch (spec.type) {
     case 'int':
-      return tok.kind === 'number' && Number.isInteger(tok.value) ? bounded(tok.value as number, 'an integer') : bad('an integer');
+      return tok.kind === 'number' && Number.isInteger(tok.value) ? boundedSlot(tok, spec, tok.value as number, 'an integer') : badSlot(tok, spec, 'an integer');
     case 'number':
-      return tok.kind === 'number' ? bounded(tok.value as number, 'a number') : bad('a number');
+      return tok.kind === 'number' ? boundedSlot(tok, spec, tok.value as number, 'a number') : badSlot(tok, spec, 'a number');
     case 'string':
-      return tok.kind === 'string' ? { ok: true, value: tok.value as string } : bad('a string like "text"');
+      return tok.kind === 'string' ? { ok: true, value: tok.value as string } : badSlot(tok, spec, 'a string like "text"');
     case 'duration': {
       const us = tok.kind === 'duration' ? parseDuration(tok.text) : undefined;
-      return us !== undefined ? bounded(us, 'a duration') : bad('a duration like 50ms');
+      return us !== undefined ? boundedSlot(tok, spec, us, 'a duration') : badSlot(tok, spec, 'a duration like 50ms');
     }
     case 'percent': {
       const p = tok.kind === 'percent' ? parsePercent(tok.text) : undefined;
-      return p !== undefined ? bounded(p, 'a percentage') : bad('a percentage like 1%');
+      return p !== undefined ? boundedSlot(tok, spec, p, 'a percentage') : badSlot(tok, spec, 'a percentage like 1%');
     }
     case 'key':
       if (tok.kind === 'id' || tok.kind === 'string') return { ok: true, value: String(tok.value) };
       if (tok.kind === 'number') return { ok: true, value: tok.text };
-      return bad('a key (an identifier or a string)');
+      return badSlot(tok, spec, 'a key (an identifier or a string)');
     case 'value':
       if (tok.kind === 'number' || tok.kind === 'string' || tok.kind === 'bool') return { ok: true, value: tok.value };
       if (tok.kind === 'id') return { ok: true, value: tok.text };
       if (tok.kind === 'duration' || tok.kind === 'percent') return { ok: true, value: tok.text };
-      return bad('a value');
+      return badSlot(tok, spec, 'a value');
     case 'node':
-      if (tok.kind !== 'id') return bad('a node name');
+      if (tok.kind !== 'id') return badSlot(tok, spec, 'a node name');
       return env.isNode(tok.text) ? { ok: true, value: tok.text } : { ok: false, message: `<${spec.name}>: unknown node '${tok.text}'` };
     case 'name':
-      return tok.kind === 'id' ? { ok: true, value: tok.text } : bad('a name');
+      return tok.kind === 'id' ? { ok: true, value: tok.text } : badSlot(tok, spec, 'a name');
     case 'algorithm':
-      if (tok.kind !== 'id' && tok.kind !== 'string') return bad('an algorithm name');
+      if (tok.kind !== 'id' && tok.kind !== 'string') return badSlot(tok, spec, 'an algorithm name');
       if (spec.choices && !spec.choices.includes(String(tok.value))) {
         return { ok: false, message: `<${spec.name}>: unknown choice '${String(tok.value)}', expected one of ${spec.choices.join(', ')}` };
       }
@@ -112,54 +116,86 @@ export function convertSlot(tok: ArgToken, spec: ArgSpec, env: MatchEnv): { ok: 
   }
 }
 
+type Args = Record<string, Json>;
+/** What must match after the parts being matched (continuation-passing backtracking). */
+type Continuation = (ti: number, args: Args) => Args | undefined;
+
+const specMaps = new WeakMap<readonly ArgSpec[], ReadonlyMap<string, ArgSpec>>();
+
+function specsByName(argSpecs: readonly ArgSpec[]): ReadonlyMap<string, ArgSpec> {
+  let m = specMaps.get(argSpecs);
+  if (!m) {
+    m = new Map(argSpecs.map((a) => [a.name, a]));
+    specMaps.set(argSpecs, m);
+  }
+  return m;
+}
+
+/** One matching of tokens against a template; methods rather than per-call closures. */
+class Matcher {
+  private best: { at: number; message: string } = { at: -1, message: '' };
+  private steps = 0;
+
+  constructor(
+    private readonly tokens: readonly ArgToken[],
+    private readonly specs: ReadonlyMap<string, ArgSpec>,
+    private readonly env: MatchEnv,
+  ) {}
+
+  note(at: number, message: string): void {
+    if (at > this.best.at) this.best = { at, message };
+  }
+
+  /** The end of the template: every token must be used. */
+  end(ti: number, args: Args): Args | undefined {
+    if (ti === this.tokens.length) return args;
+    this.note(ti, `unexpected ${this.tokens[ti]!.text}`);
+    return undefined;
+  }
+
+  /** `k` is what must match after `ps` (undefined: the end of the template). */
+  go(ps: readonly TemplatePart[], pi: number, ti: number, args: Args, k: Continuation | undefined): Args | undefined {
+    if (++this.steps > 10_000) return undefined;
+    if (pi === ps.length) return k ? k(ti, args) : this.end(ti, args);
+    const part = ps[pi]!;
+    if (part.kind === 'opt') {
+      const withGroup = this.go(part.parts, 0, ti, args, (t2, a2) => this.go(ps, pi + 1, t2, a2, k));
+      return withGroup ?? this.go(ps, pi + 1, ti, args, k);
+    }
+    const tok = this.tokens[ti];
+    if (part.kind === 'word') {
+      const matches = tok !== undefined && (part.text === '=' ? tok.kind === 'eq' : tok.kind !== 'eq' && tok.text === part.text);
+      if (!matches) {
+        this.note(ti, `expected '${part.text}'${tok ? `, got ${tok.text}` : ''}`);
+        return undefined;
+      }
+      return this.go(ps, pi + 1, ti + 1, args, k);
+    }
+    if (tok === undefined) {
+      this.note(ti, `missing <${part.name}>`);
+      return undefined;
+    }
+    const spec: ArgSpec = this.specs.get(part.name) ?? { name: part.name, type: part.type };
+    const conv = tok.kind === 'eq' ? { ok: false as const, message: `<${part.name}> expected, got =` } : convertSlot(tok, spec, this.env);
+    if (!conv.ok) {
+      this.note(ti, conv.message);
+      return undefined;
+    }
+    return this.go(ps, pi + 1, ti + 1, { ...args, [part.name]: conv.value }, k);
+  }
+
+  result(args: Args | undefined): MatchResult {
+    if (args) return { ok: true, args };
+    return { ok: false, at: Math.max(0, this.best.at), message: this.best.message || 'arguments do not match' };
+  }
+}
+
 /**
  * Match tokens against a template's parts (after its name word). Optional
  * groups are tried with, then without; the failure reported is the one
  * that got furthest into the tokens.
  */
 export function matchTemplate(template: string, argSpecs: readonly ArgSpec[], tokens: readonly ArgToken[], env: MatchEnv): MatchResult {
-  const parts = parseTemplate(template);
-  const specs = new Map(argSpecs.map((a) => [a.name, a]));
-  let best: { at: number; message: string } = { at: -1, message: '' };
-  const note = (at: number, message: string) => {
-    if (at > best.at) best = { at, message };
-  };
-  let steps = 0;
-  // Continuation-passing backtracking: `k` is what must match after `parts`.
-  const go = (ps: readonly TemplatePart[], pi: number, ti: number, args: Record<string, Json>, k: (ti: number, args: Record<string, Json>) => Record<string, Json> | undefined): Record<string, Json> | undefined => {
-    if (++steps > 10_000) return undefined;
-    if (pi === ps.length) return k(ti, args);
-    const part = ps[pi]!;
-    if (part.kind === 'opt') {
-      const withGroup = go(part.parts, 0, ti, args, (t2, a2) => go(ps, pi + 1, t2, a2, k));
-      return withGroup ?? go(ps, pi + 1, ti, args, k);
-    }
-    const tok = tokens[ti];
-    if (part.kind === 'word') {
-      const matches = tok !== undefined && (part.text === '=' ? tok.kind === 'eq' : tok.kind !== 'eq' && tok.text === part.text);
-      if (!matches) {
-        note(ti, `expected '${part.text}'${tok ? `, got ${tok.text}` : ''}`);
-        return undefined;
-      }
-      return go(ps, pi + 1, ti + 1, args, k);
-    }
-    if (tok === undefined) {
-      note(ti, `missing <${part.name}>`);
-      return undefined;
-    }
-    const spec: ArgSpec = specs.get(part.name) ?? { name: part.name, type: part.type };
-    const conv = tok.kind === 'eq' ? { ok: false as const, message: `<${part.name}> expected, got =` } : convertSlot(tok, spec, env);
-    if (!conv.ok) {
-      note(ti, conv.message);
-      return undefined;
-    }
-    return go(ps, pi + 1, ti + 1, { ...args, [part.name]: conv.value }, k);
-  };
-  const result = go(parts, 0, 0, {}, (ti, args) => {
-    if (ti === tokens.length) return args;
-    note(ti, `unexpected ${tokens[ti]!.text}`);
-    return undefined;
-  });
-  if (result) return { ok: true, args: result };
-  return { ok: false, at: Math.max(0, best.at), message: best.message || 'arguments do not match' };
+  const m = new Matcher(tokens, specsByName(argSpecs), env);
+  return m.result(m.go(parseTemplate(template), 0, 0, {}, undefined));
 }

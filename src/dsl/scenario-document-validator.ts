@@ -39,13 +39,17 @@ export class ScenarioDocumentValidator extends DefaultDocumentValidator {
 
   protected override async validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<void> {
     const checksByType = new Map<string, ValidationCheck[]>();
-    await walkAst(rootNode, cancelToken, async (node) => {
+    const runChecks = async (node: AstNode, checks: ValidationCheck[]): Promise<void> => {
+      for (const check of checks) await check(node, acceptor, cancelToken);
+    };
+    // Most nodes have no checks: no promise (and no await) for them.
+    await walkAst(rootNode, cancelToken, (node) => {
       let checks = checksByType.get(node.$type);
       if (!checks) {
         checks = this.validationRegistry.getChecks(node.$type, options.categories).toArray();
         checksByType.set(node.$type, checks);
       }
-      for (const check of checks) await check(node, acceptor, cancelToken);
+      return checks.length > 0 ? runChecks(node, checks) : undefined;
     });
   }
 

@@ -6,7 +6,7 @@
  * grammar lets be keywords (a parameter `window`, an operation `send`) are
  * coloured as what they name, not as keywords.
  */
-import { GrammarAST, AstUtils, isCompositeCstNode, isReference, type AstNode, type CstNode } from 'langium';
+import { GrammarAST, AstUtils, DocumentState, isCompositeCstNode, isReference, type AstNode, type CstNode } from 'langium';
 import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langium/lsp';
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver-types';
 
@@ -58,11 +58,14 @@ export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider
   protected highlightElement(node: AstNode, acceptor: SemanticTokenAcceptor): void {
     this.keywordsOf(node, node.$cstNode, acceptor);
     const record = node as unknown as Record<string, unknown>;
+    // Resolving a reference before the document is linked only logs a warning
+    // and fails: a request that races a rebuild colours such names plainly.
+    const linked = AstUtils.getDocument(node).state >= DocumentState.Linked;
     for (const [property, type] of Object.entries(PROPERTY_TOKENS)) {
       const [t, p] = property.split('.') as [string, string];
       if (node.$type !== t || record[p] === undefined) continue;
       const value = record[p];
-      const unresolvedNode = isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
+      const unresolvedNode = linked && isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
       acceptor({
         node, property: p as never, type: unresolvedNode ? SemanticTokenTypes.function : type,
         modifier: DECLARATIONS.has(property) ? SemanticTokenModifiers.declaration : undefined,
