@@ -89,7 +89,8 @@ export function runSweep(sweep: SweepSpec, options: RunOptions = {}): SweepOutco
   for (const variant of sweep.variants) {
     if (options.cancel?.cancelled) break;
     const values = Object.fromEntries(Object.entries(variant.values).filter(([k]) => k !== 'seed'));
-    const label = Object.entries(values).map(([k, v]) => `${k}=${formatValue(v)}`).join(' ') || 'all';
+    // The compiler's label shows values as written (150ms..175ms, not µs); drop the seed to group trials.
+    const label = variant.label.split(', ').filter((part) => !part.startsWith('seed=')).join(', ') || 'all';
     let group = byLabel.get(label);
     if (!group) byLabel.set(label, (group = { values, runs: [] }));
     group.runs.push(runScenario(variant.spec, options));
@@ -153,10 +154,4 @@ export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) throw new RangeError('quantile: no values');
   const rank = Math.max(1, Math.ceil(q * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1]!;
-}
-
-function formatValue(v: ParamValue): string {
-  if (Array.isArray(v)) return v.join(',');
-  if (typeof v === 'object') return `${v.min}..${v.max}`;
-  return String(v);
 }
