@@ -48,11 +48,16 @@ export function lastTerm(log: Log): number {
   return last[last.length - 1]!.term;
 }
 
-/** Entries `from`..`to` (1-based, inclusive, clamped to the log) as a fresh array. */
+/** An empty entry list shared by every heartbeat (frozen: nobody may push to it). */
+const NO_ENTRIES: Entry[] = Object.freeze([]) as unknown as Entry[];
+
+/** Entries `from`..`to` (1-based, inclusive, clamped to the log) as a fresh array, or a shared frozen one when empty. */
 export function entriesBetween(log: Log, from: number, to: number): Entry[] {
-  const out: Entry[] = [];
   const end = Math.min(to, lastIndex(log));
-  for (let i = Math.max(1, from); i <= end; i++) out.push(entryAt(log, i)!);
+  const start = Math.max(1, from);
+  if (start > end) return NO_ENTRIES;
+  const out: Entry[] = [];
+  for (let i = start; i <= end; i++) out.push(entryAt(log, i)!);
   return out;
 }
 

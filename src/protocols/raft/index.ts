@@ -10,23 +10,41 @@ import { currentLeaders } from './queries.js';
 import type { RaftMessage, RaftState } from './types.js';
 import { vocabulary } from './vocabulary.js';
 
-function guarded(s: RaftState, ctx: { note(text: string): void }, what: () => string, f: () => RaftState): RaftState {
-  try {
-    return f();
-  } catch (e) {
-    ctx.note(`raft: ignored a malformed ${what()} (${e instanceof Error ? e.message : String(e)})`);
-    return s;
-  }
+/** The note for a handler that threw on a malformed input: its effects were buffered, so none left. */
+function malformed(ctx: { note(text: string): void }, what: string, e: unknown): void {
+  ctx.note(`raft: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
 }
 
+// Each handler guards itself with its own try/catch: no closure per call, as handlers run for nearly every event.
 export const raft: Protocol<RaftState, RaftMessage> = {
   name: 'raft',
   vocabulary,
   clientTarget: ({ nodes }) => nodes[0] ?? 'n1',
   init,
-  onMessage: (s, from, msg, ctx) => guarded(s, ctx, () => `${msg?.type ?? 'message'} from ${from}`, () => message(s, from, msg, ctx)),
-  onTimer: (s, name, ctx) => guarded(s, ctx, () => `timer ${name}`, () => timer(s, name, ctx)),
-  onClient: (s, op, ctx) => guarded(s, ctx, () => `client operation ${op?.id}`, () => client(s, op, ctx)),
+  onMessage(s, from, msg, ctx) {
+    try {
+      return message(s, from, msg, ctx);
+    } catch (e) {
+      malformed(ctx, `${msg?.type ?? 'message'} from ${from}`, e);
+      return s;
+    }
+  },
+  onTimer(s, name, ctx) {
+    try {
+      return timer(s, name, ctx);
+    } catch (e) {
+      malformed(ctx, `timer ${name}`, e);
+      return s;
+    }
+  },
+  onClient(s, op, ctx) {
+    try {
+      return client(s, op, ctx);
+    } catch (e) {
+      malformed(ctx, `client operation ${op?.id}`, e);
+      return s;
+    }
+  },
   onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
   role: (s) => s.role,
   finalMetrics(world: World<RaftState>) {

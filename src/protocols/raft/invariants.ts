@@ -20,12 +20,14 @@
  * the nodes that changed since the previous check, only those are observed),
  * and since logs only ever change by truncating a suffix and appending, when
  * a node's log still holds the same entry object at the last index checked,
- * only the new suffix is scanned.
+ * only the new suffix is scanned. Entries are compared by identity first
+ * (replicas share the leader's entry objects) and by `entryKey` only when
+ * the objects differ, so the common case builds no key string.
  */
 import type { NodeId, NodeView, World } from '../../engine/protocol.js';
 import type { InvariantSpec } from '../../engine/vocabulary.js';
 import { entryAt, entryKey, lastIndex, type Log } from './_log.js';
-import type { RaftState } from './types.js';
+import type { Entry, RaftState } from './types.js';
 
 type RaftWorld = World<RaftState>;
 type View = NodeView<RaftState>;
@@ -166,6 +168,21 @@ function pick(t: Track, k: number, out: Track[] | undefined): Track[] | undefine
   return out;
 }
 
+/** Whether two entries are the same (term and command id): the same object, or equal keys. */
+function sameEntry(a: Entry, b: Entry): boolean {
+  return a === b || entryKey(a) === entryKey(b);
+}
+
+/** Records that `id`'s log `log` was scanned up to `upTo` (updating the memo's record in place). */
+function remember(seen: Map<NodeId, Seen>, id: NodeId, log: Log, upTo: number): void {
+  const r = seen.get(id);
+  if (r === undefined) seen.set(id, { log, upTo });
+  else {
+    r.log = log;
+    r.upTo = upTo;
+  }
+}
+
 /** Where to resume scanning a node's log: after the last index seen, if that entry is still the same object. */
 interface Seen { log: Log; upTo: number }
 function resumeFrom(seen: Seen | undefined, log: Log): number {
@@ -223,23 +240,23 @@ export const logMatching: InvariantSpec<RaftState> = {
     // entry with the same predecessor term, which implies identical prefixes.
     const run = runOf(world);
     // entries[i]: the entries seen at index i, one per term (usually a single one).
-    const m = memo(run, 2, () => ({ entries: [] as { term: number; key: string; prevTerm: number; node: NodeId }[][], seen: new Map<NodeId, Seen>() }));
+    const m = memo(run, 2, () => ({ entries: [] as { term: number; entry: Entry; prevTerm: number; node: NodeId }[][], seen: new Map<NodeId, Seen>() }));
     for (const { id, s } of changed(world, run, 2, ids) as readonly LiveTrack[]) {
       const seen = m.seen.get(id);
       if (seen && seen.log === s.log) continue; // unchanged since the last check
       const len = lastIndex(s.log);
       for (let i = resumeFrom(seen, s.log) + 1; i <= len; i++) {
         const e = entryAt(s.log, i)!;
-        const mine = { term: e.term, key: entryKey(e), prevTerm: i === 1 ? 0 : entryAt(s.log, i - 1)!.term, node: id };
+        const prevTerm = i === 1 ? 0 : entryAt(s.log, i - 1)!.term;
         const atIndex = (m.entries[i] ??= []);
-        let known: typeof mine | undefined;
+        let known: (typeof atIndex)[number] | undefined;
         for (let j = 0; j < atIndex.length; j++) if (atIndex[j].term === e.term) known = atIndex[j];
-        if (!known) atIndex.push(mine);
-        else if (known.key !== mine.key || known.prevTerm !== mine.prevTerm) {
+        if (!known) atIndex.push({ term: e.term, entry: e, prevTerm, node: id });
+        else if (!sameEntry(known.entry, e) || known.prevTerm !== prevTerm) {
           return `${id} and ${known.node} both hold an entry at index ${i} term ${e.term} but their logs differ up to it`;
         }
       }
-      m.seen.set(id, { log: s.log, upTo: len });
+      remember(m.seen, id, s.log, len);
     }
     return null;
   },
@@ -252,7 +269,7 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
     // committed[i] = the entry seen committed at index i+1 and the lowest term of a node that had committed it.
     const run = runOf(world);
     const m = memo(run, 3, () => ({
-      committed: [] as { key: string; atTerm: number }[],
+      committed: [] as { entry: Entry; atTerm: number }[],
       seen: new Map<NodeId, Seen>(),
       leaders: new Map<NodeId, Seen & { term: number; committed: number }>(),
     }));
@@ -263,11 +280,11 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
       const upTo = Math.min(s.commitIndex, lastIndex(s.log));
       for (let i = Math.min(resumeFrom(m.seen.get(id), s.log), upTo); i < upTo; i++) {
         const c = m.committed[i];
-        const key = entryKey(entryAt(s.log, i + 1)!);
-        if (!c) m.committed[i] = { key, atTerm: s.currentTerm };
-        else if (c.key === key && s.currentTerm < c.atTerm) c.atTerm = s.currentTerm;
+        const e = entryAt(s.log, i + 1)!;
+        if (!c) m.committed[i] = { entry: e, atTerm: s.currentTerm };
+        else if (s.currentTerm < c.atTerm && sameEntry(c.entry, e)) c.atTerm = s.currentTerm;
       }
-      m.seen.set(id, { log: s.log, upTo });
+      remember(m.seen, id, s.log, upTo);
     }
     // Every track is current: the nodes not observed just now have not changed since they were.
     for (const t of run.list) {
@@ -280,11 +297,16 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
         const c = m.committed[i]!;
         if (c.atTerm >= s.currentTerm) continue;
         const e = entryAt(s.log, i + 1);
-        if (!e || entryKey(e) !== c.key) {
-          return `leader ${id} of term ${s.currentTerm} lacks entry ${i + 1} (${c.key}), committed by term ${c.atTerm}`;
+        if (!e || !sameEntry(e, c.entry)) {
+          return `leader ${id} of term ${s.currentTerm} lacks entry ${i + 1} (${entryKey(c.entry)}), committed by term ${c.atTerm}`;
         }
       }
-      m.leaders.set(id, { log: s.log, upTo: lastIndex(s.log), term: s.currentTerm, committed: m.committed.length });
+      if (prev) {
+        prev.log = s.log;
+        prev.upTo = lastIndex(s.log);
+        prev.term = s.currentTerm;
+        prev.committed = m.committed.length;
+      } else m.leaders.set(id, { log: s.log, upTo: lastIndex(s.log), term: s.currentTerm, committed: m.committed.length });
     }
     return null;
   },
@@ -295,17 +317,17 @@ export const stateMachineSafety: InvariantSpec<RaftState> = {
   doc: 'State Machine Safety (Figure 3): if a server has applied a log entry at a given index, no other server ever applies a different entry at that index.',
   check(world, ids) {
     const run = runOf(world);
-    const m = memo(run, 4, () => ({ applied: [] as { key: string; node: NodeId }[], seen: new Map<NodeId, Seen>() }));
+    const m = memo(run, 4, () => ({ applied: [] as { entry: Entry; node: NodeId }[], seen: new Map<NodeId, Seen>() }));
     for (const { id, s } of changed(world, run, 4, ids) as readonly LiveTrack[]) {
       const upTo = Math.min(s.lastApplied, lastIndex(s.log));
       const start = Math.min(resumeFrom(m.seen.get(id), s.log), upTo);
       for (let i = start; i < upTo; i++) {
-        const key = entryKey(entryAt(s.log, i + 1)!);
+        const e = entryAt(s.log, i + 1)!;
         const a = m.applied[i];
-        if (!a) m.applied[i] = { key, node: id };
-        else if (a.key !== key) return `${id} applied ${key} at index ${i + 1} but ${a.node} applied ${a.key} there`;
+        if (!a) m.applied[i] = { entry: e, node: id };
+        else if (!sameEntry(a.entry, e)) return `${id} applied ${entryKey(e)} at index ${i + 1} but ${a.node} applied ${entryKey(a.entry)} there`;
       }
-      m.seen.set(id, { log: s.log, upTo });
+      remember(m.seen, id, s.log, upTo);
     }
     return null;
   },

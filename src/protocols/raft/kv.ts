@@ -39,17 +39,29 @@ export type Sessions = Record<NodeId, Session>;
 
 /** The sequence number of an op id `cN`; NaN for other ids. */
 export function opNumber(id: string): number {
-  return /^c\d+$/.test(id) ? Number(id.slice(1)) : NaN;
+  // As /^c\d+$/ (ASCII digits), without a regular expression: it runs for every applied op.
+  if (id.length < 2 || id.charCodeAt(0) !== 99 /* c */) return NaN;
+  let n = 0;
+  for (let i = 1; i < id.length; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  // Exact up to 15 digits; longer ones are rounded as Number() rounds them.
+  return id.length <= 16 ? n : Number(id.slice(1));
 }
 
 export type Lookup = { kind: 'done'; result: Json } | { kind: 'stale' } | { kind: 'new' };
 
+const NEW: Lookup = Object.freeze({ kind: 'new' });
+const STALE: Lookup = Object.freeze({ kind: 'stale' });
+
 /** Whether `cmd` was applied already (with its result), is stale, or is new to the state machine. */
 export function lookup(sessions: Sessions, cmd: { id: string; origin: NodeId }): Lookup {
   const s = sessions[cmd.origin];
-  if (!s) return { kind: 'new' };
+  if (!s) return NEW;
   if (Object.hasOwn(s.results, cmd.id)) return { kind: 'done', result: s.results[cmd.id]! };
-  return opNumber(cmd.id) < s.floor ? { kind: 'stale' } : { kind: 'new' };
+  return opNumber(cmd.id) < s.floor ? STALE : NEW;
 }
 
 /** Applies one command to `kv` in place and returns the operation's result. */
@@ -77,13 +89,16 @@ export function applyCommand(kv: KvMap, cmd: Command): Json {
 
 /**
  * A batch of applies over copies made on first write: `kv`, the session
- * index and each touched session are copied at most once per batch, so the
- * states before the batch stay untouched.
+ * index and each touched session (and its results) are copied at most once
+ * per batch, so the states before the batch stay untouched.
  */
 export class Applier {
   private kvCopied = false;
   private sessionsCopied = false;
-  private readonly touched = new Set<NodeId>();
+  /** Origins whose session this batch has copied (few: one per client-facing node). */
+  private readonly touched: NodeId[] = [];
+  /** The `results` objects this batch created (and may still write to). */
+  private readonly owned: Record<string, Json>[] = [];
 
   constructor(public kv: KvMap, public sessions: Sessions) {}
 
@@ -99,11 +114,22 @@ export class Applier {
     const result = applyCommand(this.kv, cmd);
     const s = this.session(cmd.origin);
     s.applied++;
-    s.results[cmd.id] = result;
     const floor = cmd.floor ?? 0;
     if (floor > s.floor) {
+      // Add this result and drop those numbered below the new floor, in order, in one new object (deleting
+      // from a copy would make it a slow dictionary-mode object).
       s.floor = floor;
-      for (const id of Object.keys(s.results)) if (opNumber(id) < floor) delete s.results[id];
+      const kept: Record<string, Json> = {};
+      for (const id in s.results) if (!(opNumber(id) < floor)) kept[id] = s.results[id]!;
+      if (!(opNumber(cmd.id) < floor)) kept[cmd.id] = result;
+      s.results = kept;
+      this.owned.push(kept);
+    } else {
+      if (!this.owned.includes(s.results)) {
+        s.results = { ...s.results };
+        this.owned.push(s.results);
+      }
+      s.results[cmd.id] = result;
     }
     return { result, dup: false };
   }
@@ -113,10 +139,11 @@ export class Applier {
       this.sessions = { ...this.sessions };
       this.sessionsCopied = true;
     }
-    if (!this.touched.has(origin)) {
-      this.touched.add(origin);
+    if (!this.touched.includes(origin)) {
+      this.touched.push(origin);
       const old = this.sessions[origin];
-      this.sessions[origin] = old ? { floor: old.floor, applied: old.applied, results: { ...old.results } } : { floor: 0, applied: 0, results: {} };
+      // The results stay shared until `apply` writes to them.
+      this.sessions[origin] = old ? { floor: old.floor, applied: old.applied, results: old.results } : { floor: 0, applied: 0, results: {} };
     }
     return this.sessions[origin]!;
   }
