@@ -21,6 +21,7 @@ import { DEFAULT_NETWORK, DEFAULT_STORAGE, type ScenarioSpec } from '../src/engi
 import { raft } from '../src/protocols/raft/index.js';
 import { invariants } from '../src/protocols/raft/invariants.js';
 import type { BenchRow } from './types.js';
+import { mulberry32 } from '../test/_random.js';
 
 const SIMULATED_S = Number(process.env.RAFT_BENCH_S ?? 60);
 /** Client operations per simulated second, spread evenly over 16 keys. */
@@ -42,18 +43,6 @@ function clusterSpec(): ScenarioSpec {
     rules: [],
     run: { until: SIMULATED_S * 1_000_000, maxTime: SIMULATED_S * 1_000_000, maxEvents: 50_000_000 },
     expectations: [{ kind: 'always', invariants: invariants.map((i) => i.name) }],
-  };
-}
-
-/** A tiny seeded generator (mulberry32) so the history is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

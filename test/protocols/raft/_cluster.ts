@@ -12,17 +12,7 @@ import { raft } from '../../../src/protocols/raft/index.js';
 import { invariants } from '../../../src/protocols/raft/invariants.js';
 import type { RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
 import { makeWorld } from './_context.js';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../_random.js';
 
 export interface ClusterOptions {
   nodes: number;
