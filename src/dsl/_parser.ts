@@ -27,13 +27,16 @@
  * - `assignWithoutOverride` (unassigned subrule calls) loops without
  *   `Object.entries`, and the value converter looks each grammar element's
  *   rule and conversion up once instead of per token.
+ * - The rule methods are built by _rules.ts, which allocates nothing per
+ *   call (Langium's builder allocates arrays and closures for every choice).
  */
 import {
-  CompositeCstNodeImpl, createLangiumParser, DefaultValueConverter, GrammarAST, GrammarUtils, LeafCstNodeImpl, ValueConverter,
+  CompositeCstNodeImpl, DefaultValueConverter, GrammarAST, GrammarUtils, LeafCstNodeImpl, ValueConverter,
   type AstNode, type CstNode, type LangiumCoreServices, type LangiumParser, type ParseResult, type ValueType,
 } from 'langium';
 type Range = LeafCstNodeImpl['range'];
 import type { IToken, TokenType } from 'chevrotain';
+import { createRuleParser } from './_rules.js';
 
 /** The parts of Langium's parser and CST builder this module reaches into (private in its typings). */
 interface BuilderInternals {
@@ -230,7 +233,7 @@ function linkChildren(node: AstNode): void {
 }
 
 export function createScenarioParser(services: LangiumCoreServices): LangiumParser {
-  const parser = createLangiumParser(services);
+  const parser = createRuleParser(services);
   const internals = parser as unknown as ParserInternals;
   const builder = internals.nodeBuilder;
   if (!builder || typeof builder.addHiddenNodes !== 'function' || typeof internals.doParse !== 'function') return parser;

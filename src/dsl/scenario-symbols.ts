@@ -4,7 +4,7 @@
  * the cluster they use, sweeps and compares. Parameters and statements are
  * left out: the outline is for finding things, not for reading the file.
  */
-import type { LangiumDocument, NameProvider } from 'langium';
+import { DocumentState, type LangiumDocument, type NameProvider } from 'langium';
 import type { DocumentSymbolProvider } from 'langium/lsp';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import type { Model } from './generated/ast.js';
@@ -27,6 +27,8 @@ export class ScenarioDocumentSymbolProvider implements DocumentSymbolProvider {
   getSymbols(document: LangiumDocument): DocumentSymbol[] {
     const model = document.parseResult.value as Model;
     const out: DocumentSymbol[] = [];
+    // A request that races a rebuild must not resolve references before the scopes are computed (it fails and Langium logs a warning).
+    const resolvable = document.state >= DocumentState.ComputedScopes;
     for (const el of model.elements ?? []) {
       const range = el.$cstNode?.range;
       const selection = this.names.getNameNode(el)?.range;
@@ -42,7 +44,7 @@ export class ScenarioDocumentSymbolProvider implements DocumentSymbolProvider {
         }
         s = symbol(el.name, el.protocol ?? '', SymbolKind.Class, range, selection, nodes);
       } else if (isScenario(el)) {
-        const cluster = usedCluster(el);
+        const cluster = resolvable ? usedCluster(el) : undefined;
         s = symbol(el.name, cluster ? `use ${cluster.name}` : 'scenario', SymbolKind.Function, range, selection);
       } else if (isSweep(el)) {
         s = symbol(el.name, `sweep of "${el.base?.$refText ?? '?'}"`, SymbolKind.Event, range, selection);
