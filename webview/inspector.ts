@@ -9,6 +9,7 @@
  */
 import type { Json } from '../src/engine/protocol.js';
 import type { StatePath, TraceEvent } from '../src/trace/format.js';
+import { jsonEqual } from '../src/trace/json-equal.js';
 import { clear, h, shorten } from './dom.js';
 
 const MAX_ENTRIES = 100;
@@ -41,18 +42,6 @@ function changedKeys(event: TraceEvent | undefined): { node: string | undefined;
     for (let k = 0; k < path.length; k++) keys.add(`>${keyOf(path.slice(0, k))}`);
   }
   return { node: event.node, keys };
-}
-
-export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as Json[];
-    return a.length === bb.length && a.every((v, k) => jsonEqual(v, bb[k]));
-  }
-  const ka = Object.keys(a), kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]));
 }
 
 function child(v: Json | undefined, key: string | number): Json | undefined {

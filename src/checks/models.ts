@@ -8,6 +8,8 @@
  */
 import type { Json } from '../engine/protocol.js';
 import type { KvInput, Operation } from './history.js';
+import { jsonEqual } from '../trace/json-equal.js';
+export { jsonEqual };
 
 export interface Model<S, I, O> {
   readonly name: string;
@@ -17,17 +19,6 @@ export interface Model<S, I, O> {
   hash(state: S): string;
   /** Independent sub-histories, each with a label (e.g. the key). Default: the whole history. */
   partition?(ops: readonly Operation<I, O>[]): { label: string; ops: Operation<I, O>[] }[];
-}
-
-/** Structural equality of JSON values (object key order ignored). */
-export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
 }
 
 /**

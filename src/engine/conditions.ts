@@ -12,6 +12,8 @@
 import type { Json, World } from './protocol.js';
 import type { Condition } from './spec.js';
 import type { Vocabulary } from './vocabulary.js';
+import { jsonEqual } from '../trace/json-equal.js';
+export { jsonEqual };
 
 export interface ConditionResult {
   readonly holds: boolean;
@@ -80,22 +82,6 @@ function compare(v: Json | undefined, cond: Condition): boolean {
     }
   }
   return false;
-}
-
-/** Structural equality of JSON values (object key order ignored). */
-export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as Json[];
-    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, Json>;
-  const bo = b as Record<string, Json>;
-  const ka = Object.keys(ao);
-  if (ka.length !== Object.keys(bo).length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
 /** The condition as a scenario would write it: `committed x = 1`, `metric moved_fraction in 0.15..0.25`. */

@@ -23,6 +23,7 @@
 import type { Json, NodeId } from '../../engine/protocol.js';
 import { toEntries, type Log } from './_log.js';
 import type { ClientCommand, Command } from './types.js';
+import { jsonEqual } from '../../trace/json-equal.js';
 
 export type KvMap = Record<string, Json>;
 
@@ -160,16 +161,3 @@ export function replay(log: Log, upTo: number): { kv: KvMap; sessions: Sessions 
   return { kv: a.kv, sessions: a.sessions };
 }
 
-/** Structural equality of JSON values (object key order ignored). */
-export function jsonEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]!));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k]!, b[k]!));
-}
