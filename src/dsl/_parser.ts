@@ -9,12 +9,13 @@
  * - `CstNodeBuilder.addHiddenNodes` runs before every consumed token with the
  *   comments found just before it. With none (the usual case) it still
  *   searched the enclosing CST nodes (`indexOf`) and spliced nothing: skipped.
- * - CST nodes are `PlainLeaf` and `PlainComposite`: one object shape each,
+ * - CST leaves are the tokens themselves (`TokenLeaf`, made by the lexer of
+ *   _tokens.ts), composites are `PlainComposite`: one object shape each,
  *   with Langium's classes as prototypes. A composite's children live in a
  *   plain array, not Langium's `CstNodeContainer` (an Array subclass with its
  *   own prototype, slow to create, push to and iterate); children get their
  *   `container` when added. A leaf reads offset, length and token type from
- *   its token and builds its range (three objects) only when asked for.
+ *   its token fields and builds its range (three objects) only when asked for.
  * - `construct` takes each AST type's default values from a per-type cache
  *   (Langium ran `Object.values` over the type's metadata per node) and sets
  *   the new node's children's `$container`, `$containerProperty` and
@@ -35,8 +36,9 @@ import {
   type AstNode, type CstNode, type LangiumCoreServices, type LangiumParser, type ParseResult, type ValueType,
 } from 'langium';
 type Range = LeafCstNodeImpl['range'];
-import type { IToken, TokenType } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import { createRuleParser } from './_rules.js';
+import { TokenLeaf } from './_tokens.js';
 
 /** The parts of Langium's parser and CST builder this module reaches into (private in its typings). */
 interface BuilderInternals {
@@ -68,64 +70,16 @@ interface ParserInternals {
 const arrayPush = Array.prototype.push;
 
 /**
- * A leaf with every field set in its constructor (one object shape), that
- * reads its offset, length and token type from its token and builds its
- * range on first use. Its prototype chain is LeafCstNodeImpl's (see below),
- * so `instanceof` and Langium's other getters work.
- */
-class PlainLeaf {
-  _hidden: boolean;
-  _range: Range | undefined = undefined;
-  grammarSource: unknown;
-  root: unknown;
-  container: CstNode | undefined = undefined;
-  readonly token: IToken;
-
-  constructor(token: IToken, hidden: boolean, feature: unknown, root: unknown) {
-    this._hidden = hidden;
-    this.grammarSource = feature;
-    this.root = root;
-    this.token = token;
-  }
-
-  get offset(): number {
-    return this.token.startOffset;
-  }
-
-  get length(): number {
-    return this.token.image.length;
-  }
-
-  get end(): number {
-    return this.token.startOffset + this.token.image.length;
-  }
-
-  get tokenType(): TokenType {
-    return this.token.tokenType;
-  }
-
-  get range(): Range {
-    if (this._range === undefined) {
-      const t = this.token;
-      // Chevrotain's lines and columns are 1-based, the LSP's 0-based; endColumn is inclusive.
-      this._range = { start: { line: t.startLine! - 1, character: t.startColumn! - 1 }, end: { line: t.endLine! - 1, character: t.endColumn! } };
-    }
-    return this._range;
-  }
-}
-Object.setPrototypeOf(PlainLeaf.prototype, LeafCstNodeImpl.prototype);
-
-/**
  * The token of the leaf where a CST node's range starts (`first`) or ends,
  * found the way a composite node's `range` finds it (first or last
  * non-hidden child, down to a leaf); undefined for a node not built here.
  */
 export function edgeToken(node: CstNode, first: boolean): IToken | undefined {
   let n: CstNode | undefined = node;
-  while (n !== undefined && !(n instanceof PlainLeaf) && 'content' in n) {
+  while (n !== undefined && !(n instanceof TokenLeaf) && 'content' in n) {
     n = first ? (n as unknown as PlainComposite).firstNonHiddenNode : (n as unknown as PlainComposite).lastNonHiddenNode;
   }
-  return n instanceof PlainLeaf ? n.token : undefined;
+  return n instanceof TokenLeaf ? n : undefined;
 }
 
 /**
@@ -184,6 +138,18 @@ class PlainComposite {
   }
 }
 Object.setPrototypeOf(PlainComposite.prototype, CompositeCstNodeImpl.prototype);
+
+/**
+ * The CST leaf of a consumed token: the token itself when the scenario lexer
+ * made it (_tokens.ts) and no leaf uses it yet, else a copy.
+ */
+function leafOf(token: IToken, hidden: boolean, feature: unknown, root: unknown): TokenLeaf {
+  const leaf = token instanceof TokenLeaf && token.root === undefined ? token : TokenLeaf.of(token);
+  leaf._hidden = hidden;
+  leaf.grammarSource = feature;
+  leaf.root = root;
+  return leaf;
+}
 
 function appendChild(parent: CstNode & { content: CstNode[] }, child: CstNode): void {
   (child as { container?: CstNode }).container = parent as CstNode;
@@ -253,7 +219,7 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
 
   // Comments before a token: as Langium's, with containers set explicitly (content arrays are plain).
   const addHidden = function (this: BuilderInternals, tokens: IToken[]): void {
-    const nodes: CstNode[] = tokens.map((t) => new PlainLeaf(t, true, undefined, this.rootNode) as unknown as CstNode);
+    const nodes: CstNode[] = tokens.map((t) => leafOf(t, true, undefined, this.rootNode) as unknown as CstNode);
     let current = this.current;
     if (current.content.length > 0) {
       for (const n of nodes) appendChild(current, n);
@@ -283,7 +249,7 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
     return node;
   };
   builder.buildLeafNode = function (token, feature) {
-    const leaf = new PlainLeaf(token, !feature, feature, this.rootNode) as unknown as CstNode;
+    const leaf = leafOf(token, !feature, feature, this.rootNode) as unknown as CstNode;
     appendChild(this.current, leaf);
     return leaf;
   };

@@ -19,6 +19,7 @@ import type { Protocol } from '../engine/protocol.js';
 import { protocols as registry } from '../protocols/registry.js';
 import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from './generated/module.js';
 import { createScenarioParser, ScenarioValueConverter } from './_parser.js';
+import { ScenarioLexer } from './_tokens.js';
 import { ScenarioDocumentValidator } from './scenario-document-validator.js';
 import { ScenarioLinker, ScenarioReferenceDescriptionProvider, ScenarioScopeComputation } from './scenario-linker.js';
 import { ScenarioScopeProvider } from './scenario-scope.js';
@@ -42,7 +43,11 @@ export type ScenarioServices = LangiumServices & ScenarioAddedServices;
 export function createScenarioModule(protocols: ReadonlyMap<string, Protocol>): Module<ScenarioServices, PartialLangiumServices & ScenarioAddedServices> {
   return {
     protocols: { registry: () => protocols },
-    parser: { LangiumParser: (services) => createScenarioParser(services), ValueConverter: () => new ScenarioValueConverter() },
+    parser: {
+      Lexer: (services) => new ScenarioLexer(services),
+      LangiumParser: (services) => createScenarioParser(services),
+      ValueConverter: () => new ScenarioValueConverter(),
+    },
     references: {
       ScopeProvider: (services) => new ScenarioScopeProvider(services),
       Linker: (services) => new ScenarioLinker(services),

@@ -7,31 +7,14 @@
  * them with console.error, so the test fails on any console.error too.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAndCompile } from '../../src/dsl/compile.js';
 import { createScenarioServices } from '../../src/dsl/scenario-module.js';
 import type { Protocol } from '../../src/engine/protocol.js';
 import { protocols as registry } from '../../src/protocols/registry.js';
 import { TOY_EXAMPLES } from './fixtures/examples.js';
+import { scenarioFiles } from './fixtures/files.js';
 import { toy } from './fixtures/toy.js';
 import { mulberry32 } from '../_random.js';
-
-function exampleFiles(dir: string): string[] {
-  let out: string[] = [];
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out = out.concat(exampleFiles(p));
-    else if (p.endsWith('.scenario')) out.push(readFileSync(p, 'utf8'));
-  }
-  return out;
-}
 
 function mutate(text: string, rnd: () => number): string {
   let s = text;
@@ -59,7 +42,7 @@ describe('dsl: fuzz (2 000 mutated scenarios)', function () {
   it('never throws; every input compiles or yields diagnostics', async () => {
     const protocols: ReadonlyMap<string, Protocol> = new Map([...registry, ['toy', toy]]);
     const services = createScenarioServices({}, protocols).Scenario;
-    const seeds = [...TOY_EXAMPLES, ...exampleFiles('examples')];
+    const seeds = [...TOY_EXAMPLES, ...scenarioFiles('examples')];
     const rnd = mulberry32(20260101);
     const logged: unknown[][] = [];
     const original = console.error;
