@@ -25,6 +25,9 @@
  *   copies: an array grown by `push` keeps room for at least 16 items, and
  *   most nodes have a few, so the trees kept after parsing are about a
  *   quarter smaller (less for the garbage collector to copy and mark).
+ * - `consume` looks up what it needs of a grammar element (its assignment,
+ *   whether it is a keyword) once per element, and makes no empty array of
+ *   comments for every token of a file without comments.
  * - `assignWithoutOverride` (unassigned subrule calls) loops without
  *   `Object.entries`, and the value converter looks each grammar element's
  *   rule and conversion up once instead of per token.
@@ -32,7 +35,7 @@
  *   call (Langium's builder allocates arrays and closures for every choice).
  */
 import {
-  CompositeCstNodeImpl, DefaultValueConverter, GrammarAST, GrammarUtils, LeafCstNodeImpl, ValueConverter,
+  CompositeCstNodeImpl, DatatypeSymbol, DefaultValueConverter, GrammarAST, GrammarUtils, LeafCstNodeImpl, ValueConverter,
   type AstNode, type CstNode, type LangiumCoreServices, type LangiumParser, type ParseResult, type ValueType,
 } from 'langium';
 type Range = LeafCstNodeImpl['range'];
@@ -63,8 +66,23 @@ interface ParserInternals {
   allRules: Map<string, unknown>;
   mainRule: unknown;
   unorderedGroups: Map<string, boolean[]>;
-  lexerResult: unknown;
+  lexerResult: { hidden: IToken[] } | undefined;
   doParse(rule: unknown): AstNode;
+  current: AstNode & Record<string, unknown>;
+  converter: { convert(input: string, cstNode: CstNode): ValueType };
+  isRecording(): boolean;
+  isValidToken(token: IToken): boolean;
+  extractHiddenTokens(token: IToken): IToken[];
+  getAssignment(feature: unknown): { assignment?: GrammarAST.Assignment; crossRef?: 'single' | 'multi' };
+  assign(operator: string, feature: string, value: unknown, cstNode: CstNode, crossRef: 'single' | 'multi' | undefined): void;
+  consume(idx: number, tokenType: unknown, feature: unknown): void;
+}
+
+/** What `consume` needs to know of a grammar element, worked out once per element. */
+interface ConsumeFacts {
+  readonly assignment: GrammarAST.Assignment | undefined;
+  readonly crossRef: 'single' | 'multi' | undefined;
+  readonly keyword: boolean;
 }
 
 const arrayPush = Array.prototype.push;
@@ -143,9 +161,9 @@ Object.setPrototypeOf(PlainComposite.prototype, CompositeCstNodeImpl.prototype);
  * The CST leaf of a consumed token: the token itself when the scenario lexer
  * made it (_tokens.ts) and no leaf uses it yet, else a copy.
  */
-function leafOf(token: IToken, hidden: boolean, feature: unknown, root: unknown): TokenLeaf {
+function leafOf(token: IToken, feature: unknown, root: unknown): TokenLeaf {
   const leaf = token instanceof TokenLeaf && token.root === undefined ? token : TokenLeaf.of(token);
-  leaf._hidden = hidden;
+  // Hidden (a comment) exactly when there is no grammar element, as in Langium's builder.
   leaf.grammarSource = feature;
   leaf.root = root;
   return leaf;
@@ -219,7 +237,7 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
 
   // Comments before a token: as Langium's, with containers set explicitly (content arrays are plain).
   const addHidden = function (this: BuilderInternals, tokens: IToken[]): void {
-    const nodes: CstNode[] = tokens.map((t) => leafOf(t, true, undefined, this.rootNode) as unknown as CstNode);
+    const nodes: CstNode[] = tokens.map((t) => leafOf(t, undefined, this.rootNode) as unknown as CstNode);
     let current = this.current;
     if (current.content.length > 0) {
       for (const n of nodes) appendChild(current, n);
@@ -249,7 +267,7 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
     return node;
   };
   builder.buildLeafNode = function (token, feature) {
-    const leaf = leafOf(token, !feature, feature, this.rootNode) as unknown as CstNode;
+    const leaf = leafOf(token, feature ?? undefined, this.rootNode) as unknown as CstNode;
     appendChild(this.current, leaf);
     return leaf;
   };
@@ -298,6 +316,30 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
     // A node whose rule was an unassigned subrule call is constructed again by its caller, with the merged properties: linked again then.
     linkChildren(obj);
     return obj;
+  };
+
+  // Langium's `consume`, with the grammar element's assignment and keyword test looked up once per element (one
+  // map lookup per token instead of two lookups and a type test) and no empty hidden-token array per token.
+  const facts = new Map<unknown, ConsumeFacts>();
+  internals.consume = function (idx, tokenType, feature) {
+    const token = (this.wrapper as unknown as { wrapConsume(idx: number, tokenType: unknown): IToken }).wrapConsume(idx, tokenType);
+    if (this.isRecording() || !this.isValidToken(token)) return;
+    if (this.lexerResult !== undefined && this.lexerResult.hidden.length > 0) this.nodeBuilder.addHiddenNodes(this.extractHiddenTokens(token));
+    const leaf = this.nodeBuilder.buildLeafNode(token, feature);
+    let f = facts.get(feature);
+    if (f === undefined) {
+      const { assignment, crossRef } = this.getAssignment(feature);
+      f = { assignment, crossRef, keyword: GrammarAST.isKeyword(feature) };
+      facts.set(feature, f);
+    }
+    if (f.assignment) {
+      const value = f.keyword ? token.image : this.converter.convert(token.image, leaf);
+      this.assign(f.assignment.operator, f.assignment.feature, value, leaf, f.crossRef);
+    } else {
+      const current = this.current;
+      // A data-type rule's node (Langium's isDataTypeNode): its text grows token by token.
+      if ((current.$type as unknown) === DatatypeSymbol) (current.value as string) += f.keyword ? token.image : this.converter.convert(token.image, leaf).toString();
+    }
   };
 
   parser.parse = function <T extends AstNode>(input: string, options: { rule?: string } = {}): ParseResult<T> {

@@ -23,8 +23,8 @@ type Range = LeafCstNodeImpl['range'];
 /**
  * A token (Chevrotain's IToken fields) that is also a CST leaf once the
  * parser consumes it. Its prototype chain is LeafCstNodeImpl's (see below),
- * so `instanceof` and Langium's getters work; offset, length and range are
- * read from the token's own fields, the range built on first use.
+ * so `instanceof` and Langium's getters work; offset, length, range and
+ * hidden are read from the token's own fields.
  */
 export class TokenLeaf implements IToken {
   image: string;
@@ -36,9 +36,7 @@ export class TokenLeaf implements IToken {
   endColumn: number;
   tokenTypeIdx: number;
   tokenType: TokenType;
-  // CST leaf fields, set by the parser (undefined `root`: not a leaf yet).
-  _hidden = false;
-  _range: Range | undefined = undefined;
+  // CST leaf fields, set by the parser (undefined `root`: not a leaf yet). A leaf is hidden when it has no grammar element.
   grammarSource: unknown = undefined;
   root: unknown = undefined;
   container: CstNode | undefined = undefined;
@@ -81,12 +79,14 @@ export class TokenLeaf implements IToken {
     return this.startOffset + this.image.length;
   }
 
+  get hidden(): boolean {
+    return this.grammarSource === undefined;
+  }
+
+  /** Built when asked for, not kept: few leaves' ranges are ever read, and each kept range is three objects for the collector to copy. */
   get range(): Range {
-    if (this._range === undefined) {
-      // Chevrotain's lines and columns are 1-based, the LSP's 0-based; endColumn is inclusive.
-      this._range = { start: { line: this.startLine - 1, character: this.startColumn - 1 }, end: { line: this.endLine - 1, character: this.endColumn } };
-    }
-    return this._range;
+    // Chevrotain's lines and columns are 1-based, the LSP's 0-based; endColumn is inclusive.
+    return { start: { line: this.startLine - 1, character: this.startColumn - 1 }, end: { line: this.endLine - 1, character: this.endColumn } };
   }
 }
 Object.setPrototypeOf(TokenLeaf.prototype, LeafCstNodeImpl.prototype);
