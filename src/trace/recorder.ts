@@ -7,8 +7,11 @@
  * interned string for timers, a state-version number for state events, and
  * otherwise an index into a side table of payload objects. Messages are
  * another set of columns (type, destination, send event, body reference).
- * A message storm therefore costs about 21 bytes per event plus 20 per
- * message, with no object per event.
+ * A body chunk is only allocated once a message in it has a body: many
+ * messages have none (a bare `{ type }`), and a run of them then pays for
+ * neither the body array nor its writes. A message storm of body-less
+ * messages therefore costs about 21 bytes per event plus 12 per message,
+ * with no object per event.
  *
  * Columns are chunked: the first chunk doubles from 1024 rows up to
  * CHUNK rows, then each further chunk is a fresh array of CHUNK rows, so a
@@ -80,9 +83,13 @@ export class TraceRecorder {
   private readonly msgTypeC: Int32Array[] = [this.msgType];
   private readonly msgToC: Int32Array[] = [this.msgTo];
   private readonly msgSendC: Int32Array[] = [this.msgSend];
-  /** Message bodies, chunked like the columns (plain arrays sized up front, so a send never grows one). */
-  private msgBody: (Json | undefined)[] = new Array<Json | undefined>(FIRST);
-  private readonly msgBodyC: (Json | undefined)[][] = [this.msgBody];
+  /**
+   * Message bodies, chunked like the columns: a plain array the size of the
+   * chunk (so a send never grows one), or null while no message of the
+   * chunk has had a body.
+   */
+  private msgBody: (Json | undefined)[] | null = null;
+  private readonly msgBodyC: ((Json | undefined)[] | null)[] = [null];
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   /** The first few message types seen and their string ids: a send finds its type here by a short scan, without hashing. */
@@ -173,16 +180,28 @@ export class TraceRecorder {
       this.msgType = this.msgTypeC[last] = grow32(this.msgType, c * 2);
       this.msgTo = this.msgToC[last] = grow32(this.msgTo, c * 2);
       this.msgSend = this.msgSendC[last] = grow32(this.msgSend, c * 2);
-      const body = new Array<Json | undefined>(c * 2);
-      for (let k = 0; k < c; k++) body[k] = this.msgBody[k];
-      this.msgBody = this.msgBodyC[last] = body;
+      const old = this.msgBody;
+      if (old !== null) {
+        const body = new Array<Json | undefined>(c * 2);
+        for (let k = 0; k < c; k++) body[k] = old[k];
+        this.msgBody = this.msgBodyC[last] = body;
+      }
       return;
     }
     this.msgTypeC.push(this.msgType = new Int32Array(CHUNK));
     this.msgToC.push(this.msgTo = new Int32Array(CHUNK));
     this.msgSendC.push(this.msgSend = new Int32Array(CHUNK));
-    this.msgBodyC.push(this.msgBody = new Array<Json | undefined>(CHUNK));
+    this.msgBodyC.push(this.msgBody = null);
     this.moff = 0;
+  }
+
+  /** Stores the body of the message at offset `o` of the current chunk, allocating the chunk's body array on first use. */
+  private setBody(o: number, body: Json): void {
+    let bodies = this.msgBody;
+    if (bodies === null) {
+      bodies = this.msgBody = this.msgBodyC[this.msgBodyC.length - 1] = new Array<Json | undefined>(this.msgType.length);
+    }
+    bodies[o] = body;
   }
 
   private withAux(time: number, kind: number, node: number, cause: number, payload: unknown): number {
@@ -199,7 +218,7 @@ export class TraceRecorder {
     this.msgType[o] = this.typeId(type);
     this.msgTo[o] = to;
     this.msgSend[o] = ev;
-    this.msgBody[o] = body;
+    if (body !== undefined) this.setBody(o, body);
     this.moff = o + 1;
     this.m = id;
     return id;
@@ -336,7 +355,8 @@ export class TraceRecorder {
     switch (kind) {
       case K.send: {
         const m = a - 1;
-        const body = this.msgBodyC[m >>> CHUNK_BITS][m & CHUNK_MASK];
+        const bodies = this.msgBodyC[m >>> CHUNK_BITS];
+        const body = bodies === null ? undefined : bodies[m & CHUNK_MASK];
         const type = this.strings[this.msgTypeC[m >>> CHUNK_BITS][m & CHUNK_MASK]];
         const to = this.nodes[this.msgToC[m >>> CHUNK_BITS][m & CHUNK_MASK]];
         const msg = { id: a, type, from: node!, to, ...(body === undefined ? {} : { body }) };
