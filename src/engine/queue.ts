@@ -11,6 +11,13 @@
  * and seq live only there: the caller reads the time with `peekTime()`
  * before it pops. Everything grows by doubling.
  *
+ * A pop leaves a hole at the root and the next push fills it, sifting the
+ * new entry down from there — one sift instead of two, for the pop-then-push
+ * of a delivery that sends one message. If something else comes first (a
+ * peek, another pop), the hole is closed the usual way, with the last entry.
+ * The order entries come out in is the same either way: (time, seq) keys
+ * are unique, so the heap's shape never shows.
+ *
  * Measured and not kept (a 40-entry heap, as in a message storm): a 4-ary
  * heap, a bottom-up (Floyd) sift-down and a branch-free choice of the
  * smaller child were all slower than this plain binary sift-down.
@@ -27,7 +34,10 @@ export class EventQueue {
   private hTime: Float64Array;
   private hSeq: Float64Array;
   private hSlot: Int32Array;
+  /** Heap positions in use, counting the hole. */
   private count = 0;
+  /** Position 0 holds an entry already popped (see the header). */
+  private hole = false;
   private freeList: Int32Array;
   private freeCount = 0;
   private slots = 0;
@@ -48,7 +58,7 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.count;
+    return this.hole ? this.count - 1 : this.count;
   }
 
   /** Schedules an entry; returns its slot (valid until popped and released). */
@@ -66,68 +76,81 @@ export class EventQueue {
     this.b[slot] = b;
     this.c[slot] = c;
     this.ref[slot] = ref;
+    if (this.hole) {
+      this.hole = false;
+      this.siftDown(time, seq, slot);
+      return slot;
+    }
     // Sift up: a new entry has the largest seq, so it stops at a parent of equal time.
     const hTime = this.hTime;
-    const hSeq = this.hSeq;
-    const hSlot = this.hSlot;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pt = hTime[parent];
-      if (pt <= time) break;
-      hTime[i] = pt;
-      hSeq[i] = hSeq[parent];
-      hSlot[i] = hSlot[parent];
+      if (hTime[parent] <= time) break;
+      this.move(parent, i);
       i = parent;
     }
-    hTime[i] = time;
-    hSeq[i] = seq;
-    hSlot[i] = slot;
+    this.put(i, time, seq, slot);
     return slot;
   }
 
   /** Time of the earliest entry (Infinity when empty). */
   peekTime(): number {
+    if (this.hole) this.closeHole();
     return this.count === 0 ? Infinity : this.hTime[0];
   }
 
   /** Removes the earliest entry and returns its slot (-1 when empty). Call `release(slot)` once its fields are read. */
   pop(): number {
+    if (this.hole) this.closeHole();
     if (this.count === 0) return -1;
+    this.hole = true;
+    return this.hSlot[0];
+  }
+
+  /** Fills the hole at the root with the last entry. */
+  private closeHole(): void {
+    this.hole = false;
+    const n = --this.count;
+    if (n > 0) this.siftDown(this.hTime[n], this.hSeq[n], this.hSlot[n]);
+  }
+
+  /** Places an entry at the root's free position and moves it down to its place among the first `count` positions. */
+  private siftDown(t: number, s: number, slot: number): void {
     const hTime = this.hTime;
     const hSeq = this.hSeq;
-    const hSlot = this.hSlot;
-    const top = hSlot[0];
-    const n = --this.count;
-    if (n > 0) {
-      // Move the last entry down from the root.
-      const t = hTime[n];
-      const s = hSeq[n];
-      const slot = hSlot[n];
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n) break;
-        let ct = hTime[child];
-        const right = child + 1;
-        if (right < n) {
-          const rt = hTime[right];
-          if (rt < ct || (rt === ct && hSeq[right] < hSeq[child])) {
-            child = right;
-            ct = rt;
-          }
+    const n = this.count;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      let ct = hTime[child];
+      const right = child + 1;
+      if (right < n) {
+        const rt = hTime[right];
+        if (rt < ct || (rt === ct && hSeq[right] < hSeq[child])) {
+          child = right;
+          ct = rt;
         }
-        if (t < ct || (t === ct && s < hSeq[child])) break;
-        hTime[i] = ct;
-        hSeq[i] = hSeq[child];
-        hSlot[i] = hSlot[child];
-        i = child;
       }
-      hTime[i] = t;
-      hSeq[i] = s;
-      hSlot[i] = slot;
+      if (t < ct || (t === ct && s < hSeq[child])) break;
+      this.move(child, i);
+      i = child;
     }
-    return top;
+    this.put(i, t, s, slot);
+  }
+
+  /** Copies the entry at heap position `from` to position `to`. */
+  private move(from: number, to: number): void {
+    this.hTime[to] = this.hTime[from];
+    this.hSeq[to] = this.hSeq[from];
+    this.hSlot[to] = this.hSlot[from];
+  }
+
+  private put(i: number, t: number, s: number, slot: number): void {
+    this.hTime[i] = t;
+    this.hSeq[i] = s;
+    this.hSlot[i] = slot;
   }
 
   /** Returns a popped slot to the free list. */
