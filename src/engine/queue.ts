@@ -83,14 +83,16 @@ export class EventQueue {
     }
     // Sift up: a new entry has the largest seq, so it stops at a parent of equal time.
     const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (hTime[parent] <= time) break;
-      this.move(parent, i);
+      move(hTime, hSeq, hSlot, parent, i);
       i = parent;
     }
-    this.put(i, time, seq, slot);
+    put(hTime, hSeq, hSlot, i, time, seq, slot);
     return slot;
   }
 
@@ -119,6 +121,7 @@ export class EventQueue {
   private siftDown(t: number, s: number, slot: number): void {
     const hTime = this.hTime;
     const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     const n = this.count;
     let i = 0;
     for (;;) {
@@ -134,23 +137,10 @@ export class EventQueue {
         }
       }
       if (t < ct || (t === ct && s < hSeq[child])) break;
-      this.move(child, i);
+      move(hTime, hSeq, hSlot, child, i);
       i = child;
     }
-    this.put(i, t, s, slot);
-  }
-
-  /** Copies the entry at heap position `from` to position `to`. */
-  private move(from: number, to: number): void {
-    this.hTime[to] = this.hTime[from];
-    this.hSeq[to] = this.hSeq[from];
-    this.hSlot[to] = this.hSlot[from];
-  }
-
-  private put(i: number, t: number, s: number, slot: number): void {
-    this.hTime[i] = t;
-    this.hSeq[i] = s;
-    this.hSlot[i] = slot;
+    put(hTime, hSeq, hSlot, i, t, s, slot);
   }
 
   /** Returns a popped slot to the free list. */
@@ -174,4 +164,24 @@ export class EventQueue {
     this.freeList = growI(this.freeList);
     for (let i = this.ref.length; i < c; i++) this.ref.push(undefined);
   }
+}
+
+/*
+ * Heap-array helpers. They take the arrays as arguments, not `this`, so that
+ * once inlined into a sift loop the arrays stay in registers instead of being
+ * reloaded from the queue at every step.
+ */
+
+/** Copies the heap entry at position `from` to position `to`. */
+function move(hTime: Float64Array, hSeq: Float64Array, hSlot: Int32Array, from: number, to: number): void {
+  hTime[to] = hTime[from];
+  hSeq[to] = hSeq[from];
+  hSlot[to] = hSlot[from];
+}
+
+/** Writes an entry at heap position i. */
+function put(hTime: Float64Array, hSeq: Float64Array, hSlot: Int32Array, i: number, t: number, s: number, slot: number): void {
+  hTime[i] = t;
+  hSeq[i] = s;
+  hSlot[i] = slot;
 }
