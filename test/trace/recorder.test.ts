@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TraceRecorder } from '../../src/trace/recorder.js';
+import { K, TraceRecorder } from '../../src/trace/recorder.js';
 
 describe('TraceRecorder columns', () => {
   it('keeps every row and message body across the first chunk\'s growth and later chunks', () => {
@@ -25,5 +25,17 @@ describe('TraceRecorder columns', () => {
       assert.equal(rec.sendEventOf(k + 1), k);
       assert.equal(rec.timeOf(k), k * 10);
     }
+  });
+
+  it('reads back each row\'s kind and node, node -1 (none) included', () => {
+    const rec = new TraceRecorder(['a', 'b', 'c']);
+    const id = rec.send(5, 2, -1, 0, 'Ping', undefined);
+    rec.drop(6, 2, 0, id, 'persist-lost');
+    rec.note(7, -1, 1, 'hello');
+    rec.note(8, 1, 1, 'at b');
+    assert.deepEqual([0, 1, 2, 3].map((i) => rec.kindCode(i)), [K.send, K.dropPersistLost, K.note, K.note]);
+    assert.deepEqual(rec.event(1), { i: 1, t: 6, cause: 0, kind: 'drop', node: 'c', msg: id, reason: 'persist-lost' });
+    assert.deepEqual(rec.event(2), { i: 2, t: 7, cause: 1, kind: 'note', text: 'hello' });
+    assert.deepEqual(rec.event(3), { i: 3, t: 8, cause: 1, kind: 'note', node: 'b', text: 'at b' });
   });
 });
