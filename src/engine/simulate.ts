@@ -206,6 +206,9 @@ class Simulation {
     const trace = this.trace;
     const { maxEvents, maxTime } = run;
     const until = run.until === undefined ? Infinity : run.until;
+    // One comparison per step stands for the three ways the queue's head can end the run
+    // (empty queue, past `until`, past `max time`): the bound is finite, so an empty queue's Infinity exceeds it too.
+    const limit = Math.min(until, maxTime, Number.MAX_VALUE);
     for (;;) {
       if (this.fault !== null) {
         return this.end('cancelled', this.now, `stopped by a protocol error at ${formatTime(this.now)}: ${this.fault.text}`);
@@ -220,18 +223,20 @@ class Simulation {
         return this.end('maxEvents', this.now, `stopped at the max events bound (${run.maxEvents} events) at ${formatTime(this.now)}: the scenario may not terminate; raise \`max events\` or check its timers`);
       }
       const t = q.peekTime();
-      if (t === Infinity) {
-        const end = run.until !== undefined ? run.until : this.now;
-        if (run.until !== undefined) this.now = end;
-        return this.end('quiescent', this.now, `nothing left to do at ${formatTime(this.now)}: no message in flight, no timer armed, no scripted action left`);
-      }
-      if (t > until) {
-        this.now = until;
-        return this.end('until', until, `reached \`run until ${formatTime(until)}\``);
-      }
-      if (t > maxTime) {
-        this.now = run.maxTime;
-        return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): the scenario may not terminate; add \`run until\` with a time or check its timers`);
+      if (t > limit) {
+        if (t === Infinity) {
+          const end = run.until !== undefined ? run.until : this.now;
+          if (run.until !== undefined) this.now = end;
+          return this.end('quiescent', this.now, `nothing left to do at ${formatTime(this.now)}: no message in flight, no timer armed, no scripted action left`);
+        }
+        if (t > until) {
+          this.now = until;
+          return this.end('until', until, `reached \`run until ${formatTime(until)}\``);
+        }
+        if (t > maxTime) {
+          this.now = run.maxTime;
+          return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): the scenario may not terminate; add \`run until\` with a time or check its timers`);
+        }
       }
       if (this.eventuallyPending > 0) this.closeWindowsBefore(t);
       this.now = t;
@@ -494,9 +499,17 @@ class Simulation {
 
   private applyEffects(node: NodeRuntime, cause: number): void {
     const ctx = node.ctx;
+    node.pending = null;
+    if (ctx.otherCount === 0) {
+      // Only sends (a message handler's usual output): no persist can hold them back, so skip the dispatch on kinds.
+      for (let s = 0; s < ctx.sends; s++) {
+        this.emitSend(node, ctx.sendTo[s], ctx.sendMsg[s], cause);
+        ctx.sendMsg[s] = undefined as unknown as Message;
+      }
+      return;
+    }
     let s = 0;
     let o = 0;
-    node.pending = null;
     for (let k = 0; k < ctx.count; k++) {
       if (ctx.kinds[k] === E_SEND) {
         this.emitSend(node, ctx.sendTo[s], ctx.sendMsg[s], cause);

@@ -7,12 +7,18 @@
  * interned string for timers, a state-version number for state events, and
  * otherwise an index into a side table of payload objects. Messages are
  * another set of columns (type, destination, send event, body reference).
- * A message storm therefore costs about 21 bytes per event plus 20 per
- * message, with no object per event.
+ * A body chunk is only allocated once a message in it has a body: many
+ * messages have none (a bare `{ type }`), and a run of them then pays for
+ * neither the body array nor its writes. A message storm of body-less
+ * messages therefore costs about 21 bytes per event plus 12 per message,
+ * with no object per event.
  *
- * Columns are chunked: the first chunk doubles from 1024 rows up to
+ * Columns are chunked: the first chunk grows eightfold from 1024 rows up to
  * CHUNK rows, then each further chunk is a fresh array of CHUNK rows, so a
- * long run never copies what it recorded and wastes at most one chunk.
+ * long run never copies what it recorded and wastes at most one chunk. (By
+ * eight, not two: a long run then reaches a full chunk in two copies
+ * instead of six, allocating 73k rows instead of 127k on the way, while a
+ * short run still holds at most 8x the rows it recorded.)
  * Row i lives at chunk i >>> CHUNK_BITS, offset i & CHUNK_MASK.
  *
  * Node states are immutable references: the recorder keeps, per node, the
@@ -39,6 +45,8 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 const FIRST = 1024;
+/** Growth factor of the first chunk (FIRST times a power of it must reach CHUNK). */
+const FIRST_GROWTH = 8;
 
 const DROP_REASONS: readonly DropReason[] = ['loss', 'partition', 'rule', 'crashed', 'paused', 'persist-lost'];
 const DROP_BASE = K.dropLoss;
@@ -80,9 +88,13 @@ export class TraceRecorder {
   private readonly msgTypeC: Int32Array[] = [this.msgType];
   private readonly msgToC: Int32Array[] = [this.msgTo];
   private readonly msgSendC: Int32Array[] = [this.msgSend];
-  /** Message bodies, chunked like the columns (plain arrays sized up front, so a send never grows one). */
-  private msgBody: (Json | undefined)[] = new Array<Json | undefined>(FIRST);
-  private readonly msgBodyC: (Json | undefined)[][] = [this.msgBody];
+  /**
+   * Message bodies, chunked like the columns: a plain array the size of the
+   * chunk (so a send never grows one), or null while no message of the
+   * chunk has had a body.
+   */
+  private msgBody: (Json | undefined)[] | null = null;
+  private readonly msgBodyC: ((Json | undefined)[] | null)[] = [null];
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   /** The first few message types seen and their string ids: a send finds its type here by a short scan, without hashing. */
@@ -150,12 +162,13 @@ export class TraceRecorder {
     const c = this.t.length;
     const last = this.tC.length - 1;
     if (c < CHUNK) {
-      // Still the first chunk: double it.
-      const t = new Float64Array(c * 2); t.set(this.t); this.t = this.tC[last] = t;
-      const k = new Uint8Array(c * 2); k.set(this.kind); this.kind = this.kindC[last] = k;
-      this.node = this.nodeC[last] = grow32(this.node, c * 2);
-      this.cause = this.causeC[last] = grow32(this.cause, c * 2);
-      this.a = this.aC[last] = grow32(this.a, c * 2);
+      // Still the first chunk: grow it.
+      const size = c * FIRST_GROWTH;
+      const t = new Float64Array(size); t.set(this.t); this.t = this.tC[last] = t;
+      const k = new Uint8Array(size); k.set(this.kind); this.kind = this.kindC[last] = k;
+      this.node = this.nodeC[last] = grow32(this.node, size);
+      this.cause = this.causeC[last] = grow32(this.cause, size);
+      this.a = this.aC[last] = grow32(this.a, size);
       return;
     }
     this.tC.push(this.t = new Float64Array(CHUNK));
@@ -170,19 +183,32 @@ export class TraceRecorder {
     const c = this.msgType.length;
     const last = this.msgTypeC.length - 1;
     if (c < CHUNK) {
-      this.msgType = this.msgTypeC[last] = grow32(this.msgType, c * 2);
-      this.msgTo = this.msgToC[last] = grow32(this.msgTo, c * 2);
-      this.msgSend = this.msgSendC[last] = grow32(this.msgSend, c * 2);
-      const body = new Array<Json | undefined>(c * 2);
-      for (let k = 0; k < c; k++) body[k] = this.msgBody[k];
-      this.msgBody = this.msgBodyC[last] = body;
+      const size = c * FIRST_GROWTH;
+      this.msgType = this.msgTypeC[last] = grow32(this.msgType, size);
+      this.msgTo = this.msgToC[last] = grow32(this.msgTo, size);
+      this.msgSend = this.msgSendC[last] = grow32(this.msgSend, size);
+      const old = this.msgBody;
+      if (old !== null) {
+        const body = new Array<Json | undefined>(size);
+        for (let k = 0; k < c; k++) body[k] = old[k];
+        this.msgBody = this.msgBodyC[last] = body;
+      }
       return;
     }
     this.msgTypeC.push(this.msgType = new Int32Array(CHUNK));
     this.msgToC.push(this.msgTo = new Int32Array(CHUNK));
     this.msgSendC.push(this.msgSend = new Int32Array(CHUNK));
-    this.msgBodyC.push(this.msgBody = new Array<Json | undefined>(CHUNK));
+    this.msgBodyC.push(this.msgBody = null);
     this.moff = 0;
+  }
+
+  /** Stores the body of the message at offset `o` of the current chunk, allocating the chunk's body array on first use. */
+  private setBody(o: number, body: Json): void {
+    let bodies = this.msgBody;
+    if (bodies === null) {
+      bodies = this.msgBody = this.msgBodyC[this.msgBodyC.length - 1] = new Array<Json | undefined>(this.msgType.length);
+    }
+    bodies[o] = body;
   }
 
   private withAux(time: number, kind: number, node: number, cause: number, payload: unknown): number {
@@ -199,7 +225,7 @@ export class TraceRecorder {
     this.msgType[o] = this.typeId(type);
     this.msgTo[o] = to;
     this.msgSend[o] = ev;
-    this.msgBody[o] = body;
+    if (body !== undefined) this.setBody(o, body);
     this.moff = o + 1;
     this.m = id;
     return id;
@@ -336,7 +362,8 @@ export class TraceRecorder {
     switch (kind) {
       case K.send: {
         const m = a - 1;
-        const body = this.msgBodyC[m >>> CHUNK_BITS][m & CHUNK_MASK];
+        const bodies = this.msgBodyC[m >>> CHUNK_BITS];
+        const body = bodies === null ? undefined : bodies[m & CHUNK_MASK];
         const type = this.strings[this.msgTypeC[m >>> CHUNK_BITS][m & CHUNK_MASK]];
         const to = this.nodes[this.msgToC[m >>> CHUNK_BITS][m & CHUNK_MASK]];
         const msg = { id: a, type, from: node!, to, ...(body === undefined ? {} : { body }) };

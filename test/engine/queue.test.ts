@@ -50,11 +50,38 @@ describe('EventQueue', () => {
         assert.equal(q.peekTime(), want === undefined ? Infinity : want.t);
         const s = q.pop();
         if (want === undefined) return assert.equal(s, -1);
-        assert.deepEqual([q.time[s], q.a[s], q.ref[s]], [want.t, want.k, want.k]);
+        assert.deepEqual([q.a[s], q.ref[s]], [want.k, want.k]);
         now = want.t;
         q.release(s);
       });
       assert.equal(q.size, ref.length);
+    }));
+  });
+  it('keeps (time, insertion) order when pops, pushes and peeks come in any order (a pop\'s root hole is filled by the next push)', () => {
+    // Op codes: >= 0 push at now + op; -1 pop without a peek first; -2 peek only.
+    fc.assert(fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(-1), fc.constant(-2)), { maxLength: 400 }), (ops) => {
+      const q = new EventQueue(16);
+      const ref: { t: number; k: number }[] = [];
+      let now = 0;
+      ops.forEach((op, k) => {
+        ref.sort((x, y) => x.t - y.t || x.k - y.k);
+        if (op >= 0) {
+          q.push(now + op, 0, 0, k, 0, k);
+          ref.push({ t: now + op, k });
+        } else if (op === -2) {
+          assert.equal(q.peekTime(), ref.length === 0 ? Infinity : ref[0].t);
+        } else {
+          const want = ref.shift();
+          const s = q.pop();
+          if (want === undefined) assert.equal(s, -1);
+          else {
+            assert.deepEqual([q.a[s], q.ref[s]], [want.k, want.k]);
+            now = want.t;
+            q.release(s);
+          }
+        }
+        assert.equal(q.size, ref.length);
+      });
     }));
   });
 });
