@@ -35,7 +35,7 @@ import { ioFor, type Io } from './_io.js';
 import {
   append, EMPTY_LOG, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, parseLog, termAt, truncate,
 } from './_log.js';
-import { applyTo, lookup, opNumber } from './kv.js';
+import { applyTo, lookup, opNumber, type KvMap, type Sessions } from './kv.js';
 import { CLIENT_TRIES, readParams } from './params.js';
 import { withKey, withoutKey } from './_records.js';
 import type {
@@ -43,11 +43,19 @@ import type {
   PendingOp, PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
 } from './types.js';
 
+/**
+ * The empty state machine, one object for every node: replicas that start
+ * from the same map and apply the same entries share each version of it
+ * (kv.ts `applyTo`). Frozen, as a guard: the maps are copied before a write.
+ */
+const EMPTY_KV: KvMap = Object.freeze({}) as KvMap;
+const NO_SESSIONS: Sessions = Object.freeze({}) as Sessions;
+
 export function initialState(): RaftState {
   return {
     role: 'follower', currentTerm: 0, votedFor: null, log: EMPTY_LOG, commitIndex: 0, lastApplied: 0,
     leaderId: null, lastHeard: -1, votes: [], preVote: false,
-    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: {}, sessions: {}, pending: {},
+    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: {},
   };
 }
 
