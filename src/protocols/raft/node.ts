@@ -37,7 +37,7 @@ import {
 } from './_log.js';
 import { applyTo, lookup, opNumber, type KvMap, type Sessions } from './kv.js';
 import { CLIENT_TRIES, readParams } from './params.js';
-import { withKey, withoutKey } from './_records.js';
+import { opTable, tableWith, tableWithout, withKey } from './_records.js';
 import type {
   AppendEntries, AppendEntriesReply, ClientCommand, ClientRedirect, ClientRequest, ClientResponse, Durable,
   PendingOp, PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
@@ -55,7 +55,7 @@ export function initialState(): RaftState {
   return {
     role: 'follower', currentTerm: 0, votedFor: null, log: EMPTY_LOG, commitIndex: 0, lastApplied: 0,
     leaderId: null, lastHeard: -1, votes: [], preVote: false,
-    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: {},
+    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: opTable(),
   };
 }
 
@@ -129,7 +129,7 @@ export function client(s: RaftState, op: ClientOp, ctx: Context<RaftMessage>): R
   }
   if (s.pending[op.id] || lookup(s.sessions, cmd).kind !== 'new') return o.flush(s, s);
   let next = copy(s);
-  next.pending = withKey<PendingOp>(s.pending, op.id, { cmd, tries: 0, sent: false });
+  next.pending = tableWith<PendingOp>(s.pending, op.id, { cmd, tries: 0, sent: false });
   o.setTimer(`client:${op.id}`, o.p.rpcTimeout);
   next = submit(next, cmd, o);
   return o.flush(s, next);
@@ -500,7 +500,7 @@ export function applyCommitted(s: RaftState, o: Io): RaftState {
       if (pending[cmd.id]) {
         o.reply(cmd.id, true, result);
         o.cancelTimer(`client:${cmd.id}`);
-        pending = withoutKey(pending, cmd.id);
+        pending = tableWithout(pending, cmd.id);
       }
     } else if (s.role === 'leader' && !dup) {
       const body: ClientResponse = { id: cmd.id, ok: true, result };
@@ -537,7 +537,7 @@ function markSent(s: RaftState, id: string): RaftState {
   const p = s.pending[id];
   if (!p || p.sent) return s;
   const next = copy(s);
-  next.pending = withKey<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries, sent: true });
+  next.pending = tableWith<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries, sent: true });
   return next;
 }
 
@@ -549,7 +549,7 @@ function respond(s: RaftState, cmd: ClientCommand, result: Json, o: Io): RaftSta
   if (!s.pending[cmd.id]) return s;
   o.reply(cmd.id, true, result);
   o.cancelTimer(`client:${cmd.id}`);
-  const pending = withoutKey(s.pending, cmd.id);
+  const pending = tableWithout(s.pending, cmd.id);
   const next = copy(s);
   next.pending = pending;
   return next;
@@ -584,7 +584,7 @@ function onClientTimeout(s: RaftState, id: string, o: Io): RaftState {
   const p = s.pending[id];
   if (!p) return s;
   if (p.tries + 1 >= CLIENT_TRIES) {
-    const pending = withoutKey(s.pending, id);
+    const pending = tableWithout(s.pending, id);
     if (p.sent) o.note(`gave up on ${id}; its outcome is unknown`);
     else o.reply(id, false, { redirect: s.leaderId });
     const next = copy(s);
@@ -593,7 +593,7 @@ function onClientTimeout(s: RaftState, id: string, o: Io): RaftState {
   }
   o.setTimer(`client:${id}`, o.p.rpcTimeout);
   const next = copy(s);
-  next.pending = withKey(s.pending, id, { cmd: p.cmd, tries: p.tries + 1, sent: p.sent });
+  next.pending = tableWith<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries + 1, sent: p.sent });
   return submit(next, p.cmd, o);
 }
 
