@@ -77,9 +77,35 @@ export function truncate(log: Log, n: number): Log {
   return out;
 }
 
+/**
+ * The last log built by `append` from each log. Followers append the very
+ * entry objects the leader appended, usually to a log equal, by reference, to
+ * the leader's before it appended them (every log starts as EMPTY_LOG). Such
+ * an append returns the leader's log itself: one copy of the last chunk per
+ * entry for the cluster, not one per replica, and replicas that hold the
+ * same log hold the same object (cheap to compare for the invariants).
+ */
+const extended = new WeakMap<Log, Log>();
+
 /** The log with `entries` appended; copies only the last chunk and the chunk index. */
 export function append(log: Log, entries: readonly Entry[]): Log {
   if (entries.length === 0) return log;
+  const known = extended.get(log);
+  if (known !== undefined && extendsBy(known, log, entries)) return known;
+  const out = appendCopy(log, entries);
+  extended.set(log, out);
+  return out;
+}
+
+/** Whether `next` is `log` followed by exactly `entries` (the same objects). */
+function extendsBy(next: Log, log: Log, entries: readonly Entry[]): boolean {
+  const n = lastIndex(log);
+  if (lastIndex(next) !== n + entries.length) return false;
+  for (let i = 0; i < entries.length; i++) if (entryAt(next, n + 1 + i) !== entries[i]) return false;
+  return true;
+}
+
+function appendCopy(log: Log, entries: readonly Entry[]): Log {
   const out = log.slice();
   let k = 0;
   let last = out.length > 0 && out[out.length - 1]!.length < LOG_CHUNK ? out.pop()!.slice() : [];

@@ -192,12 +192,25 @@ function resumeFrom(seen: Seen | undefined, log: Log): number {
   return i > 0 && entryAt(log, i) === entryAt(seen.log, i) ? i : 0;
 }
 
+// Each invariant's memo, made on its first check in a run (named functions, not a closure per check).
+const newLeaderMemo = () => new Map<number, NodeId>();
+const newAppendOnlyMemo = () => new Map<NodeId, { term: number; log: Log }>();
+/** entries[i]: the entries seen at index i, one per term (usually a single one). */
+const newMatchingMemo = () => ({ entries: [] as { term: number; entry: Entry; prevTerm: number; node: NodeId }[][], seen: new Map<NodeId, Seen>() });
+/** committed[i] = the entry seen committed at index i+1 and the lowest term of a node that had committed it. */
+const newCompletenessMemo = () => ({
+  committed: [] as { entry: Entry; atTerm: number }[],
+  seen: new Map<NodeId, Seen>(),
+  leaders: new Map<NodeId, Seen & { term: number; committed: number }>(),
+});
+const newAppliedMemo = () => ({ applied: [] as { entry: Entry; node: NodeId }[], seen: new Map<NodeId, Seen>() });
+
 export const electionSafety: InvariantSpec<RaftState> = {
   name: 'election_safety',
   doc: 'Election Safety (Figure 3): at most one leader can be elected in a given term.',
   check(world, ids) {
     const run = runOf(world);
-    const leaders = memo(run, 0, () => new Map<number, NodeId>());
+    const leaders = memo(run, 0, newLeaderMemo);
     for (const { id, s } of changed(world, run, 0, ids) as readonly LiveTrack[]) {
       if (s.role !== 'leader') continue;
       const other = leaders.get(s.currentTerm);
@@ -213,7 +226,7 @@ export const leaderAppendOnly: InvariantSpec<RaftState> = {
   doc: 'Leader Append-Only (Figure 3): a leader never overwrites or deletes entries in its log; it only appends.',
   check(world, ids) {
     const run = runOf(world);
-    const last = memo(run, 1, () => new Map<NodeId, { term: number; log: Log }>());
+    const last = memo(run, 1, newAppendOnlyMemo);
     for (const { id, s } of changed(world, run, 1, ids) as readonly LiveTrack[]) {
       if (s.role !== 'leader') continue;
       const prev = last.get(id);
@@ -239,8 +252,7 @@ export const logMatching: InvariantSpec<RaftState> = {
     // Checked inductively over every log held so far: each (index, term) pair always names the same
     // entry with the same predecessor term, which implies identical prefixes.
     const run = runOf(world);
-    // entries[i]: the entries seen at index i, one per term (usually a single one).
-    const m = memo(run, 2, () => ({ entries: [] as { term: number; entry: Entry; prevTerm: number; node: NodeId }[][], seen: new Map<NodeId, Seen>() }));
+    const m = memo(run, 2, newMatchingMemo);
     for (const { id, s } of changed(world, run, 2, ids) as readonly LiveTrack[]) {
       const seen = m.seen.get(id);
       if (seen && seen.log === s.log) continue; // unchanged since the last check
@@ -266,13 +278,8 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
   name: 'leader_completeness',
   doc: 'Leader Completeness (Figure 3): if an entry is committed in a given term, it is present in the logs of the leaders of all higher terms.',
   check(world, ids) {
-    // committed[i] = the entry seen committed at index i+1 and the lowest term of a node that had committed it.
     const run = runOf(world);
-    const m = memo(run, 3, () => ({
-      committed: [] as { entry: Entry; atTerm: number }[],
-      seen: new Map<NodeId, Seen>(),
-      leaders: new Map<NodeId, Seen & { term: number; committed: number }>(),
-    }));
+    const m = memo(run, 3, newCompletenessMemo);
     // Nothing committed anew and no leader changed: nothing to re-check.
     const moved = changed(world, run, 3, ids) as readonly LiveTrack[];
     if (moved.length === 0) return null;
@@ -317,7 +324,7 @@ export const stateMachineSafety: InvariantSpec<RaftState> = {
   doc: 'State Machine Safety (Figure 3): if a server has applied a log entry at a given index, no other server ever applies a different entry at that index.',
   check(world, ids) {
     const run = runOf(world);
-    const m = memo(run, 4, () => ({ applied: [] as { entry: Entry; node: NodeId }[], seen: new Map<NodeId, Seen>() }));
+    const m = memo(run, 4, newAppliedMemo);
     for (const { id, s } of changed(world, run, 4, ids) as readonly LiveTrack[]) {
       const upTo = Math.min(s.lastApplied, lastIndex(s.log));
       const start = Math.min(resumeFrom(m.seen.get(id), s.log), upTo);

@@ -150,6 +150,37 @@ export class Applier {
   }
 }
 
+/** The state machine after one command: the new map and sessions, and the command's result. */
+export interface Applied {
+  readonly kv: KvMap;
+  readonly sessions: Sessions;
+  readonly result: Json;
+  /** Applied before (a retry): `result` is the stored one and nothing changed. */
+  readonly dup: boolean;
+}
+
+/**
+ * The last application of each command: its inputs and its outcome
+ * (undefined for a stale command). Applying is a pure function of (kv,
+ * sessions, command), and the replicas apply the same entries, whose
+ * command objects they share, to maps they share in turn, so the first
+ * replica to apply an entry computes it and the others find it here: one
+ * copy of the map and sessions per entry for the whole cluster instead of
+ * one per replica (the copies were the state machine's main cost).
+ */
+const lastApplication = new WeakMap<ClientCommand, { kv: KvMap; sessions: Sessions; out: Applied | undefined }>();
+
+/** `cmd` applied to `kv` and `sessions` (neither is modified); undefined when it is stale and skipped. */
+export function applyTo(kv: KvMap, sessions: Sessions, cmd: ClientCommand): Applied | undefined {
+  const hit = lastApplication.get(cmd);
+  if (hit !== undefined && hit.kv === kv && hit.sessions === sessions) return hit.out;
+  const a = new Applier(kv, sessions);
+  const applied = a.apply(cmd);
+  const out = applied === undefined ? undefined : { kv: a.kv, sessions: a.sessions, result: applied.result, dup: applied.dup };
+  lastApplication.set(cmd, { kv, sessions, out });
+  return out;
+}
+
 /** The state machine after applying entries 1..upTo of `log`. */
 export function replay(log: Log, upTo: number): { kv: KvMap; sessions: Sessions } {
   const a = new Applier({}, {});

@@ -35,18 +35,27 @@ import { ioFor, type Io } from './_io.js';
 import {
   append, EMPTY_LOG, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, parseLog, termAt, truncate,
 } from './_log.js';
-import { Applier, lookup, opNumber } from './kv.js';
+import { applyTo, lookup, opNumber, type KvMap, type Sessions } from './kv.js';
 import { CLIENT_TRIES, readParams } from './params.js';
+import { opTable, tableWith, tableWithout, withKey } from './_records.js';
 import type {
   AppendEntries, AppendEntriesReply, ClientCommand, ClientRedirect, ClientRequest, ClientResponse, Durable,
-  PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
+  PendingOp, PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
 } from './types.js';
+
+/**
+ * The empty state machine, one object for every node: replicas that start
+ * from the same map and apply the same entries share each version of it
+ * (kv.ts `applyTo`). Frozen, as a guard: the maps are copied before a write.
+ */
+const EMPTY_KV: KvMap = Object.freeze({}) as KvMap;
+const NO_SESSIONS: Sessions = Object.freeze({}) as Sessions;
 
 export function initialState(): RaftState {
   return {
     role: 'follower', currentTerm: 0, votedFor: null, log: EMPTY_LOG, commitIndex: 0, lastApplied: 0,
     leaderId: null, lastHeard: -1, votes: [], preVote: false,
-    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: {}, sessions: {}, pending: {},
+    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: opTable(),
   };
 }
 
@@ -68,14 +77,6 @@ function copy(s: RaftState): RaftState {
     leaderId: s.leaderId, lastHeard: s.lastHeard, votes: s.votes, preVote: s.preVote,
     nextIndex: s.nextIndex, matchIndex: s.matchIndex, ackedAt: s.ackedAt, kv: s.kv, sessions: s.sessions, pending: s.pending,
   };
-}
-
-/** `{ ...r, [key]: value }`, built as a copy and a store, which V8 runs faster. */
-function withKey<T>(r: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
-  if (key === '__proto__') return { ...r, [key]: value }; // a store would set the prototype instead
-  const out = { ...r };
-  out[key] = value;
-  return out;
 }
 
 /** `s` itself when it is already a fresh copy made from `orig` in this handler call, else a copy of it. */
@@ -128,7 +129,7 @@ export function client(s: RaftState, op: ClientOp, ctx: Context<RaftMessage>): R
   }
   if (s.pending[op.id] || lookup(s.sessions, cmd).kind !== 'new') return o.flush(s, s);
   let next = copy(s);
-  next.pending = { ...s.pending, [op.id]: { cmd, tries: 0, sent: false } };
+  next.pending = tableWith<PendingOp>(s.pending, op.id, { cmd, tries: 0, sent: false });
   o.setTimer(`client:${op.id}`, o.p.rpcTimeout);
   next = submit(next, cmd, o);
   return o.flush(s, next);
@@ -427,9 +428,13 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
   if (b.success) {
     const m = Math.max(match, Math.min(b.matchIndex, lastIndex(s.log)));
     const n = Math.max(s.nextIndex[from] ?? 1, m + 1);
-    if (m !== match || n !== s.nextIndex[from]) {
+    // Only the record that changed is rebuilt (with pipelining, an ack usually moves matchIndex alone).
+    if (m !== match) {
       next = own(next, s);
       next.matchIndex = withKey(s.matchIndex, from, m);
+    }
+    if (n !== s.nextIndex[from]) {
+      next = own(next, s);
       next.nextIndex = withKey(s.nextIndex, from, n);
     }
     next = advanceCommitIndex(next, o);
@@ -480,20 +485,22 @@ export function advanceCommitIndex(s: RaftState, o: Io): RaftState {
 export function applyCommitted(s: RaftState, o: Io): RaftState {
   const upTo = Math.min(s.commitIndex, lastIndex(s.log));
   if (s.lastApplied >= upTo) return s;
-  const sm = new Applier(s.kv, s.sessions);
+  let kv = s.kv;
+  let sessions = s.sessions;
   let pending = s.pending;
   for (let i = s.lastApplied + 1; i <= upTo; i++) {
     const cmd = entryAt(s.log, i)!.cmd;
     if (cmd.op === 'noop') continue;
-    const applied = sm.apply(cmd);
+    const applied = applyTo(kv, sessions, cmd);
     if (!applied) continue; // stale: its origin has already answered or abandoned it (thesis §6.3)
     const { result, dup } = applied;
+    kv = applied.kv;
+    sessions = applied.sessions;
     if (cmd.origin === o.id) {
       if (pending[cmd.id]) {
         o.reply(cmd.id, true, result);
         o.cancelTimer(`client:${cmd.id}`);
-        pending = { ...pending };
-        delete pending[cmd.id];
+        pending = tableWithout(pending, cmd.id);
       }
     } else if (s.role === 'leader' && !dup) {
       const body: ClientResponse = { id: cmd.id, ok: true, result };
@@ -501,8 +508,8 @@ export function applyCommitted(s: RaftState, o: Io): RaftState {
     }
   }
   const next = copy(s);
-  next.kv = sm.kv;
-  next.sessions = sm.sessions;
+  next.kv = kv;
+  next.sessions = sessions;
   next.pending = pending;
   next.lastApplied = upTo;
   return next;
@@ -530,7 +537,7 @@ function markSent(s: RaftState, id: string): RaftState {
   const p = s.pending[id];
   if (!p || p.sent) return s;
   const next = copy(s);
-  next.pending = { ...s.pending, [id]: { cmd: p.cmd, tries: p.tries, sent: true } };
+  next.pending = tableWith<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries, sent: true });
   return next;
 }
 
@@ -542,8 +549,7 @@ function respond(s: RaftState, cmd: ClientCommand, result: Json, o: Io): RaftSta
   if (!s.pending[cmd.id]) return s;
   o.reply(cmd.id, true, result);
   o.cancelTimer(`client:${cmd.id}`);
-  const pending = { ...s.pending };
-  delete pending[cmd.id];
+  const pending = tableWithout(s.pending, cmd.id);
   const next = copy(s);
   next.pending = pending;
   return next;
@@ -578,8 +584,7 @@ function onClientTimeout(s: RaftState, id: string, o: Io): RaftState {
   const p = s.pending[id];
   if (!p) return s;
   if (p.tries + 1 >= CLIENT_TRIES) {
-    const pending = { ...s.pending };
-    delete pending[id];
+    const pending = tableWithout(s.pending, id);
     if (p.sent) o.note(`gave up on ${id}; its outcome is unknown`);
     else o.reply(id, false, { redirect: s.leaderId });
     const next = copy(s);
@@ -588,7 +593,7 @@ function onClientTimeout(s: RaftState, id: string, o: Io): RaftState {
   }
   o.setTimer(`client:${id}`, o.p.rpcTimeout);
   const next = copy(s);
-  next.pending = { ...s.pending, [id]: { cmd: p.cmd, tries: p.tries + 1, sent: p.sent } };
+  next.pending = tableWith<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries + 1, sent: p.sent });
   return submit(next, p.cmd, o);
 }
 

@@ -69,7 +69,7 @@ export type RaftState = {
   kv: KvMap;
   /** The client session table (thesis §6.3): recent results per origin, to answer retries exactly once. */
   sessions: Sessions;
-  /** Client operations received by this node and not yet answered. */
+  /** Client operations received by this node and not yet answered, by op id (a prototype-less table, _records.ts). */
   pending: Record<string, PendingOp>;
 };
 
