@@ -70,16 +70,25 @@ interface Run {
   readonly scanned: boolean[];
   /** The tracks of the last `changed` list, by position (most invariants of a step get the same list). */
   readonly resolved: Track[];
+  /**
+   * The list `changed` fills (see there), reused by every call.
+   */
+  readonly out: Track[];
 }
 
 const runs = new WeakMap<object, Run>();
+/** The world of the last check and its run: the five invariants of a step ask for the same one in a row. */
+let lastWorld: object | null = null;
+let lastRun: Run | null = null;
 
 function runOf(world: RaftWorld): Run {
-  let run = runs.get(world);
-  if (run === undefined || world.now < run.now) {
-    run = { now: world.now, tracks: new Map(), list: [], memos: [], scanned: [], resolved: [] };
+  let run = world === lastWorld ? lastRun : runs.get(world);
+  if (run === undefined || run === null || world.now < run.now) {
+    run = { now: world.now, tracks: new Map(), list: [], memos: [], scanned: [], resolved: [], out: [] };
     runs.set(world, run);
   } else run.now = world.now;
+  lastWorld = world;
+  lastRun = run;
   return run;
 }
 
@@ -124,12 +133,16 @@ function observe(t: Track): void {
 
 /**
  * The live nodes invariant k has not processed in their current form (see
- * Track). When the simulator says which nodes changed since the previous
- * check (`ids`), only those are observed, once invariant k has looked at
- * every node; otherwise every node is.
+ * Track), written to `run.out[0..n)`; returns n. When the simulator says
+ * which nodes changed since the previous check (`ids`), only those are
+ * observed, once invariant k has looked at every node; otherwise every node
+ * is. The list is a count over a reused array, not a fresh array per check
+ * (those were the largest source of garbage in a Raft run), so a caller
+ * reads it before the next invariant asks.
  */
-function changed(world: RaftWorld, run: Run, k: number, ids: readonly NodeId[] | undefined): readonly Track[] {
-  let out: Track[] | undefined;
+function changed(world: RaftWorld, run: Run, k: number, ids: readonly NodeId[] | undefined): number {
+  const out = run.out;
+  let n = 0;
   if (ids !== undefined && run.scanned[k] === true) {
     const resolved = run.resolved;
     for (let j = 0; j < ids.length; j++) {
@@ -143,29 +156,31 @@ function changed(world: RaftWorld, run: Run, k: number, ids: readonly NodeId[] |
         }
         resolved[j] = t;
       }
-      out = pick(t, k, out);
+      if (pick(t, k)) out[n++] = t;
     }
     // In the world's node order, as a full scan finds them (the first violation found is the one reported).
-    if (out !== undefined && out.length > 1) out.sort(byOrder);
+    for (let i = 1; i < n; i++) {
+      const t = out[i]!;
+      let j = i - 1;
+      for (; j >= 0 && out[j]!.order > t.order; j--) out[j + 1] = out[j]!;
+      out[j + 1] = t;
+    }
   } else {
-    for (const view of world.nodes) out = pick(trackOf(run, view), k, out);
+    for (const view of world.nodes) {
+      const t = trackOf(run, view);
+      if (pick(t, k)) out[n++] = t;
+    }
     run.scanned[k] = true;
   }
-  return out ?? NONE;
+  return n;
 }
 
-const NONE: readonly Track[] = [];
-
-function byOrder(a: Track, b: Track): number {
-  return a.order - b.order;
-}
-
-function pick(t: Track, k: number, out: Track[] | undefined): Track[] | undefined {
+/** Observes a node; true when invariant k has not yet processed its current form (and marks it processed). */
+function pick(t: Track, k: number): boolean {
   observe(t);
-  if (!t.live || t.seen[k] === t.v) return out;
+  if (!t.live || t.seen[k] === t.v) return false;
   t.seen[k] = t.v;
-  (out ??= []).push(t);
-  return out;
+  return true;
 }
 
 /** Whether two entries are the same (term and command id): the same object, or equal keys. */
@@ -211,7 +226,8 @@ export const electionSafety: InvariantSpec<RaftState> = {
   check(world, ids) {
     const run = runOf(world);
     const leaders = memo(run, 0, newLeaderMemo);
-    for (const { id, s } of changed(world, run, 0, ids) as readonly LiveTrack[]) {
+    for (let j = 0, n = changed(world, run, 0, ids); j < n; j++) {
+      const { id, s } = run.out[j] as LiveTrack;
       if (s.role !== 'leader') continue;
       const other = leaders.get(s.currentTerm);
       if (other !== undefined && other !== id) return `${other} and ${id} were both leaders in term ${s.currentTerm}`;
@@ -227,7 +243,8 @@ export const leaderAppendOnly: InvariantSpec<RaftState> = {
   check(world, ids) {
     const run = runOf(world);
     const last = memo(run, 1, newAppendOnlyMemo);
-    for (const { id, s } of changed(world, run, 1, ids) as readonly LiveTrack[]) {
+    for (let j = 0, n = changed(world, run, 1, ids); j < n; j++) {
+      const { id, s } = run.out[j] as LiveTrack;
       if (s.role !== 'leader') continue;
       const prev = last.get(id);
       last.set(id, { term: s.currentTerm, log: s.log });
@@ -253,7 +270,8 @@ export const logMatching: InvariantSpec<RaftState> = {
     // entry with the same predecessor term, which implies identical prefixes.
     const run = runOf(world);
     const m = memo(run, 2, newMatchingMemo);
-    for (const { id, s } of changed(world, run, 2, ids) as readonly LiveTrack[]) {
+    for (let j = 0, n = changed(world, run, 2, ids); j < n; j++) {
+      const { id, s } = run.out[j] as LiveTrack;
       const seen = m.seen.get(id);
       if (seen && seen.log === s.log) continue; // unchanged since the last check
       const len = lastIndex(s.log);
@@ -281,9 +299,10 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
     const run = runOf(world);
     const m = memo(run, 3, newCompletenessMemo);
     // Nothing committed anew and no leader changed: nothing to re-check.
-    const moved = changed(world, run, 3, ids) as readonly LiveTrack[];
-    if (moved.length === 0) return null;
-    for (const { id, s } of moved) {
+    const moved = changed(world, run, 3, ids);
+    if (moved === 0) return null;
+    for (let j = 0; j < moved; j++) {
+      const { id, s } = run.out[j] as LiveTrack;
       const upTo = Math.min(s.commitIndex, lastIndex(s.log));
       for (let i = Math.min(resumeFrom(m.seen.get(id), s.log), upTo); i < upTo; i++) {
         const c = m.committed[i];
@@ -325,7 +344,8 @@ export const stateMachineSafety: InvariantSpec<RaftState> = {
   check(world, ids) {
     const run = runOf(world);
     const m = memo(run, 4, newAppliedMemo);
-    for (const { id, s } of changed(world, run, 4, ids) as readonly LiveTrack[]) {
+    for (let j = 0, n = changed(world, run, 4, ids); j < n; j++) {
+      const { id, s } = run.out[j] as LiveTrack;
       const upTo = Math.min(s.lastApplied, lastIndex(s.log));
       const start = Math.min(resumeFrom(m.seen.get(id), s.log), upTo);
       for (let i = start; i < upTo; i++) {
