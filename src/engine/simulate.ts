@@ -767,6 +767,7 @@ class Simulation {
       st.status = 'held';
       this.eventuallyPending--;
       st.event = this.trace.length - 1 >= 0 ? this.trace.length - 1 : undefined;
+      if (st.exp.measure !== undefined) this.metrics[st.exp.measure] = Math.max(0, this.now - st.from) / 1000;
     } else st.last = r.error ?? `last value ${JSON.stringify(r.value ?? null)}`;
   }
 

@@ -123,8 +123,13 @@ export type Expectation =
   | { readonly kind: 'always'; readonly invariants: readonly string[]; readonly source?: SourceRange }
   /** The named invariant is violated at some step (for scenarios that demonstrate a bug). */
   | { readonly kind: 'violated'; readonly invariant: string; readonly source?: SourceRange }
-  /** The condition becomes true at some step at or after `after` (default 0) and no later than `after + within` (default: the end). */
-  | { readonly kind: 'eventually'; readonly condition: Condition; readonly after?: number; readonly within?: number; readonly source?: SourceRange }
+  /**
+   * The condition becomes true at some step at or after `after` (default 0)
+   * and no later than `after + within` (default: the end). With `measure`,
+   * the time that took (ms from `after`) is recorded as that metric — how a
+   * scenario measures, say, the leaderless gap after it crashes a leader.
+   */
+  | { readonly kind: 'eventually'; readonly condition: Condition; readonly after?: number; readonly within?: number; readonly measure?: string; readonly source?: SourceRange }
   /** The condition holds when the run ends. */
   | { readonly kind: 'atEnd'; readonly condition: Condition; readonly source?: SourceRange }
   /**

@@ -182,6 +182,20 @@ describe('simulate()', () => {
       assert.ok(heldAt.t >= 5000, 'eventually held at the second pong');
     });
 
+    it('eventually … measure records the ms from the window opening to the step where it held', () => {
+      const pongsN1 = { query: 'pongs', args: { node: 'n1' } };
+      const exps: Expectation[] = [
+        { kind: 'eventually', condition: { ...pongsN1, compare: { op: '>=', value: 2 } }, after: 1000, measure: 'second_pong_ms' },
+        { kind: 'eventually', condition: { ...pongsN1, compare: { op: '>=', value: 9 } }, measure: 'never_ms' },
+      ];
+      const r = runAll(makeSpec({ actions: [ping(0), ping(3000)], expectations: exps }), pingPong);
+      assert.deepEqual(r.checks.map((c) => c.status), ['held', 'failed']);
+      const heldAt = r.events[r.checks[0].event!].t;
+      assert.ok(heldAt > 3000);
+      assert.equal(r.metrics.second_pong_ms, (heldAt - 1000) / 1000);
+      assert.equal('never_ms' in r.metrics, false, 'a condition that never held records no measure');
+    });
+
     it('run until a condition stops as soon as it holds', () => {
       const r = runAll(makeSpec({ actions: [ping(0), ping(10_000)], run: { untilCondition: { query: 'pongs', args: { node: 'n1' }, compare: { op: '=', value: 1 } } } }), pingPong);
       assert.equal(r.end.reason, 'condition');
