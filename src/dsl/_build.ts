@@ -89,6 +89,8 @@ class ScenarioBuilder {
   private errors = 0;
   private readonly nodeSet: Set<string>;
   private readonly declared: ReadonlySet<string>;
+  /** Metrics the scenario being built measures itself (`expect eventually … as NAME`). */
+  private measures: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly cluster: Cluster,
@@ -323,7 +325,7 @@ class ScenarioBuilder {
     if (c.metric) {
       query = 'metric';
       args = { name: c.query };
-      if (!this.protocol.vocabulary.metrics.some((m) => m.name === c.query)) {
+      if (!this.protocol.vocabulary.metrics.some((m) => m.name === c.query) && !this.measures.has(c.query)) {
         const names = this.protocol.vocabulary.metrics.map((m) => m.name);
         this.warning(c, `metric '${c.query}' is not declared by ${this.protocol.name}${didYouMean(c.query, names)}; declared: ${listNames(names)}`, 'unknown-metric', 'query');
       }
@@ -471,6 +473,14 @@ class ScenarioBuilder {
     let maxEventsNode: AstNode | undefined;
     let previous = 0;
     const specs = clusterParamSpecs(this.protocol);
+    // `expect eventually … as NAME` defines metric NAME for the whole scenario (before or after its use).
+    const measures = new Set<string>();
+    this.measures = measures;
+    for (const st of sc.statements) {
+      if (!isExpect(st) || st.measure === undefined) continue;
+      if (measures.has(st.measure)) this.error(st, `metric '${st.measure}' is already measured by another expect line in this scenario`, 'duplicate-name', 'measure');
+      measures.add(st.measure);
+    }
 
     for (const st of sc.statements) {
       if (isUse(st)) continue;
@@ -570,6 +580,7 @@ class ScenarioBuilder {
           const e: { -readonly [K in keyof Extract<Expectation, { kind: 'eventually' }>]: Extract<Expectation, { kind: 'eventually' }>[K] } = { kind: 'eventually', condition, source };
           if (after !== undefined) e.after = after;
           if (within !== undefined) e.within = within;
+          if (st.measure !== undefined) e.measure = st.measure;
           expectations.push(e);
         } else if (st.kind === 'at') {
           const condition = this.condition(st.condition);

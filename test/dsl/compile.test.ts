@@ -56,6 +56,7 @@ scenario "leader failover" {
   expect always election_safety, log_matching
   expect violated log_matching
   expect eventually leader within 1s after 1s
+  expect eventually leader after 2s as gap_ms
   expect at end committed x = 1
   expect at end metric moved_fraction in 15%..25%
   expect at end unique >= 3
@@ -136,7 +137,7 @@ describe('dsl: compile', () => {
   it('every action carries its 1-based source range', () => {
     assert.deepEqual(spec.actions[0]!.source, { line: 26, col: 3, endLine: 26, endCol: 29 });
     assert.ok(spec.actions.every((t) => t.source && t.source.line > 0));
-    assert.deepEqual(spec.source, { line: 14, col: 1, endLine: 56, endCol: 2 });
+    assert.deepEqual(spec.source, { line: 14, col: 1, endLine: 57, endCol: 2 });
   });
 
   it('message rules: pattern, times, window, disposition, actions', () => {
@@ -159,6 +160,7 @@ describe('dsl: compile', () => {
       { kind: 'always', invariants: ['election_safety', 'log_matching'] },
       { kind: 'violated', invariant: 'log_matching' },
       { kind: 'eventually', condition: { query: 'leader', args: {} }, after: 1_000_000, within: 1_000_000 },
+      { kind: 'eventually', condition: { query: 'leader', args: {} }, after: 2_000_000, measure: 'gap_ms' },
       { kind: 'atEnd', condition: { query: 'committed', args: { key: 'x' }, compare: { op: '=', value: 1 } } },
       { kind: 'atEnd', condition: { query: 'metric', args: { name: 'moved_fraction' }, compare: { op: 'in', min: 0.15, max: 0.25 } } },
       { kind: 'atEnd', condition: { query: 'unique', args: {}, compare: { op: '>=', value: 3 } } },

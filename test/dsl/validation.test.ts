@@ -26,6 +26,14 @@ describe('dsl: validation (ScenarioValidator)', () => {
     expectWarning(r, /metric 'hops' is not declared by toy/, { code: 'unknown-metric' });
   });
 
+  it('a metric measured by `expect eventually … as NAME` is declared for the scenario, wherever it is used', async () => {
+    const r = await validate(scenario('  expect at end metric gap_ms > 0\n  expect eventually leader after 1s as gap_ms'));
+    expectNoIssues(r);
+  });
+
+  it('two expect lines cannot measure the same metric', () =>
+    expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect eventually leader as gap\n  expect eventually leader after 1s as «gap»\n}`, 'duplicate-name', "metric 'gap' is already measured by another expect line in this scenario"));
+
   it('unknown protocol: range on the protocol name', () =>
     expectOnly('cluster c: «raftt» { nodes a }', 'unknown-protocol', "unknown protocol 'raftt'; known protocols: toy"));
 

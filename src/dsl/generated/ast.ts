@@ -32,6 +32,7 @@ export type ScenarioKeywordNames =
     | ">="
     | "after"
     | "always"
+    | "as"
     | "at"
     | "client"
     | "cluster"
@@ -349,6 +350,7 @@ export interface Expect extends langium.AstNode {
     condition?: Condition;
     invariants: Array<InvariantRef>;
     kind: 'always' | 'at' | 'eventually' | 'linearizable' | 'violated';
+    measure?: string;
     within?: Quantity;
 }
 
@@ -358,6 +360,7 @@ export const Expect = {
     condition: 'condition',
     invariants: 'invariants',
     kind: 'kind',
+    measure: 'measure',
     within: 'within'
 } as const;
 
@@ -1350,6 +1353,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 kind: {
                     name: Expect.kind
+                },
+                measure: {
+                    name: Expect.measure
                 },
                 within: {
                     name: Expect.within

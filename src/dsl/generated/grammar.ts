@@ -3290,6 +3290,28 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                       }
                     ],
                     "cardinality": "?"
+                  },
+                  {
+                    "$type": "Group",
+                    "elements": [
+                      {
+                        "$type": "Keyword",
+                        "value": "as"
+                      },
+                      {
+                        "$type": "Assignment",
+                        "feature": "measure",
+                        "operator": "=",
+                        "terminal": {
+                          "$type": "RuleCall",
+                          "rule": {
+                            "$ref": "#/rules@65"
+                          },
+                          "arguments": []
+                        }
+                      }
+                    ],
+                    "cardinality": "?"
                   }
                 ]
               },
