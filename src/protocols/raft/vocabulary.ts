@@ -55,7 +55,6 @@ export const vocabulary: Vocabulary<RaftState> = {
   metrics: [
     { name: 'last_election_at', doc: 'Time (µs) the most recent leader was elected.' },
     { name: 'last_leader_term', doc: 'Term of the most recent leader elected.' },
-    { name: 'downtime_ms', doc: 'At the latest election: ms from the last AppendEntries the new leader accepted from the previous leader to its election (the leaderless gap after a crash, plus at most one heartbeat).' },
     { name: 'term', doc: 'Highest term at the end of the run.' },
     { name: 'committed_entries', doc: 'Highest commit index at the end (entries, including leaders\' no-ops).' },
     { name: 'applied_ops', doc: 'Client operations applied by the most advanced node at the end.' },
