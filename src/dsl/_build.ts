@@ -10,7 +10,7 @@
  * defaults, and every action, rule and expectation carries its source range.
  */
 import { diagnosticData, type AstNode, type ValidationAcceptor } from 'langium';
-import type { Json, NodeId, ParamValue, Params, Protocol } from '../engine/protocol.js';
+import type { Json, NodeId, ParamValue, Protocol } from '../engine/protocol.js';
 import type { ArgSpec, ParamSpec, QuerySpec } from '../engine/vocabulary.js';
 import {
   DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME, DEFAULT_NETWORK, DEFAULT_STORAGE,
@@ -21,11 +21,8 @@ import {
 import type {
   Action as AstAction, Cluster, Disposition as AstDisposition, Condition, Distribution, LinkSetting, NodeItem, Quantity, Rule, Scenario, Sweep, Target,
 } from './generated/ast.js';
-import {
-  isClientAction, isCutAction, isDisposition, isDriftAction, isExpect, isFaultAction, isHealAction, isLink, isMaxEvents, isNetwork,
-  isNodeBlock, isNodeItem, isNoteAction, isPartitionAction, isRule, isRun, isSeed, isSetParam, isStorage, isTimed, isUse,
-} from './generated/ast.js';
-import { clusterParams, declaredNodes, implicitNodes, usedCluster } from './_context.js';
+import { isNodeItem } from './generated/ast.js';
+import { clusterFacts, declaredNodes, usedCluster, type ClusterFacts } from './_context.js';
 import { didYouMean, expandRange, listNames } from './_names.js';
 import { edgeToken } from './_parser.js';
 import { matchTemplate, parseTemplate, type ArgToken, type MatchEnv } from './_template.js';
@@ -84,25 +81,33 @@ function literalJson(lit: LiteralLike | undefined): Json {
   return t.value as Json;
 }
 
+/**
+ * The distinct names of a list, in order. Node lists are mostly one to three
+ * names: a scan is cheaper than a Set and its spread (a partition line costs
+ * one of these per group).
+ */
+function unique(names: NodeId[]): NodeId[] {
+  if (names.length < 2) return names;
+  if (names.length > 8) return [...new Set(names)];
+  return names.filter((n, i) => names.indexOf(n) === i);
+}
+
 /** Walks one scenario; `report` receives every diagnostic. */
 class ScenarioBuilder {
   private errors = 0;
-  private readonly nodeSet: Set<string>;
-  private readonly declared: ReadonlySet<string>;
+  private readonly nodeSet: ReadonlySet<string>;
   /** Metrics the scenario being built measures itself (`expect eventually … as NAME`). */
   private measures: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly cluster: Cluster,
     private readonly protocol: Protocol,
-    private readonly params: Record<string, ParamValue>,
+    private readonly facts: ClusterFacts,
     private readonly report: ValidationAcceptor,
-    /** Protocols whose client history `expect linearizable` can check, for its message. */
-    private readonly linearizableProtocols: readonly string[] = [],
+    /** All registered protocols: the `expect linearizable` message lists those that support it. */
+    private readonly protocols: ReadonlyMap<string, Protocol>,
   ) {
-    const names = declaredNodes(cluster).names;
-    this.declared = new Set(names);
-    this.nodeSet = new Set([...names, ...implicitNodes(protocol, params).map((n) => n.id)]);
+    this.nodeSet = facts.nodes;
   }
 
   /** For `node` slots of templates. */
@@ -145,8 +150,15 @@ class ScenarioBuilder {
       return [];
     }
     const missing = r.value.filter((n) => !this.isNode(n));
-    if (missing.length > 0) this.error(item, `unknown node '${missing[0]}' in the range ${first}..${item.last.$refText}; cluster ${this.cluster.name} declares ${listNames([...this.declared])}`, 'unknown-node');
+    if (missing.length > 0) this.error(item, `unknown node '${missing[0]}' in the range ${first}..${item.last.$refText}; cluster ${this.cluster.name} declares ${listNames([...declaredNodes(this.cluster).names])}`, 'unknown-node');
     return r.value.filter((n) => this.isNode(n));
+  }
+
+  /** The nodes of several items, each once, in order. */
+  nodesOf(items: readonly NodeItem[]): NodeId[] {
+    const out: NodeId[] = [];
+    for (const it of items) for (const n of this.nodeItem(it)) out.push(n);
+    return unique(out);
   }
 
   /** A single node (a range or nothing is an error). */
@@ -186,7 +198,7 @@ class ScenarioBuilder {
       if (isNodeItem(it)) nodes.push(...this.nodeItem(it));
       else this.error(it, `unexpected ${literalText(it)}: a target is node names or a role query`, 'unexpected-argument');
     }
-    return nodes.length > 0 ? { kind: 'nodes', nodes: [...new Set(nodes)] } : undefined;
+    return nodes.length > 0 ? { kind: 'nodes', nodes: unique(nodes) } : undefined;
   }
 
   /** `client on NODE` or `client on ROLE` (a role query without arguments). */
@@ -222,7 +234,8 @@ class ScenarioBuilder {
 
   action(a: AstAction | undefined): Action | undefined {
     if (!a) return undefined;
-    if (isClientAction(a)) {
+    // Kinds by `$type`, as in build().
+    if (a.$type === 'ClientAction') {
       const op = this.protocol.vocabulary.ops.find((o) => o.name === a.op);
       if (!op) {
         const names = this.protocol.vocabulary.ops.map((o) => o.name);
@@ -236,12 +249,12 @@ class ScenarioBuilder {
       if (!args) return undefined;
       return target ? { kind: 'client', target, op: op.name, args } : { kind: 'client', op: op.name, args };
     }
-    if (isFaultAction(a)) {
+    if (a.$type === 'FaultAction') {
       const target = this.target(a.target);
       return target ? { kind: a.kind, target } : undefined;
     }
-    if (isPartitionAction(a)) {
-      const groups = a.groups.map((g) => [...new Set(g.items.flatMap((it) => this.nodeItem(it)))]);
+    if (a.$type === 'PartitionAction') {
+      const groups = a.groups.map((g) => this.nodesOf(g.items));
       const seen = new Map<string, number>();
       groups.forEach((g, gi) => {
         for (const n of g) {
@@ -251,15 +264,15 @@ class ScenarioBuilder {
       });
       return { kind: 'partition', groups };
     }
-    if (isCutAction(a)) {
+    if (a.$type === 'CutAction') {
       const from = this.singleNode(a.from, 'cut');
       const to = this.singleNode(a.to, 'cut');
       return from && to ? { kind: 'cut', from, to } : undefined;
     }
-    if (isHealAction(a)) return { kind: 'heal' };
-    if (isNoteAction(a)) return { kind: 'note', text: a.text ?? '' };
-    if (isDriftAction(a)) {
-      const nodes = [...new Set(a.nodes.flatMap((it) => this.nodeItem(it)))];
+    if (a.$type === 'HealAction') return { kind: 'heal' };
+    if (a.$type === 'NoteAction') return { kind: 'note', text: a.text ?? '' };
+    if (a.$type === 'DriftAction') {
+      const nodes = this.nodesOf(a.nodes);
       if (!(a.rate > 0)) {
         this.error(a, `drift rate must be a positive number like 1.5, got ${a.rate}`, 'out-of-range', 'rate');
         return undefined;
@@ -393,7 +406,7 @@ class ScenarioBuilder {
     let disposition: SpecDisposition | undefined;
     const actions: { delay: number; action: Action; source?: SourceRange }[] = [];
     for (const item of r.body) {
-      if (isDisposition(item)) {
+      if (item.$type === 'Disposition') {
         if (!messaging) {
           this.error(item, `'${item.kind}' applies to messages: use it in an 'on send' or 'on deliver' rule`, 'disposition-not-allowed', 'kind');
           continue;
@@ -457,8 +470,7 @@ class ScenarioBuilder {
   // ── the scenario ──────────────────────────────────────────────────
 
   build(sc: Scenario, env: BuildEnv): ScenarioSpec {
-    const params: Record<string, ParamValue> = { ...this.params };
-    const nodeParams = this.nodeParams();
+    const params: Record<string, ParamValue> = { ...this.facts.params };
     let seed = 1;
     let seedNode: AstNode | undefined;
     const network: { -readonly [K in keyof NetworkSpec]?: NetworkSpec[K] } = {};
@@ -472,37 +484,38 @@ class ScenarioBuilder {
     let runNode: AstNode | undefined;
     let maxEventsNode: AstNode | undefined;
     let previous = 0;
-    const specs = clusterParamSpecs(this.protocol);
     // `expect eventually … as NAME` defines metric NAME for the whole scenario (before or after its use).
     const measures = new Set<string>();
     this.measures = measures;
     for (const st of sc.statements) {
-      if (!isExpect(st) || st.measure === undefined) continue;
+      if (st.$type !== 'Expect' || st.measure === undefined) continue;
       if (measures.has(st.measure)) this.error(st, `metric '${st.measure}' is already measured by another expect line in this scenario`, 'duplicate-name', 'measure');
       measures.add(st.measure);
     }
 
+    // Statement kinds by `$type` (each is a concrete type with no subtypes): the generated `isX` guards go through the reflection's subtype cache, ten of them per statement.
     for (const st of sc.statements) {
-      if (isUse(st)) continue;
-      if (isSeed(st)) {
+      if (st.$type === 'Use') continue;
+      if (st.$type === 'Seed') {
         if (seedNode) this.error(st, 'seed is already set for this scenario', 'repeated-seed');
         seedNode = st;
         if (!Number.isInteger(st.value) || st.value < 0 || st.value > MAX_SEED) this.error(st, `seed expects a whole number from 0 to ${MAX_SEED}, got ${st.value}`, 'out-of-range', 'value');
         else seed = st.value;
-      } else if (isSetParam(st)) {
+      } else if (st.$type === 'SetParam') {
         if (typeof st.name !== 'string') continue;
         const spec = this.protocol.vocabulary.params.find((p) => p.name === st.name);
         if (!spec) {
-          this.error(st, `unknown parameter '${st.name}'${didYouMean(st.name, specs.map((p) => p.name))} for ${this.protocol.name}; parameters: ${listNames(specs.map((p) => p.name))}`, 'unknown-parameter', 'name');
+          const names = clusterParamSpecs(this.protocol).map((p) => p.name);
+          this.error(st, `unknown parameter '${st.name}'${didYouMean(st.name, names)} for ${this.protocol.name}; parameters: ${listNames(names)}`, 'unknown-parameter', 'name');
         } else if ((spec.scope ?? 'cluster') === 'node') {
           this.error(st, `${spec.name} is a per-node parameter: set it in the cluster's \`node NAME { ${spec.name} … }\``, 'node-parameter', 'name');
         } else if (st.value) {
           const v = this.take(convertParam(spec, st.value), st.value);
           if (v !== undefined) params[spec.name] = v;
         }
-      } else if (isNetwork(st)) {
+      } else if (st.$type === 'Network') {
         for (const s of st.settings) {
-          if (isLink(s)) {
+          if (s.$type === 'Link') {
             const from = this.singleNode(s.from, 'link');
             const to = this.singleNode(s.to, 'link');
             const spec: { -readonly [K in keyof NetworkSpec]?: NetworkSpec[K] } = {};
@@ -511,14 +524,14 @@ class ScenarioBuilder {
             if (from && to) links.push({ from, to, spec: spec as LinkSpec });
           } else this.linkSetting(s, network);
         }
-      } else if (isStorage(st)) {
+      } else if (st.$type === 'Storage') {
         for (const s of st.settings) {
           const d = this.distribution(s.dist, 'storage latency');
           if (!d) continue;
           if (s.nodes.length === 0) storage = { ...storage, latency: d };
           else for (const n of s.nodes.flatMap((it) => this.nodeItem(it))) perNode[n] = d;
         }
-      } else if (isTimed(st)) {
+      } else if (st.$type === 'Timed') {
         const t = this.take(quantityTime(st.time, st.when === 'every' ? 'every' : st.when), st, 'time');
         const action = this.action(st.action);
         if (t === undefined) continue;
@@ -540,10 +553,10 @@ class ScenarioBuilder {
         }
         previous = at;
         if (action) actions.push(timed);
-      } else if (isRule(st)) {
+      } else if (st.$type === 'Rule') {
         const r = this.rule(st);
         if (r) rules.push(r);
-      } else if (isRun(st)) {
+      } else if (st.$type === 'Run') {
         if (runNode) this.error(st, 'the scenario already has a run line', 'repeated-run');
         runNode = st;
         const next = { ...run };
@@ -559,12 +572,12 @@ class ScenarioBuilder {
           }
         }
         run = next;
-      } else if (isMaxEvents(st)) {
+      } else if (st.$type === 'MaxEvents') {
         if (maxEventsNode) this.error(st, 'max events is already set for this scenario', 'repeated-max-events');
         maxEventsNode = st;
         if (!Number.isInteger(st.value) || st.value < 1) this.error(st, `max events expects a positive whole number, got ${st.value}`, 'out-of-range', 'value');
         else run = { ...run, maxEvents: st.value };
-      } else if (isExpect(st)) {
+      } else if (st.$type === 'Expect') {
         const source = rangeOf(st);
         if (st.kind === 'always') {
           const invariants = st.invariants.map((i) => this.invariant(i)).filter((n): n is string => n !== undefined);
@@ -587,7 +600,10 @@ class ScenarioBuilder {
           if (condition) expectations.push({ kind: 'atEnd', condition, source });
         } else if (st.kind === 'linearizable') {
           if (this.protocol.vocabulary.linearizable) expectations.push({ kind: 'linearizable', source });
-          else this.error(st, `expect linearizable needs a protocol whose clients read and write keys (${this.linearizableProtocols.join(', ') || 'none is registered'}); ${this.protocol.name} records no key-value history`, 'not-linearizable', 'kind');
+          else {
+            const able = [...this.protocols.values()].filter((p) => p.vocabulary.linearizable).map((p) => p.name);
+            this.error(st, `expect linearizable needs a protocol whose clients read and write keys (${able.join(', ') || 'none is registered'}); ${this.protocol.name} records no key-value history`, 'not-linearizable', 'kind');
+          }
         }
       }
     }
@@ -600,7 +616,8 @@ class ScenarioBuilder {
       protocol: this.protocol.name,
       params,
       nodes: declaredNodes(this.cluster).names,
-      nodeParams,
+      // Shared by every scenario on the cluster (specs are read-only).
+      nodeParams: this.facts.nodeParams,
       seed,
       network: { ...DEFAULT_NETWORK, ...network, links } as NetworkSpec,
       storage,
@@ -610,28 +627,6 @@ class ScenarioBuilder {
       expectations,
     };
     return spec;
-  }
-
-  /** Per-node parameters: node-scoped defaults, overridden by `node N { … }` blocks. */
-  nodeParams(): Record<NodeId, Params> {
-    const specs = this.protocol.vocabulary.params.filter((p) => p.scope === 'node');
-    const out: Record<NodeId, Record<string, ParamValue>> = {};
-    for (const n of declaredNodes(this.cluster).names) {
-      out[n] = {};
-      for (const s of specs) out[n][s.name] = s.default;
-    }
-    for (const m of this.cluster.members) {
-      if (!isNodeBlock(m)) continue;
-      const node = m.node?.$refText;
-      if (!node || !out[node]) continue;
-      for (const p of m.params) {
-        const spec = specs.find((s) => s.name === p.name);
-        if (!spec || !p.value) continue;
-        const r = convertParam(spec, p.value);
-        if (r.ok) out[node][spec.name] = r.value;
-      }
-    }
-    return out;
   }
 }
 
@@ -663,7 +658,7 @@ export function buildScenario(sc: Scenario, env: BuildEnv, report: ValidationAcc
 }
 
 function buildScenarioUncached(sc: Scenario, env: BuildEnv, report: ValidationAcceptor): BuiltScenario {
-  const uses = sc.statements.filter(isUse);
+  const uses = sc.statements.filter((st) => st.$type === 'Use');
   let errors = 0;
   if (uses.length === 0) {
     report('error', `scenario "${sc.name}" needs a \`use CLUSTER\` line naming the cluster it runs`, { node: sc, property: 'name', code: 'missing-use', data: diagnosticData('missing-use') });
@@ -676,8 +671,7 @@ function buildScenarioUncached(sc: Scenario, env: BuildEnv, report: ValidationAc
   const cluster = usedCluster(sc);
   const protocol = cluster ? env.protocols.get(cluster.protocol) : undefined;
   if (!cluster || !protocol) return { errors: errors + 1 };
-  const linearizable = [...env.protocols.values()].filter((p) => p.vocabulary.linearizable).map((p) => p.name);
-  const builder = new ScenarioBuilder(cluster, protocol, clusterParams(cluster, protocol), report, linearizable);
+  const builder = new ScenarioBuilder(cluster, protocol, clusterFacts(cluster, protocol), report, env.protocols);
   const spec = builder.build(sc, env);
   return { spec, errors: errors + builder.errorCount };
 }

@@ -3,12 +3,14 @@
  * and its protocol's vocabulary. These helpers find them from any AST node;
  * scoping, validation and compilation share them. Expanded node lists are
  * cached per cluster object (a re-parse creates new objects, so the cache
- * never goes stale).
+ * never goes stale). So are the facts every scenario on a cluster shares
+ * (clusterFacts): a file of a hundred scenarios on one cluster computes them
+ * once, not a hundred times.
  */
 import { AstUtils, type AstNode } from 'langium';
-import type { ParamValue, Protocol } from '../engine/protocol.js';
+import type { NodeId, ParamValue, Params, Protocol } from '../engine/protocol.js';
 import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type Scenario } from './generated/ast.js';
-import { isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
+import { isNodeBlock, isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
 import { expandRange } from './_names.js';
 import { convertParam } from './_units.js';
 
@@ -89,4 +91,47 @@ export function implicitNodes(protocol: Protocol, params: Record<string, ParamVa
   } catch {
     return [];
   }
+}
+
+/** What every scenario on a cluster starts from. Shared between builds: read it, never change it. */
+export interface ClusterFacts {
+  /** Cluster parameters (clusterParams). */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Declared nodes and the nodes the protocol adds. */
+  readonly nodes: ReadonlySet<string>;
+  /** Per-node parameters: node-scoped defaults, overridden by `node N { … }` blocks. */
+  readonly nodeParams: Readonly<Record<NodeId, Params>>;
+}
+
+const factsCache = new WeakMap<Cluster, { readonly protocol: Protocol; readonly facts: ClusterFacts }>();
+
+export function clusterFacts(cluster: Cluster, protocol: Protocol): ClusterFacts {
+  const hit = factsCache.get(cluster);
+  if (hit && hit.protocol === protocol) return hit.facts;
+  const params = clusterParams(cluster, protocol);
+  const names = declaredNodes(cluster).names;
+  const facts: ClusterFacts = { params, nodes: new Set([...names, ...implicitNodes(protocol, params).map((n) => n.id)]), nodeParams: nodeParams(cluster, protocol) };
+  factsCache.set(cluster, { protocol, facts });
+  return facts;
+}
+
+function nodeParams(cluster: Cluster, protocol: Protocol): Record<NodeId, Params> {
+  const specs = protocol.vocabulary.params.filter((p) => p.scope === 'node');
+  const out: Record<NodeId, Record<string, ParamValue>> = {};
+  for (const n of declaredNodes(cluster).names) {
+    out[n] = {};
+    for (const s of specs) out[n][s.name] = s.default;
+  }
+  for (const m of cluster.members) {
+    if (!isNodeBlock(m)) continue;
+    const node = m.node?.$refText;
+    if (!node || !out[node]) continue;
+    for (const p of m.params) {
+      const spec = specs.find((s) => s.name === p.name);
+      if (!spec || !p.value) continue;
+      const r = convertParam(spec, p.value);
+      if (r.ok) out[node][spec.name] = r.value;
+    }
+  }
+  return out;
 }

@@ -196,6 +196,36 @@ class Matcher {
  * that got furthest into the tokens.
  */
 export function matchTemplate(template: string, argSpecs: readonly ArgSpec[], tokens: readonly ArgToken[], env: MatchEnv): MatchResult {
-  const m = new Matcher(tokens, specsByName(argSpecs), env);
-  return m.result(m.go(parseTemplate(template), 0, 0, {}, undefined));
+  const parts = parseTemplate(template);
+  const specs = specsByName(argSpecs);
+  if (parts.every((p) => p.kind !== 'opt')) return matchLinear(parts, specs, tokens, env);
+  const m = new Matcher(tokens, specs, env);
+  return m.result(m.go(parts, 0, 0, {}, undefined));
+}
+
+/**
+ * A template without optional groups has one way to match, so its first
+ * failure is the furthest one: the same result as the Matcher's, without
+ * its continuations and a copy of the arguments per slot (most templates,
+ * `put <key:key> = <value:value>`, are of this kind).
+ */
+function matchLinear(parts: readonly TemplatePart[], specs: ReadonlyMap<string, ArgSpec>, tokens: readonly ArgToken[], env: MatchEnv): MatchResult {
+  const args: Args = {};
+  let ti = 0;
+  for (const part of parts) {
+    const tok = tokens[ti];
+    if (part.kind === 'word') {
+      const matches = tok !== undefined && (part.text === '=' ? tok.kind === 'eq' : tok.kind !== 'eq' && tok.text === part.text);
+      if (!matches) return { ok: false, at: ti, message: `expected '${part.text}'${tok ? `, got ${tok.text}` : ''}` };
+    } else if (part.kind === 'slot') {
+      if (tok === undefined) return { ok: false, at: ti, message: `missing <${part.name}>` };
+      if (tok.kind === 'eq') return { ok: false, at: ti, message: `<${part.name}> expected, got =` };
+      const conv = convertSlot(tok, specs.get(part.name) ?? { name: part.name, type: part.type }, env);
+      if (!conv.ok) return { ok: false, at: ti, message: conv.message };
+      args[part.name] = conv.value;
+    }
+    ti++;
+  }
+  if (ti < tokens.length) return { ok: false, at: ti, message: `unexpected ${tokens[ti]!.text}` };
+  return { ok: true, args };
 }
