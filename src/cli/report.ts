@@ -69,12 +69,13 @@ export function formatScenario(outcome: ScenarioOutcome, style: Style): string[]
 
 /**
  * A sweep prints as a table: one row per group of variants, one column per
- * metric that differs somewhere in the sweep (constant ones say nothing).
- * Groups of several runs (seeds) show median / p99 / max.
+ * metric its `report` lines name, or else per metric that differs somewhere
+ * in the sweep (constant ones say nothing). Groups of several runs (seeds)
+ * show median / p99 / max.
  */
 export function formatSweep(sweep: SweepOutcome, style: Style): string[] {
   const lines = [`  sweep "${sweep.name}" of "${sweep.base}"`];
-  const names = [...new Set(sweep.groups.flatMap((g) => Object.keys(g.metrics)))].filter((name) => {
+  const names = sweep.report ? [...sweep.report] : [...new Set(sweep.groups.flatMap((g) => Object.keys(g.metrics)))].filter((name) => {
     const seen = new Set(sweep.groups.flatMap((g) => { const m = g.metrics[name]; return m ? [m.min, m.max] : [NaN]; }));
     return seen.size > 1;
   });

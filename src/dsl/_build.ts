@@ -19,7 +19,7 @@ import {
   type Target as SpecTarget, type TimedAction,
 } from '../engine/spec.js';
 import type {
-  Action as AstAction, Cluster, Disposition as AstDisposition, Condition, Distribution, LinkSetting, NodeItem, Quantity, Rule, Scenario, Sweep, Target,
+  Action as AstAction, Cluster, Disposition as AstDisposition, Condition, Distribution, LinkSetting, NodeItem, Quantity, Rule, Scenario, Report, Sweep, Target,
 } from './generated/ast.js';
 import { isNodeItem } from './generated/ast.js';
 import { clusterFacts, declaredNodes, usedCluster, type ClusterFacts } from './_context.js';
@@ -676,6 +676,25 @@ function buildScenarioUncached(sc: Scenario, env: BuildEnv, report: ValidationAc
   return { spec, errors: errors + builder.errorCount };
 }
 
+/** Metrics every run reports, whatever the protocol (see the simulator's finalMetrics). */
+const RUN_METRICS = ['events', 'messages', 'dropped', 'end_time_ms'];
+
+/** The metrics a sweep's `report` lines name, in order, without repeats; undefined when it has none. */
+export function sweepReport(sw: Sweep): string[] | undefined {
+  const names = sw.items.flatMap((item) => (item.$type === 'Report' ? item.metrics : []));
+  return names.length === 0 ? undefined : [...new Set(names)];
+}
+
+/** Warns on a `report` name that no run of the base scenario can produce. */
+function checkReported(item: Report, protocol: Protocol, base: ScenarioSpec | undefined, report: ValidationAcceptor): void {
+  const known = [...protocol.vocabulary.metrics.map((m) => m.name), ...RUN_METRICS];
+  for (const e of base?.expectations ?? []) if (e.kind === 'eventually' && e.measure !== undefined) known.push(e.measure);
+  item.metrics.forEach((name, index) => {
+    if (known.includes(name)) return;
+    report('warning', `metric '${name}' is not reported by ${protocol.name} or measured by the base scenario${didYouMean(name, known)}; known: ${listNames(known)}`, { node: item, property: 'metrics', index, code: 'unknown-metric', data: diagnosticData('unknown-metric') });
+  });
+}
+
 export interface SweepVariant {
   readonly label: string;
   readonly values: Record<string, ParamValue>;
@@ -715,6 +734,10 @@ export function buildSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol: 
       const seeds: number[] = [];
       for (let s = from; s <= to; s++) seeds.push(s);
       axes.push({ name: 'seed', values: seeds });
+      continue;
+    }
+    if (item.$type === 'Report') {
+      if (protocol) checkReported(item, protocol, base, report);
       continue;
     }
     if (item.$type !== 'Vary' || !protocol) continue;

@@ -16,7 +16,7 @@ import type { ScenarioSpec, SourceRange } from '../engine/spec.js';
 import { protocols as registry } from '../protocols/registry.js';
 import type { Model, Scenario } from './generated/ast.js';
 import { isCompare, isScenario, isSweep } from './generated/ast.js';
-import { buildScenario, buildSweep, lastBuild, rangeOf } from './_build.js';
+import { buildScenario, buildSweep, lastBuild, rangeOf, sweepReport } from './_build.js';
 import { usedCluster } from './_context.js';
 import { createScenarioServices, type ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
@@ -38,6 +38,8 @@ export interface SweepSpec {
   readonly base: string;
   readonly source?: SourceRange;
   readonly variants: readonly { readonly label: string; readonly values: Record<string, ParamValue>; readonly spec: ScenarioSpec }[];
+  /** The metrics its `report` lines name, in order (absent: show every metric that varies). */
+  readonly report?: readonly string[];
 }
 
 export interface CompareSpec {
@@ -140,7 +142,8 @@ export function compile(document: LangiumDocument<Model>, options: CompileOption
       const variants = buildSweep(el, spec, cluster ? protocols.get(cluster.protocol) : undefined, (sev) => {
         if (sev === 'error') errors++;
       });
-      if (spec && errors === 0) sweeps.push({ name: el.name, base: spec.name, source: rangeOf(el), variants });
+      const report = sweepReport(el);
+      if (spec && errors === 0) sweeps.push({ name: el.name, base: spec.name, source: rangeOf(el), variants, ...(report ? { report } : {}) });
     } else if (isCompare(el)) {
       const left = el.left?.ref?.name;
       const right = el.right?.ref?.name;

@@ -52,6 +52,8 @@ export interface SweepGroup {
 export interface SweepOutcome {
   readonly name: string;
   readonly base: string;
+  /** The metrics to show, from the sweep's `report` lines (absent: every metric that varies). */
+  readonly report?: readonly string[];
   readonly groups: readonly SweepGroup[];
   readonly passed: boolean;
 }
@@ -102,7 +104,7 @@ export function runSweep(sweep: SweepSpec, options: RunOptions = {}): SweepOutco
     passed: g.runs.every((r) => r.passed),
     metrics: summarise(g.runs.map((r) => r.result.metrics)),
   }));
-  return { name: sweep.name, base: sweep.base, groups, passed: groups.every((g) => g.passed) };
+  return { name: sweep.name, base: sweep.base, ...(sweep.report ? { report: sweep.report } : {}), groups, passed: groups.every((g) => g.passed) };
 }
 
 export interface FileOutcome {

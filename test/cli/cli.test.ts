@@ -41,6 +41,24 @@ scenario "x" {
 }
 `);
 
+const downtime = scenario('downtime.scenario', `
+cluster three: raft {
+  nodes n1..n3
+  election_timeout 150ms..300ms
+}
+scenario "failover" {
+  use three
+  at 1s crash leader
+  run until 3s
+  expect eventually leader within 2s after 1s as downtime_ms
+}
+sweep "downtime" of "failover" {
+  vary election_timeout 150ms..300ms, 300ms..600ms
+  trials 5
+  report downtime_ms
+}
+`);
+
 describe('protocol-playground CLI', () => {
   it('run: exit 0 and a PASS summary when every expectation holds', () => {
     const r = cli(['run', passing]);
@@ -62,6 +80,22 @@ describe('protocol-playground CLI', () => {
       assert.equal(r.status, 2, `${command}: ${r.stdout}`);
       assert.match(r.stderr, /broken\.scenario:2:\d+: error: .*sha999/);
       assert.match(r.stderr, /broken\.scenario:4:\d+: error: .*nowhere/);
+    }
+  });
+
+  it('run: a sweep with \`report\` shows those metrics only, measured by \`expect eventually … as\`', () => {
+    const r = cli(['run', downtime, '--scenario', 'downtime']);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const table = r.stdout.slice(r.stdout.indexOf('sweep "downtime"'));
+    const header = table.split('\n')[1]!;
+    assert.deepEqual(header.trim().split(/\s+/).slice(0, 2), ['runs', 'downtime_ms'], 'only the reported metric is a column');
+    assert.doesNotMatch(table, /events|messages/);
+    const rows = table.split('\n').filter((l) => /PASS\s+election_timeout=/.test(l));
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      // median / p99 / max of downtime_ms over 5 trials: positive, ordered.
+      const [median, p99, max] = row.split(/\s+/).filter((c) => /^[\d.]+$/.test(c)).slice(1).map(Number);
+      assert.ok(median! > 0 && median! <= p99! && p99! <= max!, row);
     }
   });
 

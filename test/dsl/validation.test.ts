@@ -142,6 +142,10 @@ describe('dsl: validation (ScenarioValidator)', () => {
   it('a reversed range', () =>
     expectOnly('cluster c: toy {\n  nodes a\n  election_timeout «300ms..150ms»\n}', 'invalid-range', /ends before it starts/));
 
+  it('sweep report: protocol metrics, run metrics and the base scenario\'s measures are known; others warn', async () => {
+    await expectOnly(`${CLUSTER}scenario "a" {\n  use five\n  expect eventually leader as gap_ms\n}\nsweep "w" of "a" { vary vnodes 1, 2\n report gap_ms, events, «gapms» }`, 'unknown-metric', /^metric 'gapms' is not reported by toy or measured by the base scenario \(did you mean 'gap_ms'\?\)/);
+  });
+
   it('sweep: unknown parameter and bad value', async () => {
     await expectOnly(`${CLUSTER}scenario "a" { use five }\nsweep "w" of "a" { vary «vnode» 1, 2 }`, 'unknown-parameter', /did you mean 'vnodes'/);
     await expectOnly(`${CLUSTER}scenario "a" { use five }\nsweep "w" of "a" { vary vnodes 1, «5ms» }`, 'wrong-unit', 'vnodes expects an integer like 3, got 5ms');

@@ -76,6 +76,7 @@ export type ScenarioKeywordNames =
     | "pause"
     | "reorder"
     | "reply"
+    | "report"
     | "restart"
     | "resume"
     | "right"
@@ -740,6 +741,22 @@ export function isPartitionAction(item: unknown): item is PartitionAction {
 export type Quantity = number | string;
 
 
+/** `report METRIC, …`: the metrics the sweep's table shows, in this order (default: every metric that varies). */
+export interface Report extends langium.AstNode {
+    readonly $container: Sweep;
+    readonly $type: 'Report';
+    metrics: Array<Name>;
+}
+
+export const Report = {
+    $type: 'Report',
+    metrics: 'metrics'
+} as const;
+
+export function isReport(item: unknown): item is Report {
+    return reflection.isInstance(item, Report.$type);
+}
+
 /**
  * A message rule: `on [next|every] EVENT PATTERN [during A..B] { … }`.
  * `send`/`deliver` rules take a disposition (drop, delay, duplicate, hold);
@@ -955,7 +972,7 @@ export function isSweep(item: unknown): item is Sweep {
     return reflection.isInstance(item, Sweep.$type);
 }
 
-export type SweepItem = Trials | Vary;
+export type SweepItem = Report | Trials | Vary;
 
 export const SweepItem = {
     $type: 'SweepItem'
@@ -1136,6 +1153,7 @@ export type ScenarioAstType = {
     OpArg: OpArg
     ParamSetting: ParamSetting
     PartitionAction: PartitionAction
+    Report: Report
     Rule: Rule
     RuleAction: RuleAction
     RuleEvent: RuleEvent
@@ -1614,6 +1632,16 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [Action.$type]
+        },
+        Report: {
+            name: Report.$type,
+            properties: {
+                metrics: {
+                    name: Report.metrics,
+                    defaultValue: []
+                }
+            },
+            superTypes: [SweepItem.$type]
         },
         Rule: {
             name: Rule.$type,
