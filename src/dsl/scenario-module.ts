@@ -19,6 +19,7 @@ import type { Protocol } from '../engine/protocol.js';
 import { protocols as registry } from '../protocols/registry.js';
 import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from './generated/module.js';
 import { createScenarioParser, ScenarioValueConverter } from './_parser.js';
+import { ScenarioParserErrorMessageProvider } from './scenario-parse-errors.js';
 import { ScenarioLexer } from './_tokens.js';
 import { ScenarioDocumentValidator } from './scenario-document-validator.js';
 import { ScenarioLinker, ScenarioReferenceDescriptionProvider, ScenarioScopeComputation } from './scenario-linker.js';
@@ -47,6 +48,7 @@ export function createScenarioModule(protocols: ReadonlyMap<string, Protocol>): 
       Lexer: (services) => new ScenarioLexer(services),
       LangiumParser: (services) => createScenarioParser(services),
       ValueConverter: () => new ScenarioValueConverter(),
+      ParserErrorMessageProvider: () => new ScenarioParserErrorMessageProvider(),
     },
     references: {
       ScopeProvider: (services) => new ScenarioScopeProvider(services),
