@@ -17,21 +17,56 @@ export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** A failure with a kebab-case issue code (default `wrong-unit`). */
 export const fail = <T = never>(message: string, code = 'wrong-unit'): Result<T> => ({ ok: false, message, code });
 
-/** Microseconds per unit. */
-const UNIT_US: Record<string, number> = { us: 1, ms: 1_000, s: 1_000_000, min: 60_000_000 };
+/**
+ * The end of the `-?[0-9]+(\.[0-9]+)?` number that starts `text`, or -1.
+ * Durations and percentages are scanned by hand rather than by a regular
+ * expression: a build converts every time value of the file, and the match
+ * arrays and substrings were a megabyte and more of garbage per build.
+ */
+function numberEnd(text: string): number {
+  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const digits = (from: number): number => {
+    let j = from;
+    while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+    return j > from ? j : -1;
+  };
+  i = digits(i);
+  if (i < 0 || text.charCodeAt(i) !== 46 /* . */) return i;
+  return digits(i + 1);
+}
+
+/** The value of the number `text.slice(0, end)`: small integers exactly without a substring, the rest as `Number` reads them. */
+function numberValue(text: string, end: number): number {
+  const negative = text.charCodeAt(0) === 45;
+  const from = negative ? 1 : 0;
+  if (end - from > 15 || text.indexOf('.') >= 0) return Number(text.slice(0, end));
+  let n = 0;
+  for (let i = from; i < end; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  return negative ? -n : n;
+}
+
+/** Microseconds per unit of the suffix `text.slice(at)` (`us`, `ms`, `min`, `s`), or undefined. */
+function unitScale(text: string, at: number): number | undefined {
+  const rest = text.length - at;
+  const c = text.charCodeAt(at);
+  if (rest === 1) return c === 115 /* s */ ? 1_000_000 : undefined;
+  if (rest === 2 && text.charCodeAt(at + 1) === 115 /* s */) return c === 117 /* u */ ? 1 : c === 109 /* m */ ? 1_000 : undefined;
+  if (rest === 3 && c === 109 && text.charCodeAt(at + 1) === 105 /* i */ && text.charCodeAt(at + 2) === 110 /* n */) return 60_000_000;
+  return undefined;
+}
 
 /** `150ms` → 150000; undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {
-  const m = /^(-?[0-9]+(?:\.[0-9]+)?)(us|ms|min|s)$/.exec(text);
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * UNIT_US[m[2]!]!);
+  const end = numberEnd(text);
+  const scale = end < 0 ? undefined : unitScale(text, end);
+  return scale === undefined ? undefined : Math.round(numberValue(text, end) * scale);
 }
 
 /** `1.5%` → 0.015; undefined when the text is not a percentage. */
 export function parsePercent(text: string): number | undefined {
-  const m = /^(-?[0-9]+(?:\.[0-9]+)?)%$/.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) / 100;
+  const end = numberEnd(text);
+  if (end < 0 || end !== text.length - 1 || text.charCodeAt(end) !== 37 /* % */) return undefined;
+  return numberValue(text, end) / 100;
 }
 
 /** How a literal is written, for messages: `50%`, `"x"`, `abc`. */

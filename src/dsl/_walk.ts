@@ -19,7 +19,7 @@ function isAst(value: unknown): value is AstNode {
 }
 
 /** Push the AST children of `node` onto `stack` so that the first child is popped first. */
-function pushChildren(node: AstNode, stack: AstNode[]): void {
+export function pushChildren(node: AstNode, stack: AstNode[]): void {
   const start = stack.length;
   const record = node as unknown as Record<string, unknown>;
   for (const key in record) {

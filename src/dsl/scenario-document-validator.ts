@@ -14,7 +14,7 @@
  */
 import {
   Cancellation, DefaultDocumentValidator, diagnosticData,
-  type AstNode, type IndexManager, type LangiumDocument, type LangiumDocuments, type ValidationAcceptor, type ValidationCheck, type ValidationOptions,
+  type AstNode, type Grammar, type IndexManager, type LangiumDocument, type LangiumDocuments, type ValidationAcceptor, type ValidationCheck, type ValidationOptions,
 } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
@@ -23,34 +23,44 @@ import { clusterAt, clusterParams, declaredNodes, implicitNodes, scenarioOf } fr
 import { didYouMean, listNames } from './_names.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { visibleUris } from './scenario-scope.js';
+import { planFor, walkTargets } from './_typed-walk.js';
 import { walkAst } from './_walk.js';
 
 export class ScenarioDocumentValidator extends DefaultDocumentValidator {
   private readonly protocols: ReadonlyMap<string, Protocol>;
   private readonly index: IndexManager;
   private readonly documents: LangiumDocuments;
+  private readonly grammar: Grammar;
 
   constructor(services: ScenarioServices) {
     super(services);
     this.protocols = services.protocols.registry;
     this.index = services.shared.workspace.IndexManager;
     this.documents = services.shared.workspace.LangiumDocuments;
+    this.grammar = services.Grammar;
   }
 
   protected override async validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<void> {
     const checksByType = new Map<string, ValidationCheck[]>();
+    const checksOf = (type: string): ValidationCheck[] => {
+      let checks = checksByType.get(type);
+      if (!checks) {
+        checks = this.validationRegistry.getChecks(type, options.categories).toArray();
+        checksByType.set(type, checks);
+      }
+      return checks;
+    };
+    // Few node types have checks: the walk skips the subtrees that cannot hold one. Planned per
+    // validation (a few dozen types), so checks registered later are never missed.
+    const plan = planFor(this.grammar, (type) => checksOf(type).length > 0);
     const runChecks = async (node: AstNode, checks: ValidationCheck[]): Promise<void> => {
       for (const check of checks) await check(node, acceptor, cancelToken);
     };
-    // Most nodes have no checks: no promise (and no await) for them.
-    await walkAst(rootNode, cancelToken, (node) => {
-      let checks = checksByType.get(node.$type);
-      if (!checks) {
-        checks = this.validationRegistry.getChecks(node.$type, options.categories).toArray();
-        checksByType.set(node.$type, checks);
-      }
+    const visit = (node: AstNode): Promise<void> | undefined => {
+      const checks = checksOf(node.$type);
       return checks.length > 0 ? runChecks(node, checks) : undefined;
-    });
+    };
+    await (plan ? walkTargets(rootNode, plan, cancelToken, visit) : walkAst(rootNode, cancelToken, visit));
   }
 
   protected override processLinkingErrors(document: LangiumDocument, diagnostics: Diagnostic[], _options: ValidationOptions): void {

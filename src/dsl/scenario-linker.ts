@@ -8,12 +8,28 @@
  * and computes each entry's source path and segment only when read.
  */
 import {
-  AstUtils, Cancellation, CstUtils, DefaultLinker, DefaultReferenceDescriptionProvider, DefaultScopeComputation, DocumentState, interruptAndCheck,
+  AstUtils, Cancellation, CstUtils, DefaultLinker, DefaultNameProvider, DefaultReferenceDescriptionProvider, DefaultScopeComputation, DocumentState, interruptAndCheck,
   isAstNode, isAstNodeDescription, isLinkingError, isReference, MultiMap, RefResolving, UriUtils,
   type AstNode, type AstNodeDescription, type AstNodeLocator, type CstNode, type DocumentSegment, type LangiumDocument, type LinkingError,
-  type LocalSymbols, type Reference, type ReferenceDescription, type ReferenceInfo, type URI,
+  type LangiumCoreServices, type LocalSymbols, type Reference, type ReferenceDescription, type ReferenceInfo, type URI,
 } from 'langium';
+import { planFor, walkTargets, type WalkPlan } from './_typed-walk.js';
 import { forEachReference, walkAst } from './_walk.js';
+
+/** A pass over the nodes of the types with a property `has` accepts (all nodes if the grammar cannot be analysed). */
+function propertyWalk(services: LangiumCoreServices, has: (property: { name: string; referenceType?: string }) => boolean) {
+  let plan: WalkPlan | undefined | null = null;
+  return (root: AstNode, cancelToken: Cancellation.CancellationToken, visit: (node: AstNode) => unknown): Promise<void> => {
+    if (plan === null) {
+      const reflection = services.shared.AstReflection;
+      plan = planFor(services.Grammar, (type) => Object.values(reflection.getTypeMetaData(type).properties).some(has));
+    }
+    return plan ? walkTargets(root, plan, cancelToken, visit) : walkAst(root, cancelToken, visit);
+  };
+}
+
+/** Walks the nodes that can hold a cross-reference. */
+const referenceWalk = (services: LangiumCoreServices) => propertyWalk(services, (p) => p.referenceType !== undefined);
 
 /** The references the linker found, per document root, in walk order: the reference index reuses them. */
 const linkedReferences = new WeakMap<AstNode, ReferenceInfo[]>();
@@ -69,6 +85,13 @@ class ScenarioReference implements Reference {
 }
 
 export class ScenarioLinker extends DefaultLinker {
+  private readonly walk: ReturnType<typeof referenceWalk>;
+
+  constructor(services: LangiumCoreServices) {
+    super(services);
+    this.walk = referenceWalk(services);
+  }
+
   override buildReference(node: AstNode, property: string, refNode: CstNode | undefined, refText: string): Reference {
     return new ScenarioReference(this, node, property, refNode, refText);
   }
@@ -98,7 +121,7 @@ export class ScenarioLinker extends DefaultLinker {
       this.doLink(ref, document);
     };
     linkedReferences.delete(root);
-    await walkAst(root, cancelToken, (node) => forEachReference(node, link));
+    await this.walk(root, cancelToken, (node) => forEachReference(node, link));
     linkedReferences.set(root, infos);
   }
 }
@@ -133,6 +156,13 @@ class LazyReferenceDescription implements ReferenceDescription {
 }
 
 export class ScenarioReferenceDescriptionProvider extends DefaultReferenceDescriptionProvider {
+  private readonly walk: ReturnType<typeof referenceWalk>;
+
+  constructor(services: LangiumCoreServices) {
+    super(services);
+    this.walk = referenceWalk(services);
+  }
+
   override async createDescriptions(document: LangiumDocument, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<ReferenceDescription[]> {
     const out: ReferenceDescription[] = [];
     const sourceUri = document.uri;
@@ -155,15 +185,24 @@ export class ScenarioReferenceDescriptionProvider extends DefaultReferenceDescri
         if (i % 1000 === 999) await interruptAndCheck(cancelToken);
         describe(linked[i]!);
       }
-    } else await walkAst(root, cancelToken, (node) => forEachReference(node, describe));
+    } else await this.walk(root, cancelToken, (node) => forEachReference(node, describe));
     return out;
   }
 }
 
 export class ScenarioScopeComputation extends DefaultScopeComputation {
+  /** Only a node with a `name` property can be a local symbol (Langium's DefaultNameProvider reads `name`). */
+  private readonly walk: ReturnType<typeof referenceWalk>;
+
+  constructor(services: LangiumCoreServices) {
+    super(services);
+    // A replaced name provider may name other nodes: then walk them all.
+    this.walk = this.nameProvider.constructor === DefaultNameProvider ? propertyWalk(services, (p) => p.name === 'name') : walkAst;
+  }
+
   override async collectLocalSymbols(document: LangiumDocument, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<LocalSymbols> {
     const symbols = new MultiMap<AstNode, AstNodeDescription>();
-    await walkAst(document.parseResult.value, cancelToken, (node) => this.addLocalSymbol(node, document, symbols));
+    await this.walk(document.parseResult.value, cancelToken, (node) => this.addLocalSymbol(node, document, symbols));
     return symbols;
   }
 }

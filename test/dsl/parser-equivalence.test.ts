@@ -11,46 +11,25 @@
  */
 import assert from 'node:assert/strict';
 import {
-  AstUtils, createLangiumParser, DefaultLexer, DefaultValueConverter, EmptyFileSystem, inject, isAstNode, isReference, URI,
+  AstUtils, createLangiumParser, DefaultLexer, DefaultValueConverter, isAstNode, isReference, URI,
   type AstNode, type CstNode, type LangiumDocument,
 } from 'langium';
-import { createDefaultModule, createDefaultSharedModule } from 'langium/lsp';
-import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from '../../src/dsl/generated/module.js';
-import { createScenarioModule, createScenarioServices, type ScenarioServices } from '../../src/dsl/scenario-module.js';
-import { registerValidationChecks } from '../../src/dsl/scenario-validator.js';
+import { createScenarioServices, type ScenarioServices } from '../../src/dsl/scenario-module.js';
 import { TOY_EXAMPLES } from './fixtures/examples.js';
 import { scenarioFiles } from './fixtures/files.js';
 import { largeScenario } from './fixtures/large.js';
 import { toyProtocols } from './fixtures/toy.js';
+import { mutate, servicesWith } from './fixtures/variants.js';
 import { mulberry32 } from '../_random.js';
 
 function stockServices() {
-  const shared = inject(createDefaultSharedModule(EmptyFileSystem), ScenarioGeneratedSharedModule);
-  const Scenario: ScenarioServices = inject(createDefaultModule({ shared }), ScenarioDslGeneratedModule, createScenarioModule(toyProtocols), {
+  return servicesWith({
     parser: {
       Lexer: (services) => new DefaultLexer(services),
       LangiumParser: (services) => createLangiumParser(services),
       ValueConverter: () => new DefaultValueConverter(),
     },
   });
-  shared.ServiceRegistry.register(Scenario);
-  registerValidationChecks(Scenario);
-  shared.workspace.ConfigurationProvider.initialized({});
-  return { shared, Scenario };
-}
-
-function mutate(text: string, rnd: () => number): string {
-  let s = text;
-  for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
-    const i = Math.floor(rnd() * (s.length + 1));
-    const len = 1 + Math.floor(rnd() * 10);
-    if (rnd() < 0.5) s = s.slice(0, i) + s.slice(i + len);
-    else {
-      const j = Math.floor(rnd() * s.length);
-      s = s.slice(0, i) + s.slice(j, j + len) + s.slice(i);
-    }
-  }
-  return s;
 }
 
 /** Grammar elements by their position in a walk of the grammar (both service sets may load their own copy). */
