@@ -78,6 +78,12 @@ interface ParserInternals {
   consume(idx: number, tokenType: unknown, feature: unknown): void;
 }
 
+/** Langium's linker as the parser calls it (the parser's `linker` is private in its typings). */
+interface LinkerInternals {
+  buildReference(node: AstNode, property: string, refNode: CstNode, refText: string): unknown;
+  buildMultiReference(node: AstNode, property: string, refNode: CstNode, refText: string): unknown;
+}
+
 /** What `consume` needs to know of a grammar element, worked out once per element. */
 interface ConsumeFacts {
   readonly assignment: GrammarAST.Assignment | undefined;
@@ -169,9 +175,32 @@ function leafOf(token: IToken, feature: unknown, root: unknown): TokenLeaf {
   return leaf;
 }
 
+/**
+ * `items` with `item` appended. Up to `EXACT` items the result is a new
+ * array literal of exactly that size: the first `push` onto an array makes
+ * room for 17 items, and most CST nodes (two in three have a single child)
+ * and AST lists are that short. Beyond, a push onto `items` itself.
+ */
+function withItem<T>(items: T[], item: T): T[] {
+  switch (items.length) {
+    case 0: return [item];
+    case 1: return [items[0]!, item];
+    case 2: return [items[0]!, items[1]!, item];
+    case 3: return [items[0]!, items[1]!, items[2]!, item];
+    default:
+      arrayPush.call(items, item);
+      return items;
+  }
+}
+
+/** The longest array `withItem` makes exactly; longer ones are copied when their node is complete. */
+const EXACT = 4;
+
 function appendChild(parent: CstNode & { content: CstNode[] }, child: CstNode): void {
   (child as { container?: CstNode }).container = parent as CstNode;
-  arrayPush.call(parent.content, child);
+  // The root's content is Langium's own container class: pushed to.
+  if (parent instanceof PlainComposite) parent.content = withItem(parent.content, child);
+  else arrayPush.call(parent.content, child);
 }
 
 /** Langium's default values (empty arrays, `false`) per AST type, looked up once per type. */
@@ -199,7 +228,7 @@ function linkChildren(node: AstNode): void {
     if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
       // As for CST children: an exact copy instead of a pushed-to array with room to spare.
-      if (value.length > 0) record[name] = value.slice();
+      if (value.length > EXACT) record[name] = value.slice();
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
         if (!isAstLike(item)) continue;
@@ -280,7 +309,7 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
     // An empty composite node is not valid: removed, as Langium does.
     if (node && node.content.length === 0) this.removeNode(node);
     // A pushed-to array keeps room for 16 or more items; most nodes have a few children: keep an exact copy.
-    else if (node instanceof PlainComposite) node.content = node.content.slice();
+    else if (node instanceof PlainComposite && node.content.length > EXACT) node.content = node.content.slice();
   };
   // Langium's, without the `Object.entries` array per unassigned subrule call.
   internals.assignWithoutOverride = function (target, source) {
@@ -316,6 +345,21 @@ export function createScenarioParser(services: LangiumCoreServices): LangiumPars
     // A node whose rule was an unassigned subrule call is constructed again by its caller, with the merged properties: linked again then.
     linkChildren(obj);
     return obj;
+  };
+
+  // Langium's `assign`, with a list feature's array grown by `withItem` (exact for short lists) instead of `push`.
+  const linker = (parser as unknown as { linker: LinkerInternals }).linker;
+  internals.assign = function (operator, feature, value, cstNode, crossRef) {
+    const obj = this.current;
+    let item: unknown = value;
+    if (crossRef === 'single' && typeof value === 'string') item = linker.buildReference(obj, feature, cstNode, value);
+    else if (crossRef === 'multi' && typeof value === 'string') item = linker.buildMultiReference(obj, feature, cstNode, value);
+    if (operator === '=') obj[feature] = item;
+    else if (operator === '?=') obj[feature] = true;
+    else if (operator === '+=') {
+      const items = obj[feature];
+      obj[feature] = Array.isArray(items) ? withItem(items, item) : [item];
+    }
   };
 
   // Langium's `consume`, with the grammar element's assignment and keyword test looked up once per element (one

@@ -14,8 +14,11 @@
  *
  * A grammar with anything this builder does not know (parameters, guards,
  * unordered groups, infix rules, EOF) gets Langium's parser unchanged.
+ *
+ * Each rule's AST node starts as an instance of a constructor of its own
+ * type (see `nodeMaker`), not as Langium's `{ $type }` literal.
  */
-import { GrammarAST, GrammarUtils, LangiumParser, createLangiumParser, type LangiumCoreServices } from 'langium';
+import { GrammarAST, GrammarUtils, LangiumParser, createLangiumParser, type AstNode, type LangiumCoreServices } from 'langium';
 import type { TokenType } from 'chevrotain';
 
 type Element = GrammarAST.AbstractElement;
@@ -33,6 +36,51 @@ interface RuleContext {
 }
 
 class Unsupported extends Error {}
+
+/** The parts of LangiumParser (private in its typings) that `startImplementation` uses. */
+interface ParserInternals {
+  stack: AstNode[];
+  isRecording(): boolean;
+  construct(): AstNode | undefined;
+  startImplementation(type: string | symbol | undefined, infixName: string | undefined, impl: (args: unknown) => void): (args: unknown) => unknown;
+}
+
+/**
+ * A constructor of new AST nodes of one type: `{ $type }` with Object's
+ * prototype, as Langium's literal. A literal like that keeps one property
+ * in the object itself and every property added later (features,
+ * `$cstNode`, `$container`...) in a separate array, regrown (and left as
+ * garbage) every few properties. V8 gives objects made by a constructor
+ * room for the properties its instances get (in-object slack tracking), so
+ * a node is one allocation. One constructor per type: the room is fitted to
+ * the first few instances, which must look like the rest.
+ */
+function nodeMaker(): new (type: string) => AstNode {
+  const Node = function (this: { $type: string }, type: string): void {
+    this.$type = type;
+  } as unknown as { new (type: string): AstNode; prototype: object };
+  Node.prototype = Object.prototype;
+  return Node;
+}
+
+/** Langium's `startImplementation`, making the node of a rule with a named type with that type's constructor. */
+function typedStartImplementation(): ParserInternals['startImplementation'] {
+  const langiums = (LangiumParser.prototype as unknown as ParserInternals).startImplementation;
+  const makers = new Map<string, new (type: string) => AstNode>();
+  return function (this: ParserInternals, type, infixName, impl) {
+    // Data-type rules (a symbol as type), fragments (none) and infix rules: Langium's.
+    if (typeof type !== 'string' || infixName !== undefined) return langiums.call(this, type, infixName, impl);
+    let Node = makers.get(type);
+    if (!Node) makers.set(type, (Node = nodeMaker()));
+    const NodeOfType = Node;
+    return (args) => {
+      const createNode = !this.isRecording();
+      if (createNode) this.stack.push(new NodeOfType(type));
+      impl(args);
+      return createNode ? this.construct() : undefined;
+    };
+  };
+}
 
 /** The part of Langium's Chevrotain wrapper (private in its typings) patched here. */
 interface Wrapper {
@@ -171,6 +219,7 @@ export function createRuleParser(services: LangiumCoreServices): LangiumParser {
     if (e instanceof Unsupported) return createLangiumParser(services);
     throw e;
   }
+  (parser as unknown as ParserInternals).startImplementation = typedStartImplementation();
   for (const [rule, method] of built) parser.rule(rule, method);
   // Langium's wrapper wraps a subrule call's arguments in a fresh `{ ARGS: [args] }`: the same one for the shared empty arguments.
   const wrapper = (parser as unknown as { wrapper?: Wrapper }).wrapper;

@@ -54,6 +54,9 @@ function describeCst(node: CstNode, grammar: Map<unknown, number>, out: unknown[
 function describeAst(node: AstNode): unknown {
   const out: Record<string, unknown> = { $type: node.$type, $containerProperty: node.$containerProperty ?? null, $containerIndex: node.$containerIndex ?? null };
   out.$cst = node.$cstNode ? [node.$cstNode.offset, node.$cstNode.end] : null;
+  // Nodes are made by per-type constructors (_rules.ts): still plain objects, with their features in the same order.
+  out.$plain = Object.getPrototypeOf(node) === Object.prototype && node.constructor === Object;
+  out.$order = Object.keys(node).filter((k) => !k.startsWith('$')).join(' ');
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('$')) continue;
     const one = (v: unknown): unknown => (isReference(v) ? { ref: v.$refText } : isAstNode(v) ? describeAst(v) : v);
