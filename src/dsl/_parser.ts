@@ -106,6 +106,8 @@ export function edgeToken(node: CstNode, first: boolean): IToken | undefined {
   return n instanceof TokenLeaf ? n : undefined;
 }
 
+const NO_CHILDREN: CstNode[] = Object.freeze([]) as unknown as CstNode[];
+
 /**
  * A composite node whose children live in a plain array: Langium's
  * `CstNodeContainer` is an Array subclass with its own prototype, which makes
@@ -113,7 +115,9 @@ export function edgeToken(node: CstNode, first: boolean): IToken | undefined {
  * `container` from `appendChild` and `addHidden` instead.
  */
 class PlainComposite {
-  content: CstNode[] = [];
+  // Children arrive through `withItem`, which makes a new array for the first: until then the node shares one empty
+  // array (frozen: any push onto it throws) instead of allocating one per node that `withItem` drops at once.
+  content: CstNode[] = NO_CHILDREN;
   grammarSource: unknown;
   root: unknown;
   container: CstNode | undefined = undefined;
