@@ -1,6 +1,7 @@
 /**
  * CodeLens above each block of a scenario file: Run, Run with seed…, Open
- * last trace over a `scenario`; Run both side by side over a `compare`.
+ * last trace over a `scenario`; Run sweep over a `sweep` (its table goes to
+ * the output channel); Run both side by side over a `compare`.
  * Positions come from the line scan in _blocks.ts, not the parser.
  */
 import * as vscode from 'vscode';
@@ -25,6 +26,8 @@ export class ScenarioCodeLens implements vscode.CodeLensProvider {
           new vscode.CodeLens(range, { title: 'Run with seed…', command: 'protocolPlayground.runWithSeed', arguments: args }),
           new vscode.CodeLens(range, { title: 'Open last trace', command: 'protocolPlayground.openLastTrace', arguments: args }),
         );
+      } else if (b.kind === 'sweep') {
+        lenses.push(new vscode.CodeLens(range, { title: '$(graph) Run sweep', command: 'protocolPlayground.runSweep', arguments: args, tooltip: `Run every variant of "${b.name}" and show its table` }));
       } else if (b.kind === 'compare') {
         lenses.push(new vscode.CodeLens(range, { title: '$(split-horizontal) Run and compare', command: 'protocolPlayground.runCompare', arguments: args }));
       }

@@ -118,6 +118,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       return runAndShow(uri, { compare: name });
     }),
 
+    vscode.commands.registerCommand('protocolPlayground.runSweep', async (arg?: unknown, name?: unknown) => {
+      const uri = scenarioUri(arg);
+      if (!uri || typeof name !== 'string') return needScenario();
+      const outcome = await runner.run({ uri, sweep: name });
+      const { texts: _texts, traceUris: _uris, ...result } = outcome;
+      return result;
+    }),
+
     vscode.commands.registerCommand('protocolPlayground.openLastTrace', async (arg?: unknown, name?: unknown) => {
       const uri = scenarioUri(arg) ?? runner.lastFile;
       if (!uri) return needScenario();

@@ -19,6 +19,8 @@ export interface RunJob {
   readonly select?: readonly string[];
   /** A `compare` block's name: runs its left and right scenarios, in that order. */
   readonly compare?: string;
+  /** A `sweep` block's name: runs its variants and reports the table, no traces. */
+  readonly sweep?: string;
   /** Overrides every scenario's seed (Run with seed…). */
   readonly seed?: number;
   /** The seed of scenarios that set none (the `protocolPlayground.defaultSeed` setting). */
@@ -41,6 +43,14 @@ export interface ScenarioReport {
   readonly trace: string;
 }
 
+export interface SweepReport {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly runs: number;
+  /** The table, one line per string (src/cli/report.ts formatSweep, no colours). */
+  readonly table: readonly string[];
+}
+
 export interface RunReport {
   /** False when the file has errors: nothing ran. */
   readonly compiled: boolean;
@@ -48,6 +58,8 @@ export interface RunReport {
   readonly scenarios: readonly ScenarioReport[];
   /** Names asked for in `select` that the file does not declare. */
   readonly missing: readonly string[];
+  /** A sweep's outcome: its table as the CLI prints it. */
+  readonly sweep?: SweepReport;
   readonly cancelled: boolean;
 }
 

@@ -7,10 +7,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenarioFile } from '../cli/load.js';
-import { runScenario, traceOf } from '../runner/run.js';
+import { runScenario, runSweep, traceOf } from '../runner/run.js';
+import { formatSweep, plain } from '../cli/report.js';
 import { stringifyTrace } from '../trace/write.js';
 import type { ScenarioSpec } from '../engine/spec.js';
-import type { RunJob, RunReport, ScenarioReport, WorkerToHost } from './run-protocol.js';
+import type { CompiledFile } from '../dsl/compile.js';
+import type { RunJob, RunReport, ScenarioReport, SweepReport, WorkerToHost } from './run-protocol.js';
 import { applyRunSettings } from './_run-settings.js';
 
 const PROGRESS_EVERY_MS = 100;
@@ -26,6 +28,12 @@ async function run(job: RunJob): Promise<RunReport> {
   const { compiled } = loaded;
   const hasErrors = !compiled.ok || compiled.diagnostics.some((d) => d.severity === 'error');
   if (hasErrors) return { compiled: false, diagnostics: compiled.diagnostics, scenarios: [], missing: [], cancelled: false };
+
+  if (job.sweep !== undefined) {
+    const sweep = compiled.file.sweeps.find((s) => s.name === job.sweep);
+    if (!sweep) return { compiled: true, diagnostics: compiled.diagnostics, scenarios: [], missing: [job.sweep], cancelled: false };
+    return { compiled: true, diagnostics: compiled.diagnostics, scenarios: [], missing: [], cancelled: cancel.cancelled, sweep: runSweepJob(sweep, loaded.text, job, cancel) };
+  }
 
   let select = job.select;
   if (job.compare !== undefined) {
@@ -62,6 +70,25 @@ async function run(job: RunJob): Promise<RunReport> {
     });
   }
   return { compiled: true, diagnostics: compiled.diagnostics, scenarios, missing, cancelled: cancel.cancelled };
+}
+
+/** Runs every variant of a sweep (with the run caps, keeping each variant's own seed) and formats its table. */
+function runSweepJob(sweep: CompiledFile['sweeps'][number], text: string, job: RunJob, cancel: { readonly cancelled: boolean }): SweepReport {
+  const caps = { ...(job.maxTime !== undefined ? { maxTime: job.maxTime } : {}), ...(job.maxEvents !== undefined ? { maxEvents: job.maxEvents } : {}) };
+  const variants = sweep.variants.map((v) => ({ ...v, spec: applyRunSettings({ ...v.spec, file: job.display }, text, caps) }));
+  let last = 0;
+  let done = 0;
+  const outcome = runSweep({ ...sweep, variants }, {
+    cancel,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      post({ type: 'progress', scenario: `${sweep.name} (run ${done + 1} of ${variants.length})`, time: p.time, events: p.events });
+    },
+    onRunDone: () => { done++; },
+  });
+  return { name: sweep.name, passed: outcome.passed, runs: variants.length, table: formatSweep(outcome, plain) };
 }
 
 run(workerData as RunJob).then(

@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import type { TraceCheck } from '../trace/format.js';
 import { slug } from './_blocks.js';
 import { readSettings, traceFolderFor } from './config.js';
-import type { RunJob, RunReport, ScenarioReport, WorkerToHost } from './run-protocol.js';
+import type { RunJob, RunReport, ScenarioReport, SweepReport, WorkerToHost } from './run-protocol.js';
 
 /** Shown as a notification only when a run lasts longer than this. */
 const PROGRESS_DELAY_MS = 400;
@@ -26,6 +26,8 @@ export interface RunRequest {
   readonly seed?: number;
   /** A `compare` block: run its two scenarios. */
   readonly compare?: string;
+  /** A `sweep` block: run its variants; the table goes to the output channel. */
+  readonly sweep?: string;
 }
 
 export interface RunOutcome {
@@ -34,6 +36,8 @@ export interface RunOutcome {
   readonly cancelled: boolean;
   readonly scenarios: readonly { readonly name: string; readonly passed: boolean; readonly failed: number; readonly trace: string; readonly end: string }[];
   readonly error?: string;
+  /** A sweep's result: passed, and its table as printed in the output channel. */
+  readonly sweep?: { readonly name: string; readonly passed: boolean; readonly table: string };
   /** The trace texts, in scenario order (not returned to commands). */
   readonly texts: readonly string[];
   readonly traceUris: readonly vscode.Uri[];
@@ -42,6 +46,8 @@ export interface RunOutcome {
 export class Runner implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('protocol-playground-run');
   readonly status = vscode.window.createStatusBarItem('protocolPlayground.lastRun', vscode.StatusBarAlignment.Left, 10);
+  /** Sweep tables, as the CLI prints them. */
+  readonly output = vscode.window.createOutputChannel('Protocol Playground');
   /** Failed-expect diagnostics per file, per scenario. */
   private readonly failures = new Map<string, Map<string, vscode.Diagnostic[]>>();
   /** The last trace written for `${fileUri}#${scenario}` and for `${fileUri}`. */
@@ -82,12 +88,13 @@ export class Runner implements vscode.Disposable {
       ...(request.select ? { select: request.select } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.compare !== undefined ? { compare: request.compare } : {}),
+      ...(request.sweep !== undefined ? { sweep: request.sweep } : {}),
       ...(settings.defaultSeed !== undefined ? { defaultSeed: settings.defaultSeed } : {}),
       ...(settings.maxTime > 0 ? { maxTime: settings.maxTime } : {}),
       ...(settings.maxEvents > 0 ? { maxEvents: settings.maxEvents } : {}),
       cancel,
     };
-    const label = request.compare !== undefined ? `"${request.compare}"` : request.select?.length === 1 ? `"${request.select[0]}"` : uri.path.split('/').pop()!;
+    const label = request.sweep !== undefined ? `sweep "${request.sweep}"` : request.compare !== undefined ? `"${request.compare}"` : request.select?.length === 1 ? `"${request.select[0]}"` : uri.path.split('/').pop()!;
     this.status.text = `$(sync~spin) Running ${label}`;
     this.status.show();
 
@@ -145,13 +152,15 @@ export class Runner implements vscode.Disposable {
       return { uri: key, compiled: false, cancelled: false, scenarios: [], error, texts: [], traceUris: [] };
     }
     if (report.missing.length > 0) {
-      void vscode.window.showErrorMessage(`Protocol Playground: ${name} has no scenario named ${report.missing.map((n) => `"${n}"`).join(', ')}.`);
+      void vscode.window.showErrorMessage(`Protocol Playground: ${name} has no ${report.sweep === undefined && report.scenarios.length === 0 ? 'block' : 'scenario'} named ${report.missing.map((n) => `"${n}"`).join(', ')}.`);
     }
     if (report.cancelled) {
       this.status.text = `$(circle-slash) Run cancelled`;
       this.status.tooltip = undefined;
       return { uri: key, compiled: true, cancelled: true, scenarios: [], texts: [], traceUris: [] };
     }
+
+    if (report.sweep !== undefined) return this.showSweep(uri, report.sweep);
 
     const folder = traceFolderFor(uri, readSettings(uri));
     await vscode.workspace.fs.createDirectory(folder);
@@ -192,10 +201,23 @@ export class Runner implements vscode.Disposable {
     };
   }
 
+  /** A sweep's table goes to the output channel (shown without taking focus) and its verdict to the status bar. */
+  private showSweep(uri: vscode.Uri, sweep: SweepReport): RunOutcome {
+    const table = sweep.table.join('\n');
+    this.output.appendLine(`${vscode.workspace.asRelativePath(uri, false)}`);
+    this.output.appendLine(table);
+    this.output.appendLine('');
+    this.output.show(true);
+    this.status.text = `${sweep.passed ? '$(pass)' : '$(error)'} sweep "${sweep.name}": ${sweep.runs} runs${sweep.passed ? '' : ', some failed'}`;
+    this.status.tooltip = 'The table is in the Protocol Playground output channel';
+    return { uri: uri.toString(), compiled: true, cancelled: false, scenarios: [], sweep: { name: sweep.name, passed: sweep.passed, table }, texts: [], traceUris: [] };
+  }
+
   dispose(): void {
     for (const stop of this.running.values()) stop();
     this.diagnostics.dispose();
     this.status.dispose();
+    this.output.dispose();
   }
 }
 

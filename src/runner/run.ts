@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly onProgress?: (p: { time: number; events: number }) => void;
   /** The scenario file's text, embedded in traces for standalone viewers. */
   readonly text?: string;
+  /** A sweep calls this after each of its runs (for progress: run k of n). */
+  readonly onRunDone?: () => void;
 }
 
 export interface ScenarioOutcome {
@@ -96,6 +98,7 @@ export function runSweep(sweep: SweepSpec, options: RunOptions = {}): SweepOutco
     let group = byLabel.get(label);
     if (!group) byLabel.set(label, (group = { values, runs: [] }));
     group.runs.push(runScenario(variant.spec, options));
+    options.onRunDone?.();
   }
   const groups: SweepGroup[] = [...byLabel].map(([label, g]) => ({
     label,

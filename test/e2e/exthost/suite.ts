@@ -92,7 +92,7 @@ suite('Protocol Playground in a real VS Code extension host', () => {
   test('contributes the scenario language and registers its commands', async () => {
     assert.ok((await vscode.languages.getLanguages()).includes('scenario'));
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['run', 'runWithSeed', 'openLastTrace', 'compareWith', 'runCompare', 'openTraceAsText', 'restartLanguageServer']) {
+    for (const c of ['run', 'runWithSeed', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer']) {
       assert.ok(commands.includes(`protocolPlayground.${c}`), `protocolPlayground.${c} is registered`);
     }
     const doc = await vscode.workspace.openTextDocument(file('ring', 'balance.scenario'));
@@ -188,6 +188,22 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     const result = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri);
     assert.equal(result.compiled, false);
     assert.match(result.error ?? '', /broken\.scenario has \d+ errors?/);
+  });
+
+  test('Run sweep (the CodeLens over a sweep block) runs every variant and shows the table', async () => {
+    const uri = file('ring', 'balance.scenario');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const lens = lenses.find((l) => l.command?.command === 'protocolPlayground.runSweep');
+    assert.ok(lens?.command?.arguments, 'a Run sweep lens over the sweep block');
+    assert.equal(lens.command.arguments[1], 'balance vs vnodes');
+    const result = await vscode.commands.executeCommand<RunResult & { sweep?: { name: string; passed: boolean; table: string } }>('protocolPlayground.runSweep', ...lens.command.arguments);
+    assert.equal(result.compiled, true);
+    assert.ok(result.sweep, 'the command returns the sweep');
+    assert.equal(result.sweep.name, 'balance vs vnodes');
+    assert.equal(result.sweep.passed, true);
+    const rows = result.sweep.table.split('\n').filter((l) => /PASS\s+vnodes=/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+    assert.deepEqual(rows, ['vnodes=1', 'vnodes=10', 'vnodes=100', 'vnodes=200']);
+    assert.match(result.sweep.table, /load_cv/);
   });
 
   test('settings: trace folder, default seed, max events', async () => {
