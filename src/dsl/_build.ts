@@ -13,7 +13,7 @@ import { diagnosticData, type AstNode, type ValidationAcceptor } from 'langium';
 import type { Json, NodeId, ParamValue, Protocol } from '../engine/protocol.js';
 import type { ArgSpec, ParamSpec, QuerySpec } from '../engine/vocabulary.js';
 import {
-  DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME, DEFAULT_NETWORK, DEFAULT_STORAGE,
+  DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME, DEFAULT_NETWORK, DEFAULT_STORAGE, RUN_METRICS,
   type Action, type Condition as SpecCondition, type Disposition as SpecDisposition, type Distribution as SpecDistribution,
   type Expectation, type LinkSpec, type NetworkSpec, type RuleSpec, type ScenarioSpec, type SourceRange, type StorageSpec,
   type Target as SpecTarget, type TimedAction,
@@ -338,7 +338,7 @@ class ScenarioBuilder {
     if (c.metric) {
       query = 'metric';
       args = { name: c.query };
-      if (!this.protocol.vocabulary.metrics.some((m) => m.name === c.query) && !this.measures.has(c.query)) {
+      if (!this.protocol.vocabulary.metrics.some((m) => m.name === c.query) && !RUN_METRICS.includes(c.query) && !this.measures.has(c.query)) {
         const names = this.protocol.vocabulary.metrics.map((m) => m.name);
         this.warning(c, `metric '${c.query}' is not declared by ${this.protocol.name}${didYouMean(c.query, names)}; declared: ${listNames(names)}`, 'unknown-metric', 'query');
       }
@@ -675,9 +675,6 @@ function buildScenarioUncached(sc: Scenario, env: BuildEnv, report: ValidationAc
   const spec = builder.build(sc, env);
   return { spec, errors: errors + builder.errorCount };
 }
-
-/** Metrics every run reports, whatever the protocol (see the simulator's finalMetrics). */
-const RUN_METRICS = ['events', 'messages', 'dropped', 'end_time_ms'];
 
 /** The metrics a sweep's `report` lines name, in order, without repeats; undefined when it has none. */
 export function sweepReport(sw: Sweep): string[] | undefined {

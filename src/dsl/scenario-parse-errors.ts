@@ -32,8 +32,13 @@ const TERMINALS: Readonly<Record<string, string>> = {
 /** How paths are shown: at most this many alternatives, then "…". */
 const MAX_SHOWN = 12;
 
+/** A token type's name without the suffix Langium gives some keywords. */
+function tokenName(type: TokenType): string {
+  return type.name.endsWith(':KW') ? type.name.slice(0, -3) : type.name;
+}
+
 function describe(type: TokenType): string {
-  const name = type.name.endsWith(':KW') ? type.name.slice(0, -3) : type.name;
+  const name = tokenName(type);
   return TERMINALS[name] ?? `\`${name}\``;
 }
 
@@ -44,7 +49,7 @@ function found(token: IToken | undefined): string {
 
 /** A keyword's text, for suggestions (terminals have none). */
 function keywordText(type: TokenType): string | undefined {
-  const name = type.name.endsWith(':KW') ? type.name.slice(0, -3) : type.name;
+  const name = tokenName(type);
   return name in TERMINALS || !/^[A-Za-z]/.test(name) ? undefined : name;
 }
 

@@ -182,3 +182,10 @@ export const DEFAULT_STORAGE: StorageSpec = { latency: { kind: 'fixed', value: 0
 /** 10 simulated minutes and ten million events: generous, but a runaway still ends. */
 export const DEFAULT_MAX_TIME = 600_000_000;
 export const DEFAULT_MAX_EVENTS = 10_000_000;
+
+/**
+ * Metrics every run reports whatever the protocol (the simulator's own, next
+ * to the protocol's and the scenario's measures): events recorded, messages
+ * sent, messages dropped, and the simulated time at the end in ms.
+ */
+export const RUN_METRICS: readonly string[] = ['events', 'messages', 'dropped', 'end_time_ms'];

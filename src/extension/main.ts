@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return undefined;
   };
 
-  const runAndShow = async (uri: vscode.Uri, request: { select?: string[]; seed?: number; compare?: string }): Promise<CommandResult> => {
+  const runAndShow = async (uri: vscode.Uri, request: { select?: string[]; seed?: number; compare?: string; sweep?: string }): Promise<CommandResult> => {
     const outcome = await runner.run({ uri, ...request });
     lenses.refresh();
     const { texts, traceUris, ...result } = outcome;
@@ -121,9 +121,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand('protocolPlayground.runSweep', async (arg?: unknown, name?: unknown) => {
       const uri = scenarioUri(arg);
       if (!uri || typeof name !== 'string') return needScenario();
-      const outcome = await runner.run({ uri, sweep: name });
-      const { texts: _texts, traceUris: _uris, ...result } = outcome;
-      return result;
+      return runAndShow(uri, { sweep: name });
     }),
 
     vscode.commands.registerCommand('protocolPlayground.openLastTrace', async (arg?: unknown, name?: unknown) => {

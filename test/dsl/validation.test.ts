@@ -31,6 +31,11 @@ describe('dsl: validation (ScenarioValidator)', () => {
     expectNoIssues(r);
   });
 
+  it('the metrics every run reports (events, messages, dropped, end_time_ms) need no declaration', async () => {
+    const r = await validate(scenario('  expect at end metric events > 0\n  expect at end metric end_time_ms <= 1000'));
+    expectNoIssues(r);
+  });
+
   it('two expect lines cannot measure the same metric', () =>
     expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect eventually leader as gap\n  expect eventually leader after 1s as «gap»\n}`, 'duplicate-name', "metric 'gap' is already measured by another expect line in this scenario"));
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Action, Expectation, RuleSpec } from '../../src/engine/spec.js';
+import { RUN_METRICS } from '../../src/engine/spec.js';
 import { ofKind, runAll } from './fixtures/run.js';
 import { makeSpec } from './fixtures/spec.js';
 import { pingPong } from './fixtures/pingpong.js';
@@ -194,6 +195,11 @@ describe('simulate()', () => {
       assert.ok(heldAt > 3000);
       assert.equal(r.metrics.second_pong_ms, (heldAt - 1000) / 1000);
       assert.equal('never_ms' in r.metrics, false, 'a condition that never held records no measure');
+    });
+
+    it('every run reports the RUN_METRICS the language accepts without declaration', () => {
+      const r = runAll(makeSpec({ actions: [ping(0)] }), pingPong);
+      for (const name of RUN_METRICS) assert.equal(typeof r.metrics[name], 'number', name);
     });
 
     it('run until a condition stops as soon as it holds', () => {
