@@ -18,7 +18,7 @@ import { checkLinearizable } from '../src/checks/linearizability.js';
 import type { Json } from '../src/engine/protocol.js';
 import { simulate } from '../src/engine/simulate.js';
 import { DEFAULT_NETWORK, DEFAULT_STORAGE, type ScenarioSpec } from '../src/engine/spec.js';
-import { raft } from '../src/protocols/raft/index.js';
+import { raftProtocol as raft } from '../src/protocols/raft/index.js';
 import { invariants } from '../src/protocols/raft/invariants.js';
 import type { BenchRow } from './types.js';
 import { mulberry32 } from '../test/_random.js';

@@ -6,15 +6,28 @@
  * effect and is left out of the history; an operation with no response
  * (timeout, crash, run ended) has `ret: null`: it may or may not have taken
  * effect, at any time after its invocation (Porcupine's "unknown" outputs).
+ *
+ * A protocol's vocabulary says which model its client operations follow and
+ * how their names map onto the model's (`history: { model, ops }`); the
+ * arguments are read by the model's names (`key`, `value`, `expected`).
  */
-import type { Json } from '../engine/protocol.js';
+import type { HistorySpec, Json, ModelName } from '../engine/index.js';
 import type { TraceEvent } from '../trace/format.js';
 
-/** Key-value (and register) operations: the inputs of the `kv` model. */
+/** Operations of the `register` model. */
+export type RegisterInput =
+  | { readonly op: 'read' }
+  | { readonly op: 'write'; readonly value: Json }
+  | { readonly op: 'cas'; readonly expected: Json; readonly value: Json };
+
+/** Operations of the `kv` model. */
 export type KvInput =
   | { readonly op: 'put'; readonly key: string; readonly value: Json }
   | { readonly op: 'get'; readonly key: string }
+  | { readonly op: 'append'; readonly key: string; readonly value: Json }
   | { readonly op: 'cas'; readonly key: string; readonly expected: Json; readonly value: Json };
+
+export type ModelInput = RegisterInput | KvInput;
 
 export interface Operation<I = KvInput, O = Json> {
   readonly id: string;
@@ -23,40 +36,56 @@ export interface Operation<I = KvInput, O = Json> {
   /** Response time (µs); null when no response came (outcome unknown). */
   readonly ret: number | null;
   readonly input: I;
-  /** The response's output; ignored when `ret` is null. Outputs: put → null, get → value or null, cas → boolean. */
+  /** The response's output; ignored when `ret` is null. Outputs: writes → null, reads → value or null, cas → boolean. */
   readonly output?: O;
 }
 
 export type KvOperation = Operation<KvInput, Json>;
 
-/** Turns a client op as a protocol sees it (`{ name, args }`) into a model input; undefined if it is not a KV op. */
-export function kvInput(name: string, args: Readonly<Record<string, Json>>): KvInput | undefined {
-  const key = args.key;
+/** The model's input for operation `op` of the model, or undefined when the args do not fit it. */
+export function modelInput(model: ModelName, op: string, args: Readonly<Record<string, Json>>): ModelInput | undefined {
+  const { key, value, expected } = args;
+  if (model === 'register') {
+    switch (op) {
+      case 'read': return { op: 'read' };
+      case 'write': return value === undefined ? undefined : { op: 'write', value };
+      case 'cas': return expected === undefined || value === undefined ? undefined : { op: 'cas', expected, value };
+      default: return undefined;
+    }
+  }
   if (typeof key !== 'string') return undefined;
-  switch (name) {
+  switch (op) {
     case 'put':
-      return args.value === undefined ? undefined : { op: 'put', key, value: args.value };
+    case 'append':
+      return value === undefined ? undefined : { op, key, value };
     case 'get':
       return { op: 'get', key };
     case 'cas':
-      return args.expected === undefined || args.value === undefined ? undefined : { op: 'cas', key, expected: args.expected, value: args.value };
+      return expected === undefined || value === undefined ? undefined : { op: 'cas', key, expected, value };
     default:
       return undefined;
   }
 }
 
+/** Turns a client op as a protocol sees it (`{ name, args }`) into a kv model input; undefined if it is not a KV op. */
+export function kvInput(name: string, args: Readonly<Record<string, Json>>): KvInput | undefined {
+  return modelInput('kv', name, args) as KvInput | undefined;
+}
+
 /**
- * The KV history recorded in a trace: each `client` event is an invocation,
- * the first `reply` with the same op id its response. Non-KV operations and
- * definite failures are skipped.
+ * The client history recorded in a trace: each `client` event is an
+ * invocation, the first `reply` with the same op id its response.
+ * Operations the spec does not map onto its model, and definite failures,
+ * are skipped. Default spec: the key-value model with its own op names.
  */
-export function historyFromTrace(events: readonly TraceEvent[]): KvOperation[] {
-  const calls = new Map<string, { call: number; input: KvInput }>();
+export function historyFromTrace(events: readonly TraceEvent[], spec: HistorySpec = { model: 'kv' }): Operation<any, Json>[] {
+  const calls = new Map<string, { call: number; input: ModelInput }>();
   const order: string[] = [];
   const replies = new Map<string, { t: number; ok: boolean; result: Json | undefined }>();
   for (const e of events) {
     if (e.kind === 'client') {
-      const input = kvInput(e.op.name, e.op.args);
+      const name = spec.ops === undefined ? e.op.name : spec.ops[e.op.name];
+      const input = name === undefined ? undefined : modelInput(spec.model, name, e.op.args);
       if (input && !calls.has(e.op.id)) {
         calls.set(e.op.id, { call: e.t, input });
         order.push(e.op.id);
@@ -65,7 +94,7 @@ export function historyFromTrace(events: readonly TraceEvent[]): KvOperation[] {
       replies.set(e.op, { t: e.t, ok: e.ok, result: e.result });
     }
   }
-  const out: KvOperation[] = [];
+  const out: Operation<ModelInput, Json>[] = [];
   for (const id of order) {
     const c = calls.get(id)!;
     const r = replies.get(id);
@@ -75,11 +104,13 @@ export function historyFromTrace(events: readonly TraceEvent[]): KvOperation[] {
   return out;
 }
 
-export function describeOp(op: KvOperation): string {
+export function describeOp(op: Operation<ModelInput, Json>): string {
   const i = op.input;
-  const what = i.op === 'put' ? `put ${i.key} = ${JSON.stringify(i.value)}`
-    : i.op === 'get' ? `get ${i.key}`
-      : `cas ${i.key} ${JSON.stringify(i.expected)} → ${JSON.stringify(i.value)}`;
-  const out = op.ret === null ? '→ ?' : i.op === 'put' ? '' : `→ ${JSON.stringify(op.output ?? null)}`;
+  const key = 'key' in i ? ` ${i.key}` : '';
+  const what = i.op === 'put' || i.op === 'write' || i.op === 'append' ? `${i.op}${key} = ${JSON.stringify(i.value)}`
+    : i.op === 'get' || i.op === 'read' ? `${i.op}${key}`
+      : `cas${key} ${JSON.stringify(i.expected)} → ${JSON.stringify(i.value)}`;
+  const reads = i.op === 'get' || i.op === 'read' || i.op === 'cas';
+  const out = op.ret === null ? '→ ?' : reads ? `→ ${JSON.stringify(op.output ?? null)}` : '';
   return `${op.id} ${what} ${out} [${op.call}, ${op.ret === null ? '∞' : op.ret}]`.replace('  ', ' ');
 }

@@ -25,7 +25,7 @@
  * whole history.
  */
 import type { Json } from '../engine/protocol.js';
-import { describeOp, type KvInput, type Operation } from './history.js';
+import { describeOp, type KvInput, type ModelInput, type Operation } from './history.js';
 import { kvModel, type Model } from './models.js';
 
 export type LinearizabilityResult<I = KvInput, O = Json> =
@@ -131,7 +131,8 @@ function truncate<I, O>(ops: readonly Operation<I, O>[], t: number): Operation<I
 
 /** Reads never change state, so dropping one keeps any violation that remains genuine. */
 function isRead(input: unknown): boolean {
-  return typeof input === 'object' && input !== null && (input as { op?: unknown }).op === 'get';
+  const op = typeof input === 'object' && input !== null ? (input as { op?: unknown }).op : undefined;
+  return op === 'get' || op === 'read';
 }
 
 const MAX_READ_REMOVALS = 200;
@@ -174,10 +175,10 @@ export function checkLinearizable(ops: readonly Operation<KvInput, Json>[], mode
     if (isLinearizable(model, part.ops)) continue;
     const { window, culprit } = minimalWindow(model, part.ops);
     const where = part.label === '' ? '' : ` on key ${JSON.stringify(part.label)}`;
-    const why = culprit && (culprit.input as KvInput).op !== undefined ? `: ${describeOp(culprit as Operation<KvInput, Json>)} has no valid place` : '';
+    const why = culprit && (culprit.input as ModelInput).op !== undefined ? `: ${describeOp(culprit as Operation<ModelInput, Json>)} has no valid place` : '';
     return {
       ok: false, key: part.label, window,
-      message: `not linearizable${where}${why}; window of ${window.length} operation(s): ${window.map((o) => describeOp(o as Operation<KvInput, Json>)).join('; ')}`,
+      message: `not linearizable${where}${why}; window of ${window.length} operation(s): ${window.map((o) => describeOp(o as Operation<ModelInput, Json>)).join('; ')}`,
     };
   }
   return { ok: true };

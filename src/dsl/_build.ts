@@ -599,10 +599,10 @@ class ScenarioBuilder {
           const condition = this.condition(st.condition);
           if (condition) expectations.push({ kind: 'atEnd', condition, source });
         } else if (st.kind === 'linearizable') {
-          if (this.protocol.vocabulary.linearizable) expectations.push({ kind: 'linearizable', source });
+          if (this.protocol.vocabulary.history) expectations.push({ kind: 'linearizable', source });
           else {
-            const able = [...this.protocols.values()].filter((p) => p.vocabulary.linearizable).map((p) => p.name);
-            this.error(st, `expect linearizable needs a protocol whose clients read and write keys (${able.join(', ') || 'none is registered'}); ${this.protocol.name} records no key-value history`, 'not-linearizable', 'kind');
+            const able = [...this.protocols.values()].filter((p) => p.vocabulary.history).map((p) => `${p.name}: ${p.vocabulary.history!.model}`);
+            this.error(st, `expect linearizable needs a protocol whose client operations follow a sequential model (${able.join(', ') || 'none is registered'}); ${this.protocol.name} declares none`, 'not-linearizable', 'kind');
           }
         }
       }

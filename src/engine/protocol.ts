@@ -15,6 +15,24 @@
  * object (structural sharing is fine). The simulator records a `state` event
  * whenever the returned reference differs, and derives the trace's change
  * lists by diffing the old and new values.
+ *
+ * Durable state and the order of writes and sends. `ctx.persist(value)`
+ * issues a write of the node's durable state; with a storage latency it
+ * completes later, in issue order, and a crash before then loses it. The
+ * effects of one handler call are applied as a batch, writes first (etcd's
+ * `Ready`: persist, then send): by default a send or reply leaves only once
+ * every write the node issued up to the end of that handler call is durable,
+ * so a vote, a promise or a prepared vote is never sent before it is on disk,
+ * wherever in the handler `persist` was called. A send with
+ * `{ waitForWrites: false }` leaves at once while the writes are in flight —
+ * a Raft leader sending AppendEntries for the entries it is writing itself
+ * (Ongaro's thesis §10.2.1). A crash loses every write in flight and every
+ * send and reply waiting for one. `onDurable`, when a protocol defines it,
+ * runs as each write completes, so a leader can count its own copy only once
+ * it is on disk.
+ *
+ * Only `name`, `vocabulary`, `init` and `onMessage` are required; the other
+ * handlers have defaults (see `Protocol`), so a small protocol stays small.
  */
 import type { Vocabulary } from './vocabulary.js';
 
@@ -49,6 +67,16 @@ export interface ClientOp {
   readonly args: Readonly<Record<string, Json>>;
 }
 
+/** How a send or reply is ordered against this node's writes (see the module header). */
+export interface SendOptions {
+  /**
+   * true (the default): leave only once every write this node issued up to
+   * the end of the current handler call is durable. false: leave at once,
+   * in parallel with the writes in flight.
+   */
+  readonly waitForWrites?: boolean;
+}
+
 /** Everything a handler may read besides its state, and where it writes its effects. */
 export interface Context<M extends Message = Message> {
   /** This node's id. */
@@ -66,20 +94,29 @@ export interface Context<M extends Message = Message> {
   /** A uniform integer in [min, max] (inclusive) from this node's own PRNG stream. */
   randomInt(min: number, max: number): number;
 
-  /** Send a message; it leaves when the handler returns (or when a pending persist completes). */
-  send(to: NodeId, msg: M): void;
+  /**
+   * Send a message. It leaves when the handler returns, or, when this node
+   * has writes in flight (issued earlier or in this handler call), once they
+   * are durable — unless `options.waitForWrites` is false.
+   */
+  send(to: NodeId, msg: M, options?: SendOptions): void;
   /** (Re)arm the named timer to fire `after` µs from now; arming an armed timer replaces it. */
   setTimer(name: string, after: number): void;
   cancelTimer(name: string): void;
   /**
    * Write `durable` as this node's durable state. It survives a crash and is
-   * what `onRestart` gets. With a storage latency configured, sends issued
-   * after this call in the same handler leave only once the write completes;
-   * a crash before then loses both the write and those sends.
+   * what `onRestart` gets. With a storage latency configured it completes
+   * later (writes complete in the order issued); the sends and replies of
+   * this handler call wait for it unless they say otherwise, and a crash
+   * before it completes loses the write and everything waiting for it.
    */
   persist(durable: Json): void;
-  /** Answer a client operation (by its id). `ok: false` is a definite failure; redirect by sending to another node instead. */
-  reply(opId: string, ok: boolean, result?: Json): void;
+  /**
+   * Answer a client operation (by its id). `ok: false` is a definite failure;
+   * redirect by sending to another node instead. Like a send, a reply waits
+   * for this node's writes unless `options.waitForWrites` is false.
+   */
+  reply(opId: string, ok: boolean, result?: Json, options?: SendOptions): void;
   /** A free-text annotation shown in the trace. */
   note(text: string): void;
   /** Set a named metric (last write wins), reported in the trace and usable in `expect`. */
@@ -87,8 +124,9 @@ export interface Context<M extends Message = Message> {
 }
 
 /**
- * What invariants, queries and metrics see: every node at one instant.
- * One World object per run: invariants that need history may key a WeakMap on it.
+ * What invariants, queries and metrics see: every node at one instant. An
+ * invariant that needs history keeps it in a monitor (vocabulary.ts), never
+ * keyed on this object.
  */
 export interface World<S = unknown> {
   readonly now: number;
@@ -101,6 +139,8 @@ export interface World<S = unknown> {
 
 export interface NodeView<S = unknown> {
   readonly id: NodeId;
+  /** Position in `World#nodes` (declared nodes first, then the protocol's implicit ones): a key for per-node arrays. */
+  readonly index: number;
   /** false while crashed (its volatile state is gone) or paused. */
   readonly up: boolean;
   readonly status: 'up' | 'crashed' | 'paused';
@@ -120,17 +160,30 @@ export interface Protocol<S = any, M extends Message = Message> {
    * the ring's `router`), placed after them. Optional.
    */
   implicitNodes?(params: Params): readonly { id: NodeId; role?: string }[];
-  /** The node that a `client` action without `on NODE` goes to. */
-  clientTarget(ctx: { nodes: readonly NodeId[]; params: Params }): NodeId;
+  /** The node that a `client` action without `on NODE` goes to. Default: the first declared node. */
+  clientTarget?(ctx: { nodes: readonly NodeId[]; params: Params }): NodeId;
 
   init(ctx: Context<M>): S;
   onMessage(state: S, from: NodeId, msg: M, ctx: Context<M>): S;
-  onTimer(state: S, name: string, ctx: Context<M>): S;
-  onClient(state: S, op: ClientOp, ctx: Context<M>): S;
-  /** Rebuild after a crash from the last completed persist (undefined if the node never persisted). */
-  onRestart(durable: Json | undefined, ctx: Context<M>): S;
-  /** A short label for the node's lane (`leader`, `follower`, `router`, …). */
-  role(state: S): string;
+  /** A timer set with `ctx.setTimer` fired. Default: nothing happens. */
+  onTimer?(state: S, name: string, ctx: Context<M>): S;
+  /** A client operation arrived. Default: a definite failure, "PROTOCOL takes no client operations". */
+  onClient?(state: S, op: ClientOp, ctx: Context<M>): S;
+  /**
+   * Rebuild after a crash from the last completed persist (undefined if the
+   * node never persisted). Default: `init`, as a node that keeps nothing on
+   * disk would; a protocol that persists defines it.
+   */
+  onRestart?(durable: Json | undefined, ctx: Context<M>): S;
+  /**
+   * A write this node issued with `ctx.persist` is now durable (`durable` is
+   * what it wrote). Runs in its own step when the write completes after a
+   * storage latency, or right after the handler that issued it when storage
+   * is instant. Optional: most protocols need not know.
+   */
+  onDurable?(state: S, durable: Json, ctx: Context<M>): S;
+  /** A short label for the node's lane (`leader`, `follower`, `router`, …). Default: `node`. */
+  role?(state: S): string;
   /** Metrics computed from the final world, merged over those set with `ctx.metric`. Optional. */
   finalMetrics?(world: World<S>): Record<string, number>;
 }

@@ -9,7 +9,7 @@
  * (Stateright's `Out` buffer, etcd/raft's `Ready` batch). Buffers are reused
  * across calls, so buffering an effect allocates nothing.
  */
-import type { Context, Json, Message, NodeId, NodeView, Params, World } from './protocol.js';
+import type { Context, Json, Message, NodeId, NodeView, Params, SendOptions, World } from './protocol.js';
 import type { Rng } from './rng.js';
 
 export const E_SEND = 0;
@@ -27,12 +27,16 @@ export class NodeContext implements Context {
   count = 0;
   sendTo: NodeId[] = [];
   sendMsg: Message[] = [];
+  /** Per send: whether it waits for this node's writes (the default) or leaves at once. */
+  sendWaits: boolean[] = [];
   sends = 0;
+  /** Writes (`persist`) among the effects. */
+  writes = 0;
   /**
    * The other effects' operands, by position among them: `str` is the timer
    * or metric name, the reply's op id or the note's text; `num` the timer's
-   * duration or the metric's value; `json` the persisted state or the reply's
-   * result; `ok` the reply's flag.
+   * duration or the metric's value (for a reply: 1 when it waits for writes);
+   * `json` the persisted state or the reply's result; `ok` the reply's flag.
    */
   str: string[] = [];
   num: number[] = [];
@@ -52,6 +56,7 @@ export class NodeContext implements Context {
     this.now = now;
     this.count = 0;
     this.sends = 0;
+    this.writes = 0;
     this.otherCount = 0;
   }
 
@@ -63,9 +68,10 @@ export class NodeContext implements Context {
     return this.rng.int(min, max);
   }
 
-  send(to: NodeId, msg: Message): void {
+  send(to: NodeId, msg: Message, options?: SendOptions): void {
     this.kinds[this.count++] = E_SEND;
     this.sendTo[this.sends] = to;
+    this.sendWaits[this.sends] = options === undefined || options.waitForWrites !== false;
     this.sendMsg[this.sends++] = msg;
   }
 
@@ -87,11 +93,12 @@ export class NodeContext implements Context {
   }
 
   persist(durable: Json): void {
+    this.writes++;
     this.other(E_PERSIST, '', 0, durable, false);
   }
 
-  reply(opId: string, ok: boolean, result?: Json): void {
-    this.other(E_REPLY, opId, 0, result, ok);
+  reply(opId: string, ok: boolean, result?: Json, options?: SendOptions): void {
+    this.other(E_REPLY, opId, options === undefined || options.waitForWrites !== false ? 1 : 0, result, ok);
   }
 
   note(text: string): void {
@@ -103,12 +110,29 @@ export class NodeContext implements Context {
   }
 }
 
-/** A persist in flight and the sends queued behind it. */
-export interface PendingPersist {
+/** A send or reply waiting for a write: a message (`to` ≥ 0) or a client reply (`to` = -1). */
+export interface Waiting {
+  readonly to: number;
+  /** Message id and its send event, and the send rule that matched it (-1: none). */
+  readonly id: number;
+  readonly sendEvent: number;
+  readonly ruleIndex: number;
+  readonly msg: Message | null;
+  /** For a reply: the op id, flag and result, and the event that caused it. */
+  readonly op: string;
+  readonly ok: boolean;
+  readonly result: Json | undefined;
+  readonly cause: number;
+}
+
+/** A write in flight and the sends and replies waiting for it. */
+export interface Write {
+  /** The node's crash count when issued: a write of an older epoch never completes. */
   readonly epoch: number;
   readonly durable: Json;
-  /** Held sends: destination index and message id, plus the message. */
-  readonly held: { to: number; id: number; msg: Message; sendEvent: number; ruleIndex: number }[];
+  /** The event that led to the write. */
+  readonly cause: number;
+  readonly waiting: Waiting[];
 }
 
 export class NodeRuntime implements NodeView {
@@ -121,12 +145,12 @@ export class NodeRuntime implements NodeView {
   /** Timers that came due while paused: re-armed at resume. */
   deferred: { name: string; token: number }[] = [];
   drift = 1;
-  /** Bumped by a crash: persists of an older epoch never complete. */
+  /** Bumped by a crash: writes of an older epoch never complete. */
   epoch = 0;
-  /** Completion time of the latest persist (writes complete in order). */
-  persistDoneAt = 0;
-  pending: PendingPersist | null = null;
-  readonly inFlight: PendingPersist[] = [];
+  /** Completion time of the latest write (writes complete in order). */
+  writeDoneAt = 0;
+  /** Writes in flight, oldest first. */
+  readonly inFlight: Write[] = [];
   /** The destination of this node's last send and its index: most sends repeat it, and then skip the id → index lookup. */
   lastToId: NodeId | null = null;
   lastTo = -1;

@@ -7,6 +7,7 @@
  * protocol fault (those become trace events).
  */
 import type { Json, NodeId, Params } from './protocol.js';
+import { RUN_METRIC_LIST } from './run-metrics.js';
 
 /** Where a scripted thing came from in the scenario file (1-based lines and columns, end exclusive). */
 export interface SourceRange {
@@ -183,9 +184,5 @@ export const DEFAULT_STORAGE: StorageSpec = { latency: { kind: 'fixed', value: 0
 export const DEFAULT_MAX_TIME = 600_000_000;
 export const DEFAULT_MAX_EVENTS = 10_000_000;
 
-/**
- * Metrics every run reports whatever the protocol (the simulator's own, next
- * to the protocol's and the scenario's measures): events recorded, messages
- * sent, messages dropped, and the simulated time at the end in ms.
- */
-export const RUN_METRICS: readonly string[] = ['events', 'messages', 'dropped', 'end_time_ms'];
+/** The names of the metrics every run reports (run-metrics.ts has their docs and values). */
+export const RUN_METRICS: readonly string[] = RUN_METRIC_LIST.map((m) => m.name);

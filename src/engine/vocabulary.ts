@@ -6,7 +6,7 @@
  * text and completion. Docs are one line, written for a person reading the
  * scenario.
  */
-import type { Json, NodeId, ParamValue, World } from './protocol.js';
+import type { Json, NodeId, NodeView, ParamValue, World } from './protocol.js';
 
 /**
  * Parameter types, as written in a scenario:
@@ -68,22 +68,43 @@ export interface OpSpec {
   readonly args: readonly ArgSpec[];
 }
 
+/**
+ * Per-run memory for invariants that need history (Raft's Figure 3 talks
+ * about every leader of every term; Paxos's "one value chosen" about every
+ * ballot ever accepted). The engine creates one memory per monitor per run —
+ * invariants that name the same monitor object share it — so nothing is
+ * kept in module scope or keyed on the world (Stateright's `History`).
+ */
+export interface MonitorSpec<S = unknown, M = unknown> {
+  readonly name: string;
+  /** A fresh memory for one run, before its first check. */
+  create(world: World<S>): M;
+  /**
+   * Brings the memory up to date with the nodes that changed, once per step
+   * that changed the world, before any invariant that uses it is checked.
+   * Optional: invariants may update the memory themselves.
+   */
+  observe?(memory: M, world: World<S>, changed: readonly NodeView<S>[]): void;
+}
+
 /** A named predicate over the whole world, checked after every step that changed it. */
-export interface InvariantSpec<S = unknown> {
+export interface InvariantSpec<S = unknown, M = any> {
   readonly name: string;
   readonly doc: string;
+  /** The per-run memory this invariant reads and writes (shared with every invariant naming the same monitor). */
+  readonly monitor?: MonitorSpec<S, M>;
   /**
    * null when it holds, otherwise a one-line explanation of the violation.
    *
-   * `changed`, when given, lists the nodes whose view (state, status or
-   * durable state) changed since this invariant's previous check in the same
-   * run — every node on the first check. An invariant that remembers what it
-   * saw may look only at those nodes; one that ignores the argument stays
-   * correct. Absent (a host that does not track changes), any node may have
-   * changed. The array belongs to the caller and is only valid during the
-   * call: copy it to keep it.
+   * `changed` lists the nodes whose view (state, status or durable state)
+   * changed since the previous check in the same run — every node on the
+   * first check — in the world's node order. An invariant may look only at
+   * those (the cost of a step must not grow with the number of nodes); one
+   * that ignores the argument stays correct. The array belongs to the caller
+   * and is only valid during the call: copy it to keep it. `memory` is the
+   * monitor's memory for this run (undefined without a monitor).
    */
-  check(world: World<S>, changed?: readonly NodeId[]): string | null;
+  check(world: World<S>, changed: readonly NodeView<S>[], memory: M): string | null;
 }
 
 /**
@@ -118,8 +139,29 @@ export interface Vocabulary<S = unknown> {
   /** Metric names the protocol reports, with docs (for completion and hover). */
   readonly metrics: readonly { name: string; doc: string }[];
   /**
-   * The client history is a key-value history (`put`, `get`, `cas`), so
-   * `expect linearizable` applies (src/runner/linearizable.ts). Default false.
+   * The sequential model the protocol's client operations follow, so `expect
+   * linearizable` applies (checked by src/checks, generic). Absent: the
+   * client history is not checked.
    */
-  readonly linearizable?: boolean;
+  readonly history?: HistorySpec;
+}
+
+/** Models the linearizability checker knows (src/checks/models.ts). */
+export type ModelName = 'register' | 'kv';
+
+/**
+ * How a protocol's client operations map onto a sequential model.
+ * - `register`: one value; operations `read`, `write VALUE`, `cas EXPECTED VALUE`.
+ * - `kv`: a map of registers, checked key by key; `get KEY`, `put KEY VALUE`,
+ *   `append KEY VALUE` (string concatenation; an absent value is ""), `cas KEY EXPECTED VALUE`.
+ * Arguments are read from the op's args by the model's names (`key`,
+ * `value`, `expected`).
+ */
+export interface HistorySpec {
+  readonly model: ModelName;
+  /**
+   * Protocol operation name → the model's operation; operations not listed
+   * are not part of the history. Default: the names are the model's own.
+   */
+  readonly ops?: Readonly<Record<string, string>>;
 }

@@ -4,14 +4,14 @@
  */
 import type { Protocol } from '../engine/protocol.js';
 import { hashProtocol } from './hash/index.js';
-import { raft } from './raft/index.js';
+import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
 
 const all: readonly Protocol[] = [
   // one line per protocol
   hashProtocol,
   ringProtocol,
-  raft,
+  raftProtocol,
 ];
 
 export const protocols: ReadonlyMap<string, Protocol> = new Map(all.map((p) => [p.name, p]));

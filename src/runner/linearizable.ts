@@ -1,14 +1,16 @@
 /**
  * `expect linearizable`, evaluated after a run: the client history recorded
  * in the trace (each `client` event an invocation, its first `reply` the
- * response; no reply = unknown outcome) is checked against the key-value
- * model with the Wing & Gong / Porcupine search of `src/checks`. The check
+ * response; no reply = unknown outcome) is checked against the sequential
+ * model the protocol's vocabulary names (`history`), with the Wing & Gong /
+ * Porcupine search of `src/checks`. The check
  * holds when some real-time-respecting order explains every output; when
  * it fails, its message names the checker's minimal non-linearizable window.
  */
-import type { Expectation } from '../engine/spec.js';
+import type { Expectation, HistorySpec } from '../engine/index.js';
 import { historyFromTrace } from '../checks/history.js';
 import { checkLinearizable } from '../checks/linearizability.js';
+import { modelNamed } from '../checks/models.js';
 import type { TraceCheck, TraceEvent } from '../trace/format.js';
 import { K, type TraceRecorder } from '../trace/recorder.js';
 
@@ -25,15 +27,15 @@ export function clientEvents(trace: TraceRecorder): TraceEvent[] {
 }
 
 /** The TraceCheck for one `expect linearizable` line over a recorded trace. */
-export function linearizableCheck(exp: LinearizableExpectation, trace: TraceRecorder): TraceCheck {
+export function linearizableCheck(exp: LinearizableExpectation, trace: TraceRecorder, spec: HistorySpec): TraceCheck {
   const base = { name: 'linearizable', kind: 'linearizable' as const, ...(exp.source !== undefined ? { source: exp.source } : {}) };
   let history;
   try {
-    history = historyFromTrace(clientEvents(trace));
+    history = historyFromTrace(clientEvents(trace), spec);
   } catch (e) {
     return { ...base, status: 'failed', message: `could not read the client history: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const r = checkLinearizable(history);
+  const r = checkLinearizable(history, modelNamed(spec.model));
   if (r.ok) return { ...base, status: 'held', message: `${history.length} client operations` };
   return { ...base, status: 'failed', message: r.message };
 }

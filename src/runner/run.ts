@@ -70,7 +70,12 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   const linearizable = spec.expectations.filter((e): e is LinearizableExpectation => e.kind === 'linearizable');
   const simSpec = linearizable.length === 0 ? spec : { ...spec, expectations: spec.expectations.filter((e) => e.kind !== 'linearizable') };
   const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress });
-  for (const exp of linearizable) result.checks.push(linearizableCheck(exp, result.trace));
+  for (const exp of linearizable) {
+    const history = protocol.vocabulary.history;
+    result.checks.push(history === undefined
+      ? { name: 'linearizable', kind: 'linearizable', status: 'failed', message: `${protocol.name} declares no client model` , ...(exp.source ? { source: exp.source } : {}) }
+      : linearizableCheck(exp, result.trace, history));
+  }
   const passed = result.checks.every((c) => c.status === 'held');
   return { name: spec.name, spec, result, passed };
 }

@@ -95,13 +95,15 @@ export type TraceEvent =
   | (EventBase & { readonly kind: 'state'; readonly node: NodeId; readonly changes: readonly StateChange[]; readonly role?: string })
   /** The first violation of an invariant (later ones of the same invariant are not repeated). */
   | (EventBase & { readonly kind: 'violation'; readonly node?: NodeId; readonly invariant: string; readonly message: string })
-  | (EventBase & { readonly kind: 'note'; readonly node?: NodeId; readonly text: string });
+  | (EventBase & { readonly kind: 'note'; readonly node?: NodeId; readonly text: string })
+  /** A write of `node` completed: its durable state is now what it last wrote; sends and replies waiting for it leave. */
+  | (EventBase & { readonly kind: 'durable'; readonly node: NodeId });
 
 export type TraceEventKind = TraceEvent['kind'];
 
 export const EVENT_KINDS: readonly TraceEventKind[] = [
   'send', 'deliver', 'drop', 'timer', 'client', 'reply', 'crash', 'restart', 'pause', 'resume',
-  'partition', 'heal', 'state', 'violation', 'note',
+  'partition', 'heal', 'state', 'violation', 'note', 'durable',
 ];
 
 export interface TraceCheck {

@@ -112,6 +112,7 @@ const KIND_FIELDS: Record<string, { required: string[]; optional: string[] }> = 
   state: { required: ['node', 'changes'], optional: ['role'] },
   violation: { required: ['invariant', 'message'], optional: ['node'] },
   note: { required: ['text'], optional: ['node'] },
+  durable: { required: ['node'], optional: [] },
 };
 const DROP_REASONS = ['loss', 'partition', 'rule', 'crashed', 'paused', 'persist-lost'];
 

@@ -37,7 +37,7 @@ export const K = {
   send: 0, deliver: 1, deliverDup: 2,
   dropLoss: 3, dropPartition: 4, dropRule: 5, dropCrashed: 6, dropPaused: 7, dropPersistLost: 8,
   timer: 9, client: 10, reply: 11, crash: 12, restart: 13, pause: 14, resume: 15,
-  partition: 16, heal: 17, state: 18, violation: 19, note: 20,
+  partition: 16, heal: 17, state: 18, violation: 19, note: 20, durable: 21,
 } as const;
 
 /** Rows per column chunk (2^16), and the first chunk's initial size. */
@@ -263,6 +263,11 @@ export class TraceRecorder {
     return this.row(time, kind, node, cause, -1);
   }
 
+  /** A write of `node` completed: its durable state is now what it last wrote. */
+  durable(time: number, node: number, cause: number): number {
+    return this.row(time, K.durable, node, cause, -1);
+  }
+
   partition(time: number, cause: number, payload: PartitionAux): number {
     return this.withAux(time, K.partition, -1, cause, payload);
   }
@@ -386,6 +391,7 @@ export class TraceRecorder {
       case K.pause: return withSource({ ...base, kind: 'pause', node: node! });
       case K.resume: return withSource({ ...base, kind: 'resume', node: node! });
       case K.heal: return withSource({ ...base, kind: 'heal' });
+      case K.durable: return withSource({ ...base, kind: 'durable', node: node! });
       case K.partition:
         return withSource({ ...base, kind: 'partition', ...(this.aux[a] as PartitionAux) });
       case K.state: {

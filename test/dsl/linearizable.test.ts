@@ -10,7 +10,7 @@ import { protocols as registry } from '../../src/protocols/registry.js';
 import { CLUSTER, expectOnly } from './_helpers.js';
 import { toy } from './fixtures/toy.js';
 
-const kv: Protocol<{ role: string }> = { ...toy, name: 'kv', vocabulary: { ...toy.vocabulary, linearizable: true } };
+const kv: Protocol<{ role: string }> = { ...toy, name: 'kv', vocabulary: { ...toy.vocabulary, history: { model: 'kv' } } };
 const both: ReadonlyMap<string, Protocol> = new Map<string, Protocol>([['toy', toy as Protocol], ['kv', kv as Protocol]]);
 
 describe('dsl: expect linearizable', () => {
@@ -25,10 +25,10 @@ describe('dsl: expect linearizable', () => {
 
   it('is an error, on the keyword, for a protocol without a key-value history', () =>
     expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect «linearizable»\n}`, 'not-linearizable',
-      'expect linearizable needs a protocol whose clients read and write keys (kv); toy records no key-value history', { protocols: both }));
+      'expect linearizable needs a protocol whose client operations follow a sequential model (kv: kv); toy declares none', { protocols: both }));
 
   it('raft declares it; the other registered protocols do not', () => {
-    const withHistory = [...registry.values()].filter((p) => p.vocabulary.linearizable).map((p) => p.name);
+    const withHistory = [...registry.values()].filter((p) => p.vocabulary.history).map((p) => p.name);
     assert.deepEqual(withHistory, ['raft']);
   });
 

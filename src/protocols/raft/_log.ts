@@ -13,7 +13,7 @@
  * Chunks are never mutated once published (the types are readonly); they
  * are not Object.freeze-d because V8 copies frozen arrays ~20× slower.
  */
-import type { Entry } from './types.js';
+import type { Entry } from './entry.js';
 
 /** Entries per chunk. */
 export const LOG_CHUNK = 64;

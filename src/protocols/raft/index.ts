@@ -1,13 +1,14 @@
 /**
- * The Raft protocol object the simulator runs: the handlers of `node.ts`
+ * The Raft protocol object the simulator runs: the handlers of `machine.ts`
  * behind the `Protocol` contract, plus its vocabulary and final metrics.
  * A handler that meets a malformed input notes it in the trace and keeps
  * its state instead of throwing (effects are buffered, so none leave).
  */
 import type { Json, Protocol, World } from '../../engine/protocol.js';
-import { client, init, message, restart, timer } from './node.js';
+import { client, init, message, restart, timer } from './machine.js';
+import type { RaftMessage } from './messages.js';
 import { currentLeaders } from './queries.js';
-import type { RaftMessage, RaftState } from './types.js';
+import type { RaftState } from './state.js';
 import { vocabulary } from './vocabulary.js';
 
 /** The note for a handler that threw on a malformed input: its effects were buffered, so none left. */
@@ -16,10 +17,9 @@ function malformed(ctx: { note(text: string): void }, what: string, e: unknown):
 }
 
 // Each handler guards itself with its own try/catch: no closure per call, as handlers run for nearly every event.
-export const raft: Protocol<RaftState, RaftMessage> = {
+export const raftProtocol: Protocol<RaftState, RaftMessage> = {
   name: 'raft',
   vocabulary,
-  clientTarget: ({ nodes }) => nodes[0] ?? 'n1',
   init,
   onMessage(s, from, msg, ctx) {
     try {
@@ -59,4 +59,5 @@ export const raft: Protocol<RaftState, RaftMessage> = {
   },
 };
 
-export type { RaftState, RaftMessage } from './types.js';
+export type { RaftState } from './state.js';
+export type { RaftMessage } from './messages.js';

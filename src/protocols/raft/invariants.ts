@@ -3,50 +3,36 @@
  * predicates over the world, checked by the simulator after every step.
  *
  * Figure 3 talks about history ("a leader never overwrites…", "an entry
- * committed in a term is present in the logs of all later leaders"), so each
- * invariant keeps a small memo of what it has seen so far in this run: the
- * leader of each term, each leader's log, every (index, term) entry, the
- * committed entries and the applied ones. A memo belongs to one run: the
- * simulator builds one World object per run, so memos are keyed on that
- * object (two runs of the same spec never share one). As a safety net a memo
- * also starts over if virtual time goes backwards; a host that built a fresh
- * World per step would only degrade the checks to the current instant.
+ * committed in a term is present in the logs of all later leaders"), so the
+ * five share one monitor (`raftHistory`) whose memory the engine creates for
+ * each run: what was last observed of each node, and each property's record
+ * of the past — the leader of each term, each leader's log, every (index,
+ * term) entry, the committed entries and the applied ones.
  *
  * Only nodes that are not crashed are inspected (a crashed node's volatile
  * state is gone; its durable log is seen again after restart). Checks are
- * incremental: a node is looked at only when its role, term, log, commit or
- * apply index changed since the invariant last ran (a per-run node tracker,
- * shared by the five, notices such changes once; when the simulator passes
- * the nodes that changed since the previous check, only those are observed),
- * and since logs only ever change by truncating a suffix and appending, when
- * a node's log still holds the same entry object at the last index checked,
- * only the new suffix is scanned. Entries are compared by identity first
- * (replicas share the leader's entry objects) and by `entryKey` only when
- * the objects differ, so the common case builds no key string.
+ * incremental: once per step the monitor observes the nodes the simulator
+ * says changed, and lists those whose role, term, log, commit or apply index
+ * differ from their last live observation (`moved`) — most steps only move
+ * a heartbeat time or a leader's nextIndex, and then no property looks at
+ * anything. Since logs only ever change by truncating a suffix and
+ * appending, when a node's log still holds the same entry object at the last
+ * index checked, only the new suffix is scanned. Entries are compared by
+ * identity first (replicas share the leader's entry objects) and by
+ * `entryKey` only when the objects differ, so the common case builds no key
+ * string.
  */
 import type { NodeId, NodeView, World } from '../../engine/protocol.js';
-import type { InvariantSpec } from '../../engine/vocabulary.js';
+import type { InvariantSpec, MonitorSpec } from '../../engine/vocabulary.js';
 import { entryAt, entryKey, lastIndex, type Log } from './_log.js';
-import type { Entry, RaftState } from './types.js';
+import type { Entry } from './entry.js';
+import type { RaftState } from './state.js';
 
-type RaftWorld = World<RaftState>;
 type View = NodeView<RaftState>;
 
-/**
- * What the invariants know about one node in one run, shared by all five:
- * the state and status last observed, whether the node was live then, and a
- * version bumped each time an observation finds a live state whose role,
- * term, log, commitIndex or lastApplied differ from the last live state
- * observed. Every property here depends on those fields only, so an
- * invariant re-examines a node only when its version moved past the one the
- * invariant last processed (`seen[k]`, k = the invariant's number) — most
- * steps only move a heartbeat time or a leader's nextIndex, and the field
- * comparison is done once per change, not once per invariant.
- */
+/** What the monitor knows about one node: the state and status last observed and the last live state. */
 interface Track {
   readonly id: NodeId;
-  /** Position in the run's list (the world's node order). */
-  readonly order: number;
   readonly view: View;
   state: unknown;
   status: string;
@@ -54,134 +40,84 @@ interface Track {
   /** The last live state observed (what a change is compared with). */
   s: RaftState | null;
   leader: boolean;
-  v: number;
-  readonly seen: number[];
 }
 
-/** One run's memory: node tracks, and each invariant's own memo (by number). */
 type LiveTrack = Track & { readonly s: RaftState };
 
-interface Run {
-  now: number;
-  readonly tracks: Map<NodeId, Track>;
+/** Where to resume scanning a node's log: after the last index seen, if that entry is still the same object. */
+interface Seen { log: Log; upTo: number }
+
+/** One run's memory, shared by the five properties. */
+export interface RaftHistory {
+  /** Tracks by node index, and in the world's node order. */
+  readonly tracks: (Track | undefined)[];
   readonly list: Track[];
-  readonly memos: unknown[];
-  /** Per invariant: whether it has looked at every node once (before that, `changed` lists are not enough). */
-  readonly scanned: boolean[];
-  /** The tracks of the last `changed` list, by position (most invariants of a step get the same list). */
-  readonly resolved: Track[];
-  /**
-   * The list `changed` fills (see there), reused by every call.
-   */
-  readonly out: Track[];
-}
-
-const runs = new WeakMap<object, Run>();
-/** The world of the last check and its run: the five invariants of a step ask for the same one in a row. */
-let lastWorld: object | null = null;
-let lastRun: Run | null = null;
-
-function runOf(world: RaftWorld): Run {
-  let run = world === lastWorld ? lastRun : runs.get(world);
-  if (run === undefined || run === null || world.now < run.now) {
-    run = { now: world.now, tracks: new Map(), list: [], memos: [], scanned: [], resolved: [], out: [] };
-    runs.set(world, run);
-  } else run.now = world.now;
-  lastWorld = world;
-  lastRun = run;
-  return run;
-}
-
-/** Invariant k's memo for this run. */
-function memo<T>(run: Run, k: number, make: () => T): T {
-  let m = run.memos[k] as T | undefined;
-  if (m === undefined) run.memos[k] = m = make();
-  return m;
+  /** The live nodes whose role, term, log, commit or apply index changed in this step, in node order. */
+  readonly moved: LiveTrack[];
+  movedCount: number;
+  /** Election Safety: the leader seen in each term. */
+  readonly leaderOfTerm: Map<number, NodeId>;
+  /** Leader Append-Only: each leader's last log. */
+  readonly leaderLogs: Map<NodeId, { term: number; log: Log }>;
+  /** Log Matching: entries[i] = the entries seen at index i, one per term (usually a single one). */
+  readonly matching: { entries: { term: number; entry: Entry; prevTerm: number; node: NodeId }[][]; seen: Map<NodeId, Seen> };
+  /** Leader Completeness: committed[i] = the entry seen committed at index i+1 and the lowest term of a node that had committed it. */
+  readonly completeness: {
+    committed: { entry: Entry; atTerm: number }[];
+    seen: Map<NodeId, Seen>;
+    leaders: Map<NodeId, Seen & { term: number; committed: number }>;
+  };
+  /** State Machine Safety: the entry applied at each index. */
+  readonly applied: { applied: { entry: Entry; node: NodeId }[]; seen: Map<NodeId, Seen> };
 }
 
 function isLive(n: { status: string; state: RaftState }): boolean {
   return n.status !== 'crashed' && !!n.state && Array.isArray(n.state.log);
 }
 
-function trackOf(run: Run, view: View): Track {
-  let t = run.tracks.get(view.id);
-  if (t === undefined) {
-    t = { id: view.id, order: run.list.length, view, state: undefined, status: '', live: false, s: null, leader: false, v: 0, seen: [] };
-    run.tracks.set(view.id, t);
-    run.list.push(t);
-  }
-  return t;
-}
-
-/** Brings a node's track up to date with its view. */
-function observe(t: Track): void {
+/** Brings a node's track up to date with its view; true when it is live and a field the properties read changed. */
+function observe(t: Track): boolean {
   const n = t.view;
   const s = n.state;
-  if (s === t.state && n.status === t.status) return;
+  if (s === t.state && n.status === t.status) return false;
   t.state = s;
   t.status = n.status;
   t.live = isLive(n);
-  if (!t.live) return;
+  if (!t.live) return false;
   const o = t.s;
   t.s = s;
   t.leader = s.role === 'leader';
-  if (o === s) return;
-  if (o !== null && o.log === s.log && o.role === s.role && o.currentTerm === s.currentTerm
-    && o.commitIndex === s.commitIndex && o.lastApplied === s.lastApplied) return;
-  t.v++;
+  if (o === s) return false;
+  return !(o !== null && o.log === s.log && o.role === s.role && o.currentTerm === s.currentTerm
+    && o.commitIndex === s.commitIndex && o.lastApplied === s.lastApplied);
 }
 
-/**
- * The live nodes invariant k has not processed in their current form (see
- * Track), written to `run.out[0..n)`; returns n. When the simulator says
- * which nodes changed since the previous check (`ids`), only those are
- * observed, once invariant k has looked at every node; otherwise every node
- * is. The list is a count over a reused array, not a fresh array per check
- * (those were the largest source of garbage in a Raft run), so a caller
- * reads it before the next invariant asks.
- */
-function changed(world: RaftWorld, run: Run, k: number, ids: readonly NodeId[] | undefined): number {
-  const out = run.out;
-  let n = 0;
-  if (ids !== undefined && run.scanned[k] === true) {
-    const resolved = run.resolved;
-    for (let j = 0; j < ids.length; j++) {
-      let t: Track | undefined = resolved[j];
-      if (t === undefined || t.id !== ids[j]) {
-        t = run.tracks.get(ids[j]);
-        if (t === undefined) {
-          const view = world.node(ids[j]);
-          if (view === undefined) continue;
-          t = trackOf(run, view);
-        }
-        resolved[j] = t;
+export const raftHistory: MonitorSpec<RaftState, RaftHistory> = {
+  name: 'raft history',
+  create: () => ({
+    tracks: [], list: [], moved: [], movedCount: 0,
+    leaderOfTerm: new Map(),
+    leaderLogs: new Map(),
+    matching: { entries: [], seen: new Map() },
+    completeness: { committed: [], seen: new Map(), leaders: new Map() },
+    applied: { applied: [], seen: new Map() },
+  }),
+  observe(m, _world: World<RaftState>, changed) {
+    let n = 0;
+    for (let j = 0; j < changed.length; j++) {
+      const view = changed[j]!;
+      let t = m.tracks[view.index];
+      if (t === undefined) {
+        t = { id: view.id, view, state: undefined, status: '', live: false, s: null, leader: false };
+        m.tracks[view.index] = t;
+        m.list.push(t);
+        m.list.sort((a, b) => a.view.index - b.view.index);
       }
-      if (pick(t, k)) out[n++] = t;
+      if (observe(t)) m.moved[n++] = t as LiveTrack;
     }
-    // In the world's node order, as a full scan finds them (the first violation found is the one reported).
-    for (let i = 1; i < n; i++) {
-      const t = out[i]!;
-      let j = i - 1;
-      for (; j >= 0 && out[j]!.order > t.order; j--) out[j + 1] = out[j]!;
-      out[j + 1] = t;
-    }
-  } else {
-    for (const view of world.nodes) {
-      const t = trackOf(run, view);
-      if (pick(t, k)) out[n++] = t;
-    }
-    run.scanned[k] = true;
-  }
-  return n;
-}
-
-/** Observes a node; true when invariant k has not yet processed its current form (and marks it processed). */
-function pick(t: Track, k: number): boolean {
-  observe(t);
-  if (!t.live || t.seen[k] === t.v) return false;
-  t.seen[k] = t.v;
-  return true;
-}
+    m.movedCount = n;
+  },
+};
 
 /** Whether two entries are the same (term and command id): the same object, or equal keys. */
 function sameEntry(a: Entry, b: Entry): boolean {
@@ -199,7 +135,6 @@ function remember(seen: Map<NodeId, Seen>, id: NodeId, log: Log, upTo: number): 
 }
 
 /** Where to resume scanning a node's log: after the last index seen, if that entry is still the same object. */
-interface Seen { log: Log; upTo: number }
 function resumeFrom(seen: Seen | undefined, log: Log): number {
   if (!seen || seen.upTo === 0) return 0;
   if (seen.log === log) return seen.upTo;
@@ -207,27 +142,14 @@ function resumeFrom(seen: Seen | undefined, log: Log): number {
   return i > 0 && entryAt(log, i) === entryAt(seen.log, i) ? i : 0;
 }
 
-// Each invariant's memo, made on its first check in a run (named functions, not a closure per check).
-const newLeaderMemo = () => new Map<number, NodeId>();
-const newAppendOnlyMemo = () => new Map<NodeId, { term: number; log: Log }>();
-/** entries[i]: the entries seen at index i, one per term (usually a single one). */
-const newMatchingMemo = () => ({ entries: [] as { term: number; entry: Entry; prevTerm: number; node: NodeId }[][], seen: new Map<NodeId, Seen>() });
-/** committed[i] = the entry seen committed at index i+1 and the lowest term of a node that had committed it. */
-const newCompletenessMemo = () => ({
-  committed: [] as { entry: Entry; atTerm: number }[],
-  seen: new Map<NodeId, Seen>(),
-  leaders: new Map<NodeId, Seen & { term: number; committed: number }>(),
-});
-const newAppliedMemo = () => ({ applied: [] as { entry: Entry; node: NodeId }[], seen: new Map<NodeId, Seen>() });
-
-export const electionSafety: InvariantSpec<RaftState> = {
+export const electionSafety: InvariantSpec<RaftState, RaftHistory> = {
   name: 'election_safety',
   doc: 'Election Safety (Figure 3): at most one leader can be elected in a given term.',
-  check(world, ids) {
-    const run = runOf(world);
-    const leaders = memo(run, 0, newLeaderMemo);
-    for (let j = 0, n = changed(world, run, 0, ids); j < n; j++) {
-      const { id, s } = run.out[j] as LiveTrack;
+  monitor: raftHistory,
+  check(_world, _changed, h) {
+    const leaders = h.leaderOfTerm;
+    for (let j = 0; j < h.movedCount; j++) {
+      const { id, s } = h.moved[j]!;
       if (s.role !== 'leader') continue;
       const other = leaders.get(s.currentTerm);
       if (other !== undefined && other !== id) return `${other} and ${id} were both leaders in term ${s.currentTerm}`;
@@ -237,14 +159,14 @@ export const electionSafety: InvariantSpec<RaftState> = {
   },
 };
 
-export const leaderAppendOnly: InvariantSpec<RaftState> = {
+export const leaderAppendOnly: InvariantSpec<RaftState, RaftHistory> = {
   name: 'leader_append_only',
   doc: 'Leader Append-Only (Figure 3): a leader never overwrites or deletes entries in its log; it only appends.',
-  check(world, ids) {
-    const run = runOf(world);
-    const last = memo(run, 1, newAppendOnlyMemo);
-    for (let j = 0, n = changed(world, run, 1, ids); j < n; j++) {
-      const { id, s } = run.out[j] as LiveTrack;
+  monitor: raftHistory,
+  check(_world, _changed, h) {
+    const last = h.leaderLogs;
+    for (let j = 0; j < h.movedCount; j++) {
+      const { id, s } = h.moved[j]!;
       if (s.role !== 'leader') continue;
       const prev = last.get(id);
       last.set(id, { term: s.currentTerm, log: s.log });
@@ -262,16 +184,16 @@ export const leaderAppendOnly: InvariantSpec<RaftState> = {
   },
 };
 
-export const logMatching: InvariantSpec<RaftState> = {
+export const logMatching: InvariantSpec<RaftState, RaftHistory> = {
   name: 'log_matching',
   doc: 'Log Matching (Figure 3): if two logs contain an entry with the same index and term, the logs are identical in all entries up through that index.',
-  check(world, ids) {
+  monitor: raftHistory,
+  check(_world, _changed, h) {
     // Checked inductively over every log held so far: each (index, term) pair always names the same
     // entry with the same predecessor term, which implies identical prefixes.
-    const run = runOf(world);
-    const m = memo(run, 2, newMatchingMemo);
-    for (let j = 0, n = changed(world, run, 2, ids); j < n; j++) {
-      const { id, s } = run.out[j] as LiveTrack;
+    const m = h.matching;
+    for (let j = 0; j < h.movedCount; j++) {
+      const { id, s } = h.moved[j]!;
       const seen = m.seen.get(id);
       if (seen && seen.log === s.log) continue; // unchanged since the last check
       const len = lastIndex(s.log);
@@ -292,17 +214,17 @@ export const logMatching: InvariantSpec<RaftState> = {
   },
 };
 
-export const leaderCompleteness: InvariantSpec<RaftState> = {
+export const leaderCompleteness: InvariantSpec<RaftState, RaftHistory> = {
   name: 'leader_completeness',
   doc: 'Leader Completeness (Figure 3): if an entry is committed in a given term, it is present in the logs of the leaders of all higher terms.',
-  check(world, ids) {
-    const run = runOf(world);
-    const m = memo(run, 3, newCompletenessMemo);
+  monitor: raftHistory,
+  check(_world, _changed, h) {
+    const m = h.completeness;
     // Nothing committed anew and no leader changed: nothing to re-check.
-    const moved = changed(world, run, 3, ids);
+    const moved = h.movedCount;
     if (moved === 0) return null;
     for (let j = 0; j < moved; j++) {
-      const { id, s } = run.out[j] as LiveTrack;
+      const { id, s } = h.moved[j]!;
       const upTo = Math.min(s.commitIndex, lastIndex(s.log));
       for (let i = Math.min(resumeFrom(m.seen.get(id), s.log), upTo); i < upTo; i++) {
         const c = m.committed[i];
@@ -313,7 +235,7 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
       remember(m.seen, id, s.log, upTo);
     }
     // Every track is current: the nodes not observed just now have not changed since they were.
-    for (const t of run.list) {
+    for (const t of h.list) {
       if (!t.live || !t.leader) continue;
       const { id, s } = t as LiveTrack;
       const prev = m.leaders.get(id);
@@ -338,14 +260,14 @@ export const leaderCompleteness: InvariantSpec<RaftState> = {
   },
 };
 
-export const stateMachineSafety: InvariantSpec<RaftState> = {
+export const stateMachineSafety: InvariantSpec<RaftState, RaftHistory> = {
   name: 'state_machine_safety',
   doc: 'State Machine Safety (Figure 3): if a server has applied a log entry at a given index, no other server ever applies a different entry at that index.',
-  check(world, ids) {
-    const run = runOf(world);
-    const m = memo(run, 4, newAppliedMemo);
-    for (let j = 0, n = changed(world, run, 4, ids); j < n; j++) {
-      const { id, s } = run.out[j] as LiveTrack;
+  monitor: raftHistory,
+  check(_world, _changed, h) {
+    const m = h.applied;
+    for (let j = 0; j < h.movedCount; j++) {
+      const { id, s } = h.moved[j]!;
       const upTo = Math.min(s.lastApplied, lastIndex(s.log));
       const start = Math.min(resumeFrom(m.seen.get(id), s.log), upTo);
       for (let i = start; i < upTo; i++) {

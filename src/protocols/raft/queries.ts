@@ -5,9 +5,10 @@
  */
 import type { Json, NodeId, World } from '../../engine/protocol.js';
 import type { QuerySpec } from '../../engine/vocabulary.js';
+import { replay } from '../_kit/kv-store.js';
 import { lastIndex, toEntries } from './_log.js';
-import { replay } from './kv.js';
-import type { RaftState, Role } from './types.js';
+import type { ClientCommand } from './entry.js';
+import type { RaftState, Role } from './state.js';
 
 type RaftWorld = World<RaftState>;
 
@@ -34,8 +35,13 @@ export function committedValue(world: RaftWorld, key: string): Json {
   }
   if (!best) return null;
   // A node that applied everything it committed holds exactly that state; otherwise replay the committed prefix.
-  const kv = best.lastApplied >= Math.min(best.commitIndex, lastIndex(best.log)) ? best.kv : replay(best.log, best.commitIndex).kv;
+  const kv = best.lastApplied >= Math.min(best.commitIndex, lastIndex(best.log)) ? best.kv : replay(committedCommands(best)).kv;
   return Object.hasOwn(kv, key) ? kv[key]! : null;
+}
+
+/** The client commands of `s`'s committed entries, in log order. */
+function committedCommands(s: RaftState): ClientCommand[] {
+  return toEntries(s.log).slice(0, s.commitIndex).flatMap((e) => (e.cmd.op === 'noop' ? [] : [e.cmd]));
 }
 
 export const queries: readonly QuerySpec<RaftState>[] = [

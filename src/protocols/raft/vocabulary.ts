@@ -6,7 +6,9 @@ import type { Vocabulary } from '../../engine/vocabulary.js';
 import { invariants } from './invariants.js';
 import { DEFAULTS } from './params.js';
 import { queries } from './queries.js';
-import type { RaftState } from './types.js';
+import type { RaftState } from './state.js';
+import { CLIENT_MESSAGES } from '../_kit/client-proxy.js';
+import { kvOps } from '../_kit/kv-store.js';
 
 export const vocabulary: Vocabulary<RaftState> = {
   doc: 'Raft consensus (Ongaro & Ousterhout 2014): leader election, log replication and a replicated key-value store.',
@@ -30,15 +32,7 @@ export const vocabulary: Vocabulary<RaftState> = {
     { name: 'bug_skip_log_check', type: 'bool', default: false,
       doc: 'BUG: accept AppendEntries without checking prevLogTerm (breaks the consistency check of §5.3).' },
   ],
-  ops: [
-    { name: 'put', template: 'put <key:key> = <value:value>', args: [{ name: 'key', type: 'key' }, { name: 'value', type: 'value' }],
-      doc: 'Write VALUE to KEY through the log; replies when the entry is applied.' },
-    { name: 'get', template: 'get <key:key>', args: [{ name: 'key', type: 'key' }],
-      doc: 'Read KEY through the log (linearizable); the result is null when absent.' },
-    { name: 'cas', template: 'cas <key:key> <expected:value> <value:value>',
-      args: [{ name: 'key', type: 'key' }, { name: 'expected', type: 'value' }, { name: 'value', type: 'value' }],
-      doc: 'Compare-and-set: write VALUE if KEY holds EXPECTED (null = absent); the result says whether it did.' },
-  ],
+  ops: kvOps('through the log'),
   invariants,
   queries,
   messages: [
@@ -48,9 +42,7 @@ export const vocabulary: Vocabulary<RaftState> = {
     { type: 'PreVoteReply', doc: 'The answer to a PreVote; nobody changes term on it.' },
     { type: 'AppendEntries', doc: 'A leader replicates entries after (prevLogIndex, prevLogTerm) and announces its commit index; empty = heartbeat.' },
     { type: 'AppendEntriesReply', doc: 'Success with the matching index, or failure with a conflicting term and index for fast back-off.' },
-    { type: 'ClientRequest', doc: 'A node forwards a client operation to the leader it knows.' },
-    { type: 'ClientResponse', doc: 'The leader returns the result of an applied client operation to the node that took it.' },
-    { type: 'ClientRedirect', doc: 'A node that is not the leader names the leader it knows (or none).' },
+    ...CLIENT_MESSAGES,
   ],
   metrics: [
     { name: 'last_election_at', doc: 'Time (µs) the most recent leader was elected.' },
@@ -60,5 +52,5 @@ export const vocabulary: Vocabulary<RaftState> = {
     { name: 'applied_ops', doc: 'Client operations applied by the most advanced node at the end.' },
     { name: 'leaders_at_end', doc: 'Live leaders of the highest term at the end (normally 1).' },
   ],
-  linearizable: true,
+  history: { model: 'kv' },
 };

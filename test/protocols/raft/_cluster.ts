@@ -8,11 +8,16 @@
 import type { ClientOp, Context, Json, NodeId, Params } from '../../../src/engine/protocol.js';
 import type { KvOperation } from '../../../src/checks/history.js';
 import { kvInput } from '../../../src/checks/history.js';
-import { raft } from '../../../src/protocols/raft/index.js';
+import { withDefaults } from '../../../src/engine/defaults.js';
+import { Monitors } from '../../../src/engine/monitors.js';
+import { raftProtocol } from '../../../src/protocols/raft/index.js';
 import { invariants } from '../../../src/protocols/raft/invariants.js';
-import type { RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
+import type { RaftMessage } from '../../../src/protocols/raft/messages.js';
+import type { RaftState } from '../../../src/protocols/raft/state.js';
 import { makeWorld } from './_context.js';
 import { mulberry32 } from '../../_random.js';
+
+const raft = withDefaults(raftProtocol);
 
 export interface ClusterOptions {
   nodes: number;
@@ -95,6 +100,7 @@ export function runCluster(o: ClusterOptions): ClusterResult {
   for (const id of ids) states[id] = raft.init(ctxs[id]!);
   push({ t: 100_000, k: 'tick' });
 
+  const monitors = new Monitors(invariants);
   let steps = 0;
   let violation: string | null = null;
   while (queue.length > 0 && violation === null) {
@@ -145,12 +151,10 @@ export function runCluster(o: ClusterOptions): ClusterResult {
       }
     }
     const world = makeWorld(states, params, now, [...down]);
-    for (const inv of invariants) {
-      const msg = inv.check(world);
-      if (msg !== null) {
-        violation = `${inv.name}: ${msg}`;
-        break;
-      }
+    const found = monitors.check(world, world.nodes);
+    if (found.length > 0) {
+      violation = `${found[0]!.invariant}: ${found[0]!.message}`;
+      break;
     }
   }
   for (const [id, c] of calls) history.push({ id, call: c.call, ret: null, input: kvInput(c.op.name, c.op.args)! });

@@ -5,12 +5,17 @@
  * deterministic shuffled order with drops, for property tests without the
  * simulator.
  */
-import type { ClientOp, Context, Json, NodeId, Params, World } from '../../../src/engine/protocol.js';
-import { raft } from '../../../src/protocols/raft/index.js';
-import type { RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
+import type { ClientOp, Context, Json, NodeId, Params, World, SendOptions } from '../../../src/engine/protocol.js';
+import { withDefaults } from '../../../src/engine/defaults.js';
+import { raftProtocol } from '../../../src/protocols/raft/index.js';
+import type { RaftMessage } from '../../../src/protocols/raft/messages.js';
+import type { RaftState } from '../../../src/protocols/raft/state.js';
+
+const raft = withDefaults(raftProtocol);
 
 export type Effect =
-  | { kind: 'send'; to: NodeId; msg: RaftMessage }
+  /** `waits`: the send leaves only once the handler's writes are durable (the engine's default). */
+  | { kind: 'send'; to: NodeId; msg: RaftMessage; waits: boolean }
   | { kind: 'setTimer'; name: string; after: number }
   | { kind: 'cancelTimer'; name: string }
   | { kind: 'persist'; durable: Json }
@@ -33,7 +38,7 @@ export class TestContext implements Context<RaftMessage> {
   randomInt(min: number, max: number): number {
     return Math.min(max, min + Math.floor(this.rnd() * (max - min + 1)) + this.randomOffset);
   }
-  send(to: NodeId, msg: RaftMessage): void { this.effects.push({ kind: 'send', to, msg }); }
+  send(to: NodeId, msg: RaftMessage, options?: SendOptions): void { this.effects.push({ kind: 'send', to, msg, waits: options?.waitForWrites !== false }); }
   setTimer(name: string, after: number): void { this.effects.push({ kind: 'setTimer', name, after }); }
   cancelTimer(name: string): void { this.effects.push({ kind: 'cancelTimer', name }); }
   persist(durable: Json): void { this.effects.push({ kind: 'persist', durable }); }
@@ -53,6 +58,15 @@ export function sends(effects: Effect[], type?: RaftMessage['type']): { to: Node
   return effects.flatMap((e) => (e.kind === 'send' && (!type || e.msg.type === type) ? [{ to: e.to, msg: e.msg }] : []));
 }
 
+/**
+ * Whether a handler's effects make its messages durable-first (Figure 2, "updated on stable storage before
+ * responding to RPCs"): it persisted, and every send waits for the write (the simulator applies a handler's
+ * writes before its sends and holds them until durable; test/engine/storage.test.ts shows the engine side).
+ */
+export function durableBeforeSends(effects: Effect[]): boolean {
+  return effects.some((e) => e.kind === 'persist') && effects.every((e) => e.kind !== 'send' || e.waits);
+}
+
 /** The body of the first message of `type` in `effects` (typed loosely, for assertions). */
 export function firstBody(effects: Effect[], type: RaftMessage['type']): any {
   const m = sends(effects, type)[0];
@@ -61,8 +75,8 @@ export function firstBody(effects: Effect[], type: RaftMessage['type']): any {
 }
 
 export function makeWorld(states: Record<NodeId, RaftState>, params: Params, now = 0, crashed: readonly NodeId[] = []): World<RaftState> {
-  const nodes = Object.keys(states).map((id) => ({
-    id, up: !crashed.includes(id), status: crashed.includes(id) ? ('crashed' as const) : ('up' as const),
+  const nodes = Object.keys(states).map((id, index) => ({
+    id, index, up: !crashed.includes(id), status: crashed.includes(id) ? ('crashed' as const) : ('up' as const),
     state: states[id]!, role: raft.role(states[id]!), durable: undefined,
   }));
   return { now, nodes, params, metrics: {}, node: (id) => nodes.find((n) => n.id === id) };

@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkLinearizable } from '../../../src/checks/linearizability.js';
 import { electionSafety, logMatching, stateMachineSafety } from '../../../src/protocols/raft/invariants.js';
-import { raft } from '../../../src/protocols/raft/index.js';
+import { withDefaults } from '../../../src/engine/defaults.js';
+import { raftProtocol } from '../../../src/protocols/raft/index.js';
 import { fromEntries } from '../../../src/protocols/raft/_log.js';
-import { initialState } from '../../../src/protocols/raft/node.js';
-import type { RaftState } from '../../../src/protocols/raft/types.js';
+import { initialState } from '../../../src/protocols/raft/state.js';
+import type { RaftState } from '../../../src/protocols/raft/state.js';
 import { runCluster } from './_cluster.js';
 import { makeWorld, sends, TestContext } from './_context.js';
+import { checkOnce } from '../_context.js';
+
+const raft = withDefaults(raftProtocol);
 
 describe('Raft cluster (mini driver, random schedules)', () => {
   it('elects a single leader from a cold start and commits client writes', () => {
@@ -55,7 +59,7 @@ describe('Raft cluster (mini driver, random schedules)', () => {
       s.n2 = raft.onMessage(s.n2, 'n3', rv3, c.n2!);
       const granted = sends(c.n2!.take(), 'RequestVoteReply')[0]!.msg;
       s.n3 = raft.onMessage(s.n3, 'n2', granted, c.n3!);
-      const verdict = electionSafety.check(makeWorld(s, params, 1));
+      const verdict = checkOnce([electionSafety], makeWorld(s, params, 1)).get('election_safety') ?? null;
       if (bug) assert.match(verdict ?? '', /n1 and n3 were both leaders in term 1/);
       else assert.equal(verdict, null);
     });
@@ -66,8 +70,8 @@ describe('Raft cluster (mini driver, random schedules)', () => {
     const e = (term: number, id: string) => ({ term, cmd: { op: 'put' as const, id, origin: 'n1', key: 'x', value: id } });
     const a = { ...initialState(), currentTerm: 2, log: fromEntries([e(1, 'a'), e(2, 'b')]), commitIndex: 2, lastApplied: 2 };
     const b = { ...initialState(), currentTerm: 2, log: fromEntries([e(1, 'z'), e(2, 'b')]), commitIndex: 1, lastApplied: 1 };
-    assert.match(logMatching.check(makeWorld({ n1: a, n2: b }, params)) ?? '', /n2 and n1 both hold an entry at index 1 term 1/);
-    assert.match(stateMachineSafety.check(makeWorld({ n1: a, n2: b }, params)) ?? '', /index 1/);
-    assert.equal(logMatching.check(makeWorld({ n1: a, n2: { ...b, log: a.log } }, {})), null);
+    assert.match(checkOnce([logMatching], makeWorld({ n1: a, n2: b }, params)).get('log_matching') ?? '', /n2 and n1 both hold an entry at index 1 term 1/);
+    assert.match(checkOnce([stateMachineSafety], makeWorld({ n1: a, n2: b }, params)).get('state_machine_safety') ?? '', /index 1/);
+    assert.equal(checkOnce([logMatching], makeWorld({ n1: a, n2: { ...b, log: a.log } }, {})).size, 0);
   });
 });

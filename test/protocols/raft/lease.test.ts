@@ -3,11 +3,16 @@
 // the messages sent and the state, as paper.test.ts. Durations are µs; the minimum election timeout
 // (the lease) is the default 150 ms.
 import assert from 'node:assert/strict';
-import { raft } from '../../../src/protocols/raft/index.js';
+import { withDefaults } from '../../../src/engine/defaults.js';
+import { raftProtocol } from '../../../src/protocols/raft/index.js';
 import { fromEntries, lastIndex } from '../../../src/protocols/raft/_log.js';
-import { initialState } from '../../../src/protocols/raft/node.js';
-import type { Entry, RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
+import { initialState } from '../../../src/protocols/raft/state.js';
+import type { Entry } from '../../../src/protocols/raft/entry.js';
+import type { RaftMessage } from '../../../src/protocols/raft/messages.js';
+import type { RaftState } from '../../../src/protocols/raft/state.js';
 import { firstBody, sends, TestContext } from './_context.js';
+
+const raft = withDefaults(raftProtocol);
 
 const NODES = ['n1', 'n2', 'n3'];
 const LEASE = 150_000;

@@ -1,11 +1,16 @@
 // One test per rule of Figure 2 and §5 of the extended Raft paper (Ongaro & Ousterhout),
 // shaped init → step → check the messages sent and the state, as etcd-io/raft's raft_paper_test.go.
 import assert from 'node:assert/strict';
-import { raft } from '../../../src/protocols/raft/index.js';
+import { withDefaults } from '../../../src/engine/defaults.js';
+import { raftProtocol } from '../../../src/protocols/raft/index.js';
 import { fromEntries, lastIndex, toEntries } from '../../../src/protocols/raft/_log.js';
-import { initialState } from '../../../src/protocols/raft/node.js';
-import type { Entry, RaftMessage, RaftState } from '../../../src/protocols/raft/types.js';
-import { firstBody, sends, TestContext } from './_context.js';
+import { initialState } from '../../../src/protocols/raft/state.js';
+import type { Entry } from '../../../src/protocols/raft/entry.js';
+import type { RaftMessage } from '../../../src/protocols/raft/messages.js';
+import type { RaftState } from '../../../src/protocols/raft/state.js';
+import { durableBeforeSends, firstBody, sends, TestContext } from './_context.js';
+
+const raft = withDefaults(raftProtocol);
 
 const NODES = ['n1', 'n2', 'n3'];
 const E = (term: number, id?: string): Entry => (id ? { term, cmd: { op: 'put', id, origin: 'n1', key: 'x', value: id } } : { term, cmd: { op: 'noop' } });
@@ -57,8 +62,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     assert.deepEqual(rv.map((m) => m.to), ['n2', 'n3']);
     assert.deepEqual(rv[0]!.msg.body, { term: 4, lastLogIndex: 2, lastLogTerm: 3 });
     // Figure 2: term and vote are on stable storage before the RPCs go out.
-    const persistAt = effects.findIndex((e) => e.kind === 'persist');
-    assert.ok(persistAt >= 0 && persistAt < effects.findIndex((e) => e.kind === 'send'));
+    assert.ok(durableBeforeSends(effects));
     assert.ok(effects.some((e) => e.kind === 'setTimer' && e.name === 'election'));
   });
 
@@ -162,7 +166,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     assert.deepEqual(toEntries(s.log).map((e) => e.term), [1, 3]);
     const effects = ctx.take();
     // The new log is durable before the acknowledgement leaves.
-    assert.ok(effects.findIndex((e) => e.kind === 'persist') < effects.findIndex((e) => e.kind === 'send'));
+    assert.ok(durableBeforeSends(effects));
     const r = sends(effects, 'AppendEntriesReply')[0]!.msg;
     assert.ok(r.type === 'AppendEntriesReply' && r.body.success && r.body.matchIndex === 2);
   });

@@ -1,7 +1,7 @@
 /**
  * Raft's server rules (Figure 2 and §5 of Ongaro & Ousterhout's extended
- * paper) as pure functions `(state, input) → state`, writing effects into an
- * `Io` buffer. Transitions carry the paper's names: `becomeFollower`,
+ * paper) as pure functions `(state, input) → state`, writing effects into the
+ * simulator's context. Transitions carry the paper's names: `becomeFollower`,
  * `startElection`, `becomeCandidate` (pre-vote), `becomeLeader`,
  * `advanceCommitIndex`, `applyCommitted`. States are never mutated: a
  * transition that changes nothing returns the same object.
@@ -13,15 +13,18 @@
  *   the first index it holds for it; the leader jumps over that term.
  * - nextIndex advances optimistically when entries are sent (pipelining, as
  *   etcd's "replicate" state); a rejection moves it back.
- * - Clients: the node that receives an operation proxies it. A leader appends
- *   it to its log; a follower forwards it to the leader it knows (a node that
- *   is not the leader answers with a ClientRedirect hint). The proxy retries
- *   every `rpc_timeout`; the state machine applies each op id once, so a
- *   retry never applies twice. The proxy replies when the entry is applied:
- *   by itself if it applies it first, or on the leader's ClientResponse.
- *   After CLIENT_TRIES rounds it gives up: `ok: false, {redirect: null}` if it
- *   never handed the op to any leader (definitely not applied), else no
- *   reply (outcome unknown, as for a real client).
+ * - Clients: the node that receives an operation proxies it through the
+ *   shared client proxy (src/protocols/_kit/client-proxy.ts) with the leader
+ *   as the server: a leader appends it to its log; a follower forwards it to
+ *   the leader it knows. The proxy retries every `rpc_timeout` and gives up
+ *   after CLIENT_TRIES rounds; the state machine (kv-store.ts) applies each
+ *   op id once, so a retry never applies twice. The proxy replies when the
+ *   entry is applied: by itself if it applies it first, or on the leader's
+ *   ClientResponse.
+ * - Durability: every handler ends in `finish`, which writes Figure 2's
+ *   persistent state when it changed; the simulator sends nothing of that
+ *   handler before the write is durable ("Updated on stable storage before
+ *   responding to RPCs").
  * - Reads (`get`) go through the log, so they are linearizable. With
  *   `leader_lease`, a leader that a majority acknowledged within the last
  *   minimum election timeout answers reads locally, and servers ignore
@@ -31,113 +34,137 @@
  *   with a majority of yes does it increment its term.
  */
 import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
-import { ioFor, type Io } from './_io.js';
 import {
-  append, EMPTY_LOG, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, parseLog, termAt, truncate,
+  answer, clientTimerOp, forwardUnsent, markSent, onClientMessage, onClientTimeout, respond, takeOperation,
+  type PendingTable, type ProxyHost, type ProxyPolicy,
+} from '../_kit/client-proxy.js';
+import { applyTo, kvCommand, lookup, sessionFloor } from '../_kit/kv-store.js';
+import { withKey } from '../_kit/records.js';
+import {
+  append, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, termAt, truncate,
 } from './_log.js';
-import { applyTo, lookup, opNumber, type KvMap, type Sessions } from './kv.js';
-import { CLIENT_TRIES, readParams } from './params.js';
-import { opTable, tableWith, tableWithout, withKey } from './_records.js';
-import type {
-  AppendEntries, AppendEntriesReply, ClientCommand, ClientRedirect, ClientRequest, ClientResponse, Durable,
-  PendingOp, PreVote, PreVoteReply, RaftMessage, RaftState, RequestVote, RequestVoteReply,
-} from './types.js';
+import type { ClientCommand } from './entry.js';
+import type { AppendEntries, AppendEntriesReply, PreVote, PreVoteReply, RaftMessage, RequestVote, RequestVoteReply } from './messages.js';
+import { CLIENT_TRIES, readParams, type RaftParams } from './params.js';
+import { copy, durableChanged, initialState, own, parseDurable, toDurable, type RaftState } from './state.js';
+
+type Ctx = Context<RaftMessage>;
 
 /**
- * The empty state machine, one object for every node: replicas that start
- * from the same map and apply the same entries share each version of it
- * (kv.ts `applyTo`). Frozen, as a guard: the maps are copied before a write.
+ * One handler call's view of the node: the context, the parameters, the
+ * state the call started from (for copy-on-write and the durability check)
+ * — and the client proxy's host (client-proxy.ts), with the leader as the
+ * server.
  */
-const EMPTY_KV: KvMap = Object.freeze({}) as KvMap;
-const NO_SESSIONS: Sessions = Object.freeze({}) as Sessions;
+class Env implements ProxyHost<RaftState, ClientCommand> {
+  private peerList: readonly NodeId[] | null = null;
 
-export function initialState(): RaftState {
-  return {
-    role: 'follower', currentTerm: 0, votedFor: null, log: EMPTY_LOG, commitIndex: 0, lastApplied: 0,
-    leaderId: null, lastHeard: -1, votes: [], preVote: false,
-    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: opTable(),
-  };
+  constructor(readonly ctx: Ctx, readonly p: RaftParams, readonly orig: RaftState) {}
+
+  get id(): NodeId {
+    return this.ctx.id;
+  }
+  get now(): number {
+    return this.ctx.now;
+  }
+  /** Every other node, in the cluster's order. */
+  get peers(): readonly NodeId[] {
+    if (this.peerList === null) {
+      const me = this.ctx.id;
+      this.peerList = this.ctx.nodes.filter((n) => n !== me);
+    }
+    return this.peerList;
+  }
+  /** Votes (or acknowledgements) needed for a majority of the whole cluster. */
+  get quorum(): number {
+    return Math.floor(this.ctx.nodes.length / 2) + 1;
+  }
+  /** §5.2: a fresh randomized election timeout, from this node's seeded stream. */
+  resetElectionTimer(): void {
+    const { min, max } = this.p.electionTimeout;
+    this.ctx.setTimer('election', this.ctx.randomInt(min, max));
+  }
+
+  // The client proxy's host.
+  get policy(): ProxyPolicy {
+    return { retryEvery: this.p.rpcTimeout, maxTries: CLIENT_TRIES };
+  }
+  pending(s: RaftState): PendingTable<ClientCommand> {
+    return s.pending;
+  }
+  withPending(s: RaftState, table: PendingTable<ClientCommand>): RaftState {
+    const next = own(s, this.orig);
+    next.pending = table;
+    return next;
+  }
+  server(s: RaftState): NodeId | null {
+    if (s.role === 'leader') return this.ctx.id;
+    return s.leaderId === this.ctx.id ? null : s.leaderId;
+  }
+  serve(s: RaftState, cmd: ClientCommand): RaftState {
+    return leaderAccept(s, cmd, this);
+  }
 }
 
-function io(ctx: Context<RaftMessage>): Io {
-  return ioFor(ctx, readParams(ctx.params));
+function env(ctx: Ctx, s: RaftState): Env {
+  return new Env(ctx, readParams(ctx.params), s);
 }
 
-/**
- * A shallow copy of `s`, for a handler to patch before returning it. Written
- * out field by field (in the declaration order, which the trace's diffs
- * follow) because V8 builds such a literal about 15× faster than `{ ...s }`;
- * handlers copy a state on nearly every message. A copy made within one
- * handler call is unpublished until returned, so the handler may still set
- * its top-level fields (never those of the objects it shares with `s`).
- */
-function copy(s: RaftState): RaftState {
-  return {
-    role: s.role, currentTerm: s.currentTerm, votedFor: s.votedFor, log: s.log, commitIndex: s.commitIndex, lastApplied: s.lastApplied,
-    leaderId: s.leaderId, lastHeard: s.lastHeard, votes: s.votes, preVote: s.preVote,
-    nextIndex: s.nextIndex, matchIndex: s.matchIndex, ackedAt: s.ackedAt, kv: s.kv, sessions: s.sessions, pending: s.pending,
-  };
-}
-
-/** `s` itself when it is already a fresh copy made from `orig` in this handler call, else a copy of it. */
-function own(s: RaftState, orig: RaftState): RaftState {
-  return s === orig ? copy(s) : s;
+/** Ends a handler call: writes the persistent state when it changed (the simulator holds this call's sends until it is durable). */
+function finish(o: Env, next: RaftState): RaftState {
+  if (durableChanged(o.orig, next, o.p.bugForgetVote)) o.ctx.persist(toDurable(next, o.p.bugForgetVote) as unknown as Json);
+  return next;
 }
 
 // ---------------------------------------------------------------- entry points
 
-export function init(ctx: Context<RaftMessage>): RaftState {
-  const o = io(ctx);
+export function init(ctx: Ctx): RaftState {
   const s = initialState();
+  const o = env(ctx, s);
   o.resetElectionTimer();
-  return o.flush(s, s);
+  return s;
 }
 
 /** After a crash: Figure 2's persistent state comes back, everything volatile starts over. */
-export function restart(durable: Json | undefined, ctx: Context<RaftMessage>): RaftState {
-  const o = io(ctx);
+export function restart(durable: Json | undefined, ctx: Ctx): RaftState {
   const d = parseDurable(durable);
+  const p = readParams(ctx.params);
   const s: RaftState = {
     ...initialState(), currentTerm: d.currentTerm, votedFor: d.votedFor, log: d.log,
     // With leases a restarted server waits a full timeout before voting, as if it had just heard a leader.
-    lastHeard: o.p.leaderLease ? o.now : -1,
+    lastHeard: p.leaderLease ? ctx.now : -1,
   };
-  o.resetElectionTimer();
-  return o.flush(s, s);
+  env(ctx, s).resetElectionTimer();
+  return s;
 }
 
-export function timer(s: RaftState, name: string, ctx: Context<RaftMessage>): RaftState {
-  const o = io(ctx);
-  let next = s;
-  if (name === 'election') next = onElectionTimeout(s, o);
-  else if (name === 'heartbeat') next = onHeartbeat(s, o);
-  else if (name.startsWith('client:')) next = onClientTimeout(s, name.slice('client:'.length), o);
-  return o.flush(s, next);
+export function timer(s: RaftState, name: string, ctx: Ctx): RaftState {
+  const o = env(ctx, s);
+  if (name === 'election') return finish(o, onElectionTimeout(s, o));
+  if (name === 'heartbeat') return finish(o, onHeartbeat(s, o));
+  const op = clientTimerOp(name);
+  return op === undefined ? s : finish(o, onClientTimeout(o, s, op, ctx));
 }
 
-export function message(s: RaftState, from: NodeId, msg: RaftMessage, ctx: Context<RaftMessage>): RaftState {
-  const o = io(ctx);
-  return o.flush(s, dispatch(s, from, msg, o));
+export function message(s: RaftState, from: NodeId, msg: RaftMessage, ctx: Ctx): RaftState {
+  const o = env(ctx, s);
+  return finish(o, dispatch(s, from, msg, o));
 }
 
-export function client(s: RaftState, op: ClientOp, ctx: Context<RaftMessage>): RaftState {
-  const o = io(ctx);
-  const cmd = parseOp(op, o.id, sessionFloor(s, op.id));
+export function client(s: RaftState, op: ClientOp, ctx: Ctx): RaftState {
+  const o = env(ctx, s);
+  const cmd = kvCommand(op, o.id, sessionFloor(Object.keys(s.pending), op.id), 'raft');
   if (typeof cmd === 'string') {
-    o.reply(op.id, false, { error: cmd });
-    return o.flush(s, s);
+    ctx.reply(op.id, false, { error: cmd });
+    return s;
   }
-  if (s.pending[op.id] || lookup(s.sessions, cmd).kind !== 'new') return o.flush(s, s);
-  let next = copy(s);
-  next.pending = tableWith<PendingOp>(s.pending, op.id, { cmd, tries: 0, sent: false });
-  o.setTimer(`client:${op.id}`, o.p.rpcTimeout);
-  next = submit(next, cmd, o);
-  return o.flush(s, next);
+  if (s.pending[op.id] || lookup(s.sessions, cmd).kind !== 'new') return s;
+  return finish(o, takeOperation(o, s, cmd, ctx));
 }
 
 // ---------------------------------------------------------------- elections (§5.2)
 
-function onElectionTimeout(s: RaftState, o: Io): RaftState {
+function onElectionTimeout(s: RaftState, o: Env): RaftState {
   switch (s.role) {
     case 'leader':
       return s; // a stale timer: leaders do not time out
@@ -152,7 +179,7 @@ function onElectionTimeout(s: RaftState, o: Io): RaftState {
 }
 
 /** Pre-vote phase (thesis §9.6): ask for votes for term+1 without changing the term. */
-export function becomeCandidate(s: RaftState, o: Io): RaftState {
+export function becomeCandidate(s: RaftState, o: Env): RaftState {
   const next = copy(s); // the fresh votes array always makes it a new state
   next.role = 'candidate';
   next.preVote = true;
@@ -161,12 +188,12 @@ export function becomeCandidate(s: RaftState, o: Io): RaftState {
   o.resetElectionTimer();
   if (o.quorum <= 1) return startElection(next, o);
   const body: PreVote = { term: s.currentTerm + 1, lastLogIndex: lastIndex(s.log), lastLogTerm: lastTerm(s.log) };
-  for (const p of o.peers) o.send(p, { type: 'PreVote', body });
+  for (const p of o.peers) o.ctx.send(p, { type: 'PreVote', body });
   return next;
 }
 
 /** §5.2: increment currentTerm, vote for self, reset the election timer, send RequestVote to all others. */
-export function startElection(s: RaftState, o: Io): RaftState {
+export function startElection(s: RaftState, o: Env): RaftState {
   const next = copy(s);
   next.role = 'candidate';
   next.preVote = false;
@@ -180,12 +207,12 @@ export function startElection(s: RaftState, o: Io): RaftState {
   o.resetElectionTimer();
   if (next.votes.length >= o.quorum) return becomeLeader(next, o);
   const body: RequestVote = { term: next.currentTerm, lastLogIndex: lastIndex(s.log), lastLogTerm: lastTerm(s.log) };
-  for (const p of o.peers) o.send(p, { type: 'RequestVote', body });
+  for (const p of o.peers) o.ctx.send(p, { type: 'RequestVote', body });
   return next;
 }
 
 /** §5.1: on discovering a higher term (or a leader of its own term), a server reverts to follower. */
-export function becomeFollower(s: RaftState, term: number, leaderId: NodeId | null, o: Io): RaftState {
+export function becomeFollower(s: RaftState, term: number, leaderId: NodeId | null, o: Env): RaftState {
   const wasLeader = s.role === 'leader';
   const votedFor = term > s.currentTerm ? null : s.votedFor;
   let next = s;
@@ -205,14 +232,14 @@ export function becomeFollower(s: RaftState, term: number, leaderId: NodeId | nu
     }
   }
   if (wasLeader) {
-    o.cancelTimer('heartbeat');
+    o.ctx.cancelTimer('heartbeat');
     o.resetElectionTimer();
   }
   return next;
 }
 
 /** §5.2: a candidate with votes from a majority becomes leader, appends a no-op (§8) and sends heartbeats at once. */
-export function becomeLeader(s: RaftState, o: Io): RaftState {
+export function becomeLeader(s: RaftState, o: Env): RaftState {
   const nextIndex: Record<NodeId, number> = {};
   const matchIndex: Record<NodeId, number> = {};
   for (const p of o.peers) {
@@ -228,12 +255,12 @@ export function becomeLeader(s: RaftState, o: Io): RaftState {
   next.matchIndex = matchIndex;
   next.ackedAt = {};
   next.log = append(s.log, [{ term: s.currentTerm, cmd: { op: 'noop' } }]);
-  o.cancelTimer('election');
-  o.note(`leader for term ${s.currentTerm}`);
-  o.metric('last_election_at', o.now);
-  o.metric('last_leader_term', s.currentTerm);
+  o.ctx.cancelTimer('election');
+  o.ctx.note(`leader for term ${s.currentTerm}`);
+  o.ctx.metric('last_election_at', o.now);
+  o.ctx.metric('last_leader_term', s.currentTerm);
   next = broadcastAppendEntries(next, o);
-  o.setTimer('heartbeat', o.p.heartbeat);
+  o.ctx.setTimer('heartbeat', o.p.heartbeat);
   // Operations this node took while no leader was known go into its own log now.
   for (const id of Object.keys(next.pending)) {
     const p = next.pending[id]!;
@@ -242,7 +269,7 @@ export function becomeLeader(s: RaftState, o: Io): RaftState {
   return advanceCommitIndex(next, o);
 }
 
-function handleRequestVote(s: RaftState, from: NodeId, b: RequestVote, o: Io): RaftState {
+function handleRequestVote(s: RaftState, from: NodeId, b: RequestVote, o: Env): RaftState {
   const grant = b.term === s.currentTerm && (s.votedFor === null || s.votedFor === from)
     && isUpToDate(b.lastLogTerm, b.lastLogIndex, s.log); // §5.4.1
   let next = s;
@@ -254,11 +281,11 @@ function handleRequestVote(s: RaftState, from: NodeId, b: RequestVote, o: Io): R
     o.resetElectionTimer();
   }
   const reply: RequestVoteReply = { term: next.currentTerm, voteGranted: grant };
-  o.send(from, { type: 'RequestVoteReply', body: reply });
+  o.ctx.send(from, { type: 'RequestVoteReply', body: reply });
   return next;
 }
 
-function handleRequestVoteReply(s: RaftState, from: NodeId, b: RequestVoteReply, o: Io): RaftState {
+function handleRequestVoteReply(s: RaftState, from: NodeId, b: RequestVoteReply, o: Env): RaftState {
   if (s.role !== 'candidate' || s.preVote || b.term !== s.currentTerm || !b.voteGranted) return s;
   if (s.votes.includes(from)) return s;
   const next = copy(s);
@@ -266,19 +293,19 @@ function handleRequestVoteReply(s: RaftState, from: NodeId, b: RequestVoteReply,
   return next.votes.length >= o.quorum ? becomeLeader(next, o) : next;
 }
 
-function heardLeaderRecently(s: RaftState, o: Io): boolean {
+function heardLeaderRecently(s: RaftState, o: Env): boolean {
   return s.lastHeard >= 0 && o.now - s.lastHeard < o.p.electionTimeout.min;
 }
 
-function handlePreVote(s: RaftState, from: NodeId, b: PreVote, o: Io): RaftState {
+function handlePreVote(s: RaftState, from: NodeId, b: PreVote, o: Env): RaftState {
   const granted = b.term > s.currentTerm && s.role !== 'leader' && !heardLeaderRecently(s, o)
     && isUpToDate(b.lastLogTerm, b.lastLogIndex, s.log);
   const reply: PreVoteReply = { term: b.term, granted, currentTerm: s.currentTerm };
-  o.send(from, { type: 'PreVoteReply', body: reply });
+  o.ctx.send(from, { type: 'PreVoteReply', body: reply });
   return s;
 }
 
-function handlePreVoteReply(s: RaftState, from: NodeId, b: PreVoteReply, o: Io): RaftState {
+function handlePreVoteReply(s: RaftState, from: NodeId, b: PreVoteReply, o: Env): RaftState {
   if (!b.granted && b.currentTerm > s.currentTerm) return becomeFollower(s, b.currentTerm, null, o);
   if (s.role !== 'candidate' || !s.preVote || !b.granted || b.term !== s.currentTerm + 1) return s;
   if (s.votes.includes(from)) return s;
@@ -290,10 +317,10 @@ function handlePreVoteReply(s: RaftState, from: NodeId, b: PreVoteReply, o: Io):
 // ---------------------------------------------------------------- replication (§5.3)
 
 /** Sends AppendEntries to `peer` from its nextIndex (at most max_entries) and advances nextIndex optimistically. */
-export function sendAppendEntries(s: RaftState, peer: NodeId, o: Io): RaftState {
+export function sendAppendEntries(s: RaftState, peer: NodeId, o: Env): RaftState {
   const nextIdx = nextIndexFor(s, peer);
   const msg = appendEntriesAt(s, nextIdx, o);
-  o.send(peer, msg);
+  o.ctx.send(peer, msg);
   const advanced = nextIdx + msg.body.entries.length;
   if (advanced === s.nextIndex[peer]) return s;
   const next = copy(s);
@@ -310,7 +337,7 @@ function nextIndexFor(s: RaftState, peer: NodeId): number {
 type AppendEntriesMessage = { type: 'AppendEntries'; body: AppendEntries };
 
 /** The AppendEntries for a follower whose next entry is `nextIdx` (at most max_entries). */
-function appendEntriesAt(s: RaftState, nextIdx: number, o: Io): AppendEntriesMessage {
+function appendEntriesAt(s: RaftState, nextIdx: number, o: Env): AppendEntriesMessage {
   const prevLogIndex = nextIdx - 1;
   const body: AppendEntries = {
     term: s.currentTerm, prevLogIndex, prevLogTerm: termAt(s.log, prevLogIndex) ?? 0,
@@ -325,7 +352,7 @@ function appendEntriesAt(s: RaftState, nextIdx: number, o: Io): AppendEntriesMes
  * steady heartbeat) get the same message object: messages are immutable, and
  * the trace records each send by value.
  */
-function broadcastAppendEntries(s: RaftState, o: Io): RaftState {
+function broadcastAppendEntries(s: RaftState, o: Env): RaftState {
   let nextIndex: Record<NodeId, number> | null = null;
   let msg: AppendEntriesMessage | null = null;
   let msgAt = 0;
@@ -335,7 +362,7 @@ function broadcastAppendEntries(s: RaftState, o: Io): RaftState {
       msg = appendEntriesAt(s, nextIdx, o);
       msgAt = nextIdx;
     }
-    o.send(p, msg);
+    o.ctx.send(p, msg);
     const advanced = nextIdx + msg.body.entries.length;
     if (advanced !== (nextIndex ?? s.nextIndex)[p]) nextIndex = withKey(nextIndex ?? s.nextIndex, p, advanced);
   }
@@ -345,26 +372,26 @@ function broadcastAppendEntries(s: RaftState, o: Io): RaftState {
   return next;
 }
 
-function onHeartbeat(s: RaftState, o: Io): RaftState {
+function onHeartbeat(s: RaftState, o: Env): RaftState {
   if (s.role !== 'leader') return s;
-  o.setTimer('heartbeat', o.p.heartbeat);
+  o.ctx.setTimer('heartbeat', o.p.heartbeat);
   return broadcastAppendEntries(s, o);
 }
 
 /** A rejected AppendEntries (§5.3), with the fast back-off hint. */
-function fail(next: RaftState, from: NodeId, b: AppendEntries, conflictTerm: number, conflictIndex: number, o: Io): RaftState {
+function fail(next: RaftState, from: NodeId, b: AppendEntries, conflictTerm: number, conflictIndex: number, o: Env): RaftState {
   const reply: AppendEntriesReply = { term: next.currentTerm, success: false, matchIndex: 0, conflictTerm, conflictIndex, sentAt: b.sentAt };
-  o.send(from, { type: 'AppendEntriesReply', body: reply });
+  o.ctx.send(from, { type: 'AppendEntriesReply', body: reply });
   return next;
 }
 
-function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io): RaftState {
+function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Env): RaftState {
   if (b.term < s.currentTerm) return fail(s, from, b, 0, 0, o); // §5.1: reply false if term < currentTerm
   let next = s;
   switch (s.role) {
     case 'leader':
       // Two leaders in one term: Election Safety is broken (only a bug switch gets here). Refuse.
-      o.note(`AppendEntries from ${from}, another leader of my term ${s.currentTerm}`);
+      o.ctx.note(`AppendEntries from ${from}, another leader of my term ${s.currentTerm}`);
       return s;
     case 'candidate':
       next = becomeFollower(s, b.term, from, o); // §5.2: a candidate that hears from the new leader steps down
@@ -380,7 +407,7 @@ function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io
       return never;
     }
   }
-  if (next.leaderId !== s.leaderId) next = forwardPending(next, o);
+  if (next.leaderId !== s.leaderId) next = forwardUnsent(o, next, o.ctx);
   // Only pre-vote and leases ask when a leader was last heard; without them a
   // heartbeat that changes nothing else leaves the state alone (no copy, no
   // state event, no invariant pass: half of a steady run's steps).
@@ -414,11 +441,11 @@ function handleAppendEntries(s: RaftState, from: NodeId, b: AppendEntries, o: Io
   }
   next = applyCommitted(next, o);
   const reply: AppendEntriesReply = { term: next.currentTerm, success: true, matchIndex: lastNew, conflictTerm: 0, conflictIndex: 0, sentAt: b.sentAt };
-  o.send(from, { type: 'AppendEntriesReply', body: reply });
+  o.ctx.send(from, { type: 'AppendEntriesReply', body: reply });
   return next;
 }
 
-function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesReply, o: Io): RaftState {
+function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesReply, o: Env): RaftState {
   if (s.role !== 'leader' || b.term !== s.currentTerm) return s;
   const match = s.matchIndex[from] ?? 0;
   let next = s;
@@ -461,7 +488,7 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
  * matchIndex ≥ N and log[N].term == currentTerm (§5.4.2). The bug switch
  * `bug_commit_old_terms` drops the term test.
  */
-export function advanceCommitIndex(s: RaftState, o: Io): RaftState {
+export function advanceCommitIndex(s: RaftState, o: Env): RaftState {
   if (s.role !== 'leader') return s;
   const peers = o.peers;
   const quorum = o.quorum;
@@ -483,7 +510,7 @@ export function advanceCommitIndex(s: RaftState, o: Io): RaftState {
 }
 
 /** Figure 2, all servers: while commitIndex > lastApplied, apply log[++lastApplied]; answer the client where due. */
-export function applyCommitted(s: RaftState, o: Io): RaftState {
+export function applyCommitted(s: RaftState, o: Env): RaftState {
   const upTo = Math.min(s.commitIndex, lastIndex(s.log));
   if (s.lastApplied >= upTo) return s;
   let kv = s.kv;
@@ -497,16 +524,8 @@ export function applyCommitted(s: RaftState, o: Io): RaftState {
     const { result, dup } = applied;
     kv = applied.kv;
     sessions = applied.sessions;
-    if (cmd.origin === o.id) {
-      if (pending[cmd.id]) {
-        o.reply(cmd.id, true, result);
-        o.cancelTimer(`client:${cmd.id}`);
-        pending = tableWithout(pending, cmd.id);
-      }
-    } else if (s.role === 'leader' && !dup) {
-      const body: ClientResponse = { id: cmd.id, ok: true, result };
-      o.send(cmd.origin, { type: 'ClientResponse', body });
-    }
+    if (cmd.origin === o.id) pending = answer(pending, cmd.id, result, o.ctx);
+    else if (s.role === 'leader' && !dup) respond(o, s, cmd, result, o.ctx);
   }
   const next = copy(s);
   next.kv = kv;
@@ -518,45 +537,7 @@ export function applyCommitted(s: RaftState, o: Io): RaftState {
 
 // ---------------------------------------------------------------- clients
 
-function submit(s: RaftState, cmd: ClientCommand, o: Io): RaftState {
-  switch (s.role) {
-    case 'leader':
-      return leaderAccept(s, cmd, o);
-    case 'follower':
-    case 'candidate':
-      if (s.leaderId === null || s.leaderId === o.id) return s;
-      o.send(s.leaderId, { type: 'ClientRequest', body: { cmd } });
-      return markSent(s, cmd.id);
-    default: {
-      const never: never = s.role;
-      return never;
-    }
-  }
-}
-
-function markSent(s: RaftState, id: string): RaftState {
-  const p = s.pending[id];
-  if (!p || p.sent) return s;
-  const next = copy(s);
-  next.pending = tableWith<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries, sent: true });
-  return next;
-}
-
-function respond(s: RaftState, cmd: ClientCommand, result: Json, o: Io): RaftState {
-  if (cmd.origin !== o.id) {
-    o.send(cmd.origin, { type: 'ClientResponse', body: { id: cmd.id, ok: true, result } });
-    return s;
-  }
-  if (!s.pending[cmd.id]) return s;
-  o.reply(cmd.id, true, result);
-  o.cancelTimer(`client:${cmd.id}`);
-  const pending = tableWithout(s.pending, cmd.id);
-  const next = copy(s);
-  next.pending = pending;
-  return next;
-}
-
-function leaseValid(s: RaftState, o: Io): boolean {
+function leaseValid(s: RaftState, o: Env): boolean {
   if (!o.p.leaderLease || s.role !== 'leader') return false;
   const acks = [o.now, ...o.peers.map((p) => s.ackedAt[p] ?? -1)].sort((a, b) => b - a);
   const t = acks[o.quorum - 1]!;
@@ -564,13 +545,13 @@ function leaseValid(s: RaftState, o: Io): boolean {
 }
 
 /** A leader takes a client command: answer from results, serve a leased read, or append it (§5.3 "appends the command to its log"). */
-function leaderAccept(s: RaftState, cmd: ClientCommand, o: Io): RaftState {
+function leaderAccept(s: RaftState, cmd: ClientCommand, o: Env): RaftState {
   const seen = lookup(s.sessions, cmd);
-  if (seen.kind === 'done') return respond(s, cmd, seen.result, o);
+  if (seen.kind === 'done') return respond(o, s, cmd, seen.result, o.ctx);
   if (seen.kind === 'stale') return s; // its origin no longer waits for it
-  const sent = markSent(s, cmd.id);
+  const sent = markSent(o, s, cmd.id);
   if (cmd.op === 'get' && leaseValid(s, o) && s.lastApplied === s.commitIndex && termAt(s.log, s.commitIndex) === s.currentTerm) {
-    return respond(sent, cmd, Object.hasOwn(s.kv, cmd.key) ? s.kv[cmd.key]! : null, o);
+    return respond(o, sent, cmd, Object.hasOwn(s.kv, cmd.key) ? s.kv[cmd.key]! : null, o.ctx);
   }
   for (let i = lastIndex(s.log); i > s.lastApplied; i--) {
     const c = entryAt(s.log, i)!.cmd;
@@ -581,56 +562,9 @@ function leaderAccept(s: RaftState, cmd: ClientCommand, o: Io): RaftState {
   return advanceCommitIndex(broadcastAppendEntries(next, o), o);
 }
 
-function onClientTimeout(s: RaftState, id: string, o: Io): RaftState {
-  const p = s.pending[id];
-  if (!p) return s;
-  if (p.tries + 1 >= CLIENT_TRIES) {
-    const pending = tableWithout(s.pending, id);
-    if (p.sent) o.note(`gave up on ${id}; its outcome is unknown`);
-    else o.reply(id, false, { redirect: s.leaderId });
-    const next = copy(s);
-    next.pending = pending;
-    return next;
-  }
-  o.setTimer(`client:${id}`, o.p.rpcTimeout);
-  const next = copy(s);
-  next.pending = tableWith<PendingOp>(s.pending, id, { cmd: p.cmd, tries: p.tries + 1, sent: p.sent });
-  return submit(next, p.cmd, o);
-}
-
-/** A node that learns of a leader forwards the operations it has not yet handed to anyone. */
-function forwardPending(s: RaftState, o: Io): RaftState {
-  let next = s;
-  for (const id of Object.keys(s.pending)) {
-    if (!s.pending[id]!.sent) next = submit(next, s.pending[id]!.cmd, o);
-  }
-  return next;
-}
-
-function handleClientRequest(s: RaftState, from: NodeId, b: ClientRequest, o: Io): RaftState {
-  if (s.role === 'leader') return leaderAccept(s, b.cmd, o);
-  const body: ClientRedirect = { id: b.cmd.id, leader: s.leaderId };
-  o.send(from, { type: 'ClientRedirect', body });
-  return s;
-}
-
-function handleClientRedirect(s: RaftState, from: NodeId, b: ClientRedirect, o: Io): RaftState {
-  const p = s.pending[b.id];
-  if (!p || b.leader === null || b.leader === from) return s;
-  if (b.leader === o.id) return s.role === 'leader' ? leaderAccept(s, p.cmd, o) : s;
-  o.send(b.leader, { type: 'ClientRequest', body: { cmd: p.cmd } });
-  return markSent(s, b.id);
-}
-
-function handleClientResponse(s: RaftState, b: ClientResponse, o: Io): RaftState {
-  const p = s.pending[b.id];
-  if (!p) return s;
-  return respond(s, p.cmd, b.result, o);
-}
-
 // ---------------------------------------------------------------- dispatch
 
-function dispatch(s: RaftState, from: NodeId, msg: RaftMessage, o: Io): RaftState {
+function dispatch(s: RaftState, from: NodeId, msg: RaftMessage, o: Env): RaftState {
   let cur = s;
   // §5.1: "If RPC request or response contains term T > currentTerm: set currentTerm = T, convert to follower."
   if (msg.type === 'RequestVote' || msg.type === 'RequestVoteReply' || msg.type === 'AppendEntries' || msg.type === 'AppendEntriesReply') {
@@ -640,7 +574,7 @@ function dispatch(s: RaftState, from: NodeId, msg: RaftMessage, o: Io): RaftStat
         return cur; // thesis §4.2.3: disregard RequestVote while a leader is known to be alive
       }
       cur = becomeFollower(cur, term, msg.type === 'AppendEntries' ? from : null, o);
-      if (msg.type === 'AppendEntries') cur = forwardPending(cur, o);
+      if (msg.type === 'AppendEntries') cur = forwardUnsent(o, cur, o.ctx);
     }
   }
   switch (msg.type) {
@@ -650,54 +584,14 @@ function dispatch(s: RaftState, from: NodeId, msg: RaftMessage, o: Io): RaftStat
     case 'PreVoteReply': return handlePreVoteReply(cur, from, msg.body, o);
     case 'AppendEntries': return handleAppendEntries(cur, from, msg.body, o);
     case 'AppendEntriesReply': return handleAppendEntriesReply(cur, from, msg.body, o);
-    case 'ClientRequest': return handleClientRequest(cur, from, msg.body, o);
-    case 'ClientRedirect': return handleClientRedirect(cur, from, msg.body, o);
-    case 'ClientResponse': return handleClientResponse(cur, msg.body, o);
+    case 'ClientRequest':
+    case 'ClientRedirect':
+    case 'ClientResponse':
+      return onClientMessage(o, cur, from, msg, o.ctx)!;
     default: {
       const never: never = msg;
-      o.note(`ignored an unknown message ${(never as { type: string }).type}`);
+      o.ctx.note(`ignored an unknown message ${(never as { type: string }).type}`);
       return cur;
     }
   }
-}
-
-// ---------------------------------------------------------------- parsing
-
-/** The session floor for a new op `id` here: the lowest op number still pending at this node, `id`'s included (kv.ts). */
-function sessionFloor(s: RaftState, id: string): number {
-  let floor = opNumber(id);
-  for (const p of Object.keys(s.pending)) {
-    const n = opNumber(p);
-    if (n < floor || Number.isNaN(floor)) floor = n;
-  }
-  return floor;
-}
-
-function parseOp(op: ClientOp, origin: NodeId, floor: number): ClientCommand | string {
-  const a = op.args ?? {};
-  const key = a.key;
-  if (typeof key !== 'string') return `${op.name}: the key must be a string`;
-  switch (op.name) {
-    case 'put':
-      if (a.value === undefined) return 'put: missing value';
-      return { op: 'put', id: op.id, origin, ...withFloor(floor), key, value: a.value };
-    case 'get':
-      return { op: 'get', id: op.id, origin, ...withFloor(floor), key };
-    case 'cas':
-      if (a.expected === undefined || a.value === undefined) return 'cas: needs an expected value and a new value';
-      return { op: 'cas', id: op.id, origin, ...withFloor(floor), key, expected: a.expected, value: a.value };
-    default:
-      return `unknown operation ${op.name}; raft supports put, get and cas`;
-  }
-}
-
-function withFloor(floor: number): { floor?: number } {
-  return Number.isNaN(floor) ? {} : { floor };
-}
-
-export function parseDurable(d: Json | undefined): Durable {
-  if (d === null || typeof d !== 'object' || Array.isArray(d)) return { currentTerm: 0, votedFor: null, log: EMPTY_LOG };
-  const term = typeof d.currentTerm === 'number' ? d.currentTerm : 0;
-  const vote = typeof d.votedFor === 'string' ? d.votedFor : null;
-  return { currentTerm: term, votedFor: vote, log: parseLog(d.log) ?? EMPTY_LOG };
 }

@@ -1,29 +1,39 @@
 /**
- * The replicated key-value state machine: `put`, `get` and `cas` applied in
- * log order (§5, "replicated state machines"), with a client session table
- * for exactly-once semantics (Ongaro's thesis §6.3). Applying is a pure
- * function of the committed log, so every server that applies the same
- * prefix holds the same map, the same sessions and computes the same results.
+ * A replicated key-value state machine with client sessions, for the
+ * protocols that replicate commands (Raft, Multi-Paxos): `get`, `put`,
+ * `append` and `cas` applied in a total order, each operation id at most
+ * once (Ongaro's thesis §6.3). Applying is a pure function of the commands,
+ * so every replica that applies the same sequence holds the same map and
+ * sessions and computes the same results — what `expect linearizable`
+ * checks against the `kv` model (src/checks/models.ts).
  *
- * Results: `put` → null, `get` → the value or null when absent, `cas` →
- * true when the value equalled `expected` and was replaced, else false.
+ * Results: `put` → null, `get` → the value or null when absent, `append` →
+ * null (the value becomes the old string + the argument's string, an absent
+ * value counting as ""; MIT 6.824's Append), `cas` → true when the value
+ * equalled `expected` and was replaced, else false.
  *
  * Sessions. The node that received an operation (its `origin`) acts as the
  * client of §6.3. Operation ids are the simulator's `c1, c2, …`, increasing
  * over the run, so their numbers serve as the session's sequence numbers.
  * Each command carries `floor`: the lowest number its origin still had
  * pending when it created the command (the thesis's "lowest sequence number
- * for which the client has not yet received a response"). The session keeps
+ * for which the client has not yet received a response"). A session keeps
  * the results of its ops numbered at or above the highest floor seen and
  * discards older ones, so memory stays bounded by the ops in flight. A
  * command numbered below the floor is stale (its origin has already answered
  * or abandoned it): it is skipped. Ids without a number are never stale and
  * never discarded.
  */
-import type { Json, NodeId } from '../../engine/protocol.js';
-import { toEntries, type Log } from './_log.js';
-import type { ClientCommand, Command } from './types.js';
+import type { ClientOp, Json, NodeId } from '../../engine/protocol.js';
+import type { OpSpec } from '../../engine/vocabulary.js';
 import { jsonEqual } from '../../trace/json-equal.js';
+
+/** A client operation as a command of the state machine; `origin` is the node that took it from the client. */
+export type KvCommand =
+  | { op: 'put'; id: string; origin: NodeId; floor?: number; key: string; value: Json }
+  | { op: 'get'; id: string; origin: NodeId; floor?: number; key: string }
+  | { op: 'append'; id: string; origin: NodeId; floor?: number; key: string; value: Json }
+  | { op: 'cas'; id: string; origin: NodeId; floor?: number; key: string; expected: Json; value: Json };
 
 export type KvMap = Record<string, Json>;
 
@@ -38,6 +48,28 @@ export type Session = {
 };
 export type Sessions = Record<NodeId, Session>;
 
+/**
+ * The client operations of a key-value store, for a protocol's vocabulary
+ * (with `history: { model: 'kv' }`); `how` says how the protocol carries
+ * them out (`through the log`), for the docs.
+ */
+export function kvOps(how: string): OpSpec[] {
+  const key = { name: 'key', type: 'key' } as const;
+  const value = { name: 'value', type: 'value' } as const;
+  return [
+    { name: 'put', template: 'put <key:key> = <value:value>', args: [key, value],
+      doc: `Write VALUE to KEY ${how}; replies when the write is applied.` },
+    { name: 'get', template: 'get <key:key>', args: [key],
+      doc: `Read KEY ${how} (linearizable); the result is null when absent.` },
+    { name: 'append', template: 'append <key:key> <value:value>', args: [key, value],
+      doc: `Append VALUE (as text) to the string at KEY (absent = "") ${how}.` },
+    { name: 'cas', template: 'cas <key:key> <expected:value> <value:value>', args: [key, { name: 'expected', type: 'value' }, value],
+      doc: `Compare-and-set ${how}: write VALUE if KEY holds EXPECTED (null = absent); the result says whether it did.` },
+  ];
+}
+
+const KV_OP_NAMES = ['put', 'get', 'append', 'cas'];
+
 /** The sequence number of an op id `cN`; NaN for other ids. */
 export function opNumber(id: string): number {
   // As /^c\d+$/ (ASCII digits), without a regular expression: it runs for every applied op.
@@ -50,6 +82,41 @@ export function opNumber(id: string): number {
   }
   // Exact up to 15 digits; longer ones are rounded as Number() rounds them.
   return id.length <= 16 ? n : Number(id.slice(1));
+}
+
+/**
+ * A client op as a command taken at `origin` whose lowest pending op number
+ * is `floor` (NaN: none), or a message saying why it is not a KV operation
+ * (`supported` names the operations the protocol offers, for that message).
+ */
+export function kvCommand(op: ClientOp, origin: NodeId, floor: number, protocol: string): KvCommand | string {
+  const a = op.args ?? {};
+  const key = a.key;
+  if (typeof key !== 'string') return `${op.name}: the key must be a string`;
+  const f = Number.isNaN(floor) ? {} : { floor };
+  switch (op.name) {
+    case 'put':
+    case 'append':
+      if (a.value === undefined) return `${op.name}: missing value`;
+      return { op: op.name, id: op.id, origin, ...f, key, value: a.value };
+    case 'get':
+      return { op: 'get', id: op.id, origin, ...f, key };
+    case 'cas':
+      if (a.expected === undefined || a.value === undefined) return 'cas: needs an expected value and a new value';
+      return { op: 'cas', id: op.id, origin, ...f, key, expected: a.expected, value: a.value };
+    default:
+      return `unknown operation ${op.name}; ${protocol} supports ${KV_OP_NAMES.join(', ')}`;
+  }
+}
+
+/** The session floor for a new op `id` at a node with these ops pending: the lowest op number among them, `id`'s included. */
+export function sessionFloor(pendingIds: Iterable<string>, id: string): number {
+  let floor = opNumber(id);
+  for (const p of pendingIds) {
+    const n = opNumber(p);
+    if (n < floor || Number.isNaN(floor)) floor = n;
+  }
+  return floor;
 }
 
 export type Lookup = { kind: 'done'; result: Json } | { kind: 'stale' } | { kind: 'new' };
@@ -66,15 +133,18 @@ export function lookup(sessions: Sessions, cmd: { id: string; origin: NodeId }):
 }
 
 /** Applies one command to `kv` in place and returns the operation's result. */
-export function applyCommand(kv: KvMap, cmd: Command): Json {
+export function applyCommand(kv: KvMap, cmd: KvCommand): Json {
   switch (cmd.op) {
-    case 'noop':
-      return null;
     case 'put':
       kv[cmd.key] = cmd.value;
       return null;
     case 'get':
       return Object.hasOwn(kv, cmd.key) ? kv[cmd.key]! : null;
+    case 'append': {
+      const current = Object.hasOwn(kv, cmd.key) ? kv[cmd.key]! : null;
+      kv[cmd.key] = textOf(current) + textOf(cmd.value);
+      return null;
+    }
     case 'cas': {
       const current = Object.hasOwn(kv, cmd.key) ? kv[cmd.key]! : null;
       if (!jsonEqual(current, cmd.expected)) return false;
@@ -86,6 +156,11 @@ export function applyCommand(kv: KvMap, cmd: Command): Json {
       return never;
     }
   }
+}
+
+/** The text `append` works on: a string as is, null as "", anything else as its JSON. */
+export function textOf(v: Json): string {
+  return v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /**
@@ -104,7 +179,7 @@ export class Applier {
   constructor(public kv: KvMap, public sessions: Sessions) {}
 
   /** Applies `cmd` unless it is a duplicate (then its stored result) or stale (then undefined). */
-  apply(cmd: ClientCommand): { result: Json; dup: boolean } | undefined {
+  apply(cmd: KvCommand): { result: Json; dup: boolean } | undefined {
     const seen = lookup(this.sessions, cmd);
     if (seen.kind === 'stale') return undefined;
     if (seen.kind === 'done') return { result: seen.result, dup: true };
@@ -166,12 +241,14 @@ export interface Applied {
  * command objects they share, to maps they share in turn, so the first
  * replica to apply an entry computes it and the others find it here: one
  * copy of the map and sessions per entry for the whole cluster instead of
- * one per replica (the copies were the state machine's main cost).
+ * one per replica (the copies were the state machine's main cost). A cache
+ * of a pure function on immutable inputs: it holds no history and changes
+ * no result.
  */
-const lastApplication = new WeakMap<ClientCommand, { kv: KvMap; sessions: Sessions; out: Applied | undefined }>();
+const lastApplication = new WeakMap<KvCommand, { kv: KvMap; sessions: Sessions; out: Applied | undefined }>();
 
 /** `cmd` applied to `kv` and `sessions` (neither is modified); undefined when it is stale and skipped. */
-export function applyTo(kv: KvMap, sessions: Sessions, cmd: ClientCommand): Applied | undefined {
+export function applyTo(kv: KvMap, sessions: Sessions, cmd: KvCommand): Applied | undefined {
   const hit = lastApplication.get(cmd);
   if (hit !== undefined && hit.kv === kv && hit.sessions === sessions) return hit.out;
   const a = new Applier(kv, sessions);
@@ -181,14 +258,9 @@ export function applyTo(kv: KvMap, sessions: Sessions, cmd: ClientCommand): Appl
   return out;
 }
 
-/** The state machine after applying entries 1..upTo of `log`. */
-export function replay(log: Log, upTo: number): { kv: KvMap; sessions: Sessions } {
+/** The state machine after applying `commands` in order (for queries over a committed prefix). */
+export function replay(commands: Iterable<KvCommand>): { kv: KvMap; sessions: Sessions } {
   const a = new Applier({}, {});
-  const entries = toEntries(log);
-  for (let i = 0; i < Math.min(upTo, entries.length); i++) {
-    const cmd = entries[i]!.cmd;
-    if (cmd.op !== 'noop') a.apply(cmd);
-  }
+  for (const cmd of commands) a.apply(cmd);
   return { kv: a.kv, sessions: a.sessions };
 }
-

@@ -1,5 +1,5 @@
 /**
- * Copy-on-write helpers for the small string-keyed records in a Raft state.
+ * Copy-on-write helpers for the small string-keyed records in a protocol state.
  * States are immutable values kept by the trace, so each change builds a new
  * record; these build it with a copy loop and a store (both keep insertion
  * order, so the trace's diffs are those of `{ ...r, [k]: v }`).
