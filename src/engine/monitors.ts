@@ -62,6 +62,21 @@ export class Monitors<S = unknown> {
     return out ?? NONE;
   }
 
+  /** Every monitor's end-of-run metrics (`MonitorSpec.metrics`), in the monitors' order; a monitor that throws adds none. */
+  metrics(world: World<S>): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (this.memories === null) return out;
+    for (const m of this.monitors) {
+      if (m.metrics === undefined) continue;
+      try {
+        Object.assign(out, m.metrics(this.memories.get(m), world));
+      } catch {
+        // A monitor whose metrics throw reports none; its invariants report their own errors.
+      }
+    }
+    return out;
+  }
+
   /** The memory of monitor `m` in this run (for tests and tools). */
   memory<M>(m: MonitorSpec<S, M>): M | undefined {
     return this.memories?.get(m) as M | undefined;

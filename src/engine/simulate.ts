@@ -506,7 +506,7 @@ class Simulation implements FaultHost, DeliverySink {
   private client(a: Extract<Action, { kind: 'client' }>, cause: number, src: SourceRange | undefined): void {
     let target: number | undefined;
     if (a.target === undefined) {
-      const id = safe(() => this.protocol.clientTarget({ nodes: this.ids, params: this.spec.params }), undefined);
+      const id = safe(() => this.protocol.clientTarget({ nodes: this.ids, params: this.spec.params, op: { name: a.op, args: a.args } }), undefined);
       target = id === undefined ? undefined : this.index.get(id);
     } else target = this.resolve(a.target, `client ${a.op}`, cause, src)[0];
     if (target === undefined) {
@@ -688,7 +688,7 @@ class Simulation implements FaultHost, DeliverySink {
   }
 
   private finalMetrics(end: RunEnd): Record<string, number> {
-    const out: Record<string, number> = { ...this.measures };
+    const out: Record<string, number> = { ...this.measures, ...this.monitors.metrics(this.world as World) };
     if (this.protocol.finalMetrics !== undefined) {
       try {
         Object.assign(out, this.protocol.finalMetrics(this.world));

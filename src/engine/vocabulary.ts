@@ -85,6 +85,13 @@ export interface MonitorSpec<S = unknown, M = unknown> {
    * Optional: invariants may update the memory themselves.
    */
   observe?(memory: M, world: World<S>, changed: readonly NodeView<S>[]): void;
+  /**
+   * Metrics drawn from the memory when the run ends (statistics the monitor
+   * gathered along the way, such as how many lookups a brute-force oracle
+   * judged exact), merged into the run's metrics before `expect at end`
+   * lines are checked. Optional.
+   */
+  metrics?(memory: M, world: World<S>): Record<string, number>;
 }
 
 /** A named predicate over the whole world, checked after every step that changed it. */
