@@ -1,0 +1,294 @@
+/**
+ * The routing table: k-buckets (Maymounkov & Mazières 2002, §2.2, §2.4, §4.1).
+ *
+ * For each 0 ≤ i < bits a node keeps a list of up to k contacts whose
+ * distance from it lies in [2^i, 2^(i+1)) — bucket i — ordered by the time
+ * they were last seen, least recently seen at the head. Every message a node
+ * receives updates the bucket of its sender (`observe`):
+ * - a contact already there moves to the tail;
+ * - a new contact is appended while the bucket has room;
+ * - in a full bucket it waits in the bucket's replacement cache (§4.1), and
+ *   the head (least recently seen) is pinged; if the head does not answer it
+ *   is evicted and the most recently seen replacement takes its place — the
+ *   paper's ping-before-evict (§2.2): live old contacts are never displaced
+ *   by new ones.
+ * An RPC that times out marks its contact stale (`failed`): a stale contact
+ * is replaced at once when the cache has a candidate (§4.1), is not handed
+ * to other nodes or used to start lookups, and becomes fresh again when it
+ * is heard from.
+ *
+ * The table is an immutable value (it lives in the node's state, which the
+ * trace keeps at every step): only the buckets that hold contacts are
+ * stored, farthest (i = bits-1) first, and an update copies one bucket and
+ * the short list of buckets, sharing the rest. This is the paper's §2.4 tree
+ * for uniformly spread ids: the buckets split along the node's own id, so
+ * bucket i covers the ids that share the node's first bits-1-i bits and
+ * differ in the next.
+ */
+import type { NodeId } from '../../engine/protocol.js';
+import { bucketIndex, compareDistance, type Id } from './ids.js';
+
+/** A node as others know it: its name in the scenario (its "address") and its Kademlia id. */
+export type Contact = {
+  readonly node: NodeId;
+  readonly id: Id;
+};
+
+export interface Bucket {
+  /** The bucket's distance range is [2^i, 2^(i+1)). */
+  readonly i: number;
+  /** Least recently seen first. */
+  readonly contacts: readonly Contact[];
+  /** The replacement cache (§4.1): contacts seen while the bucket was full, most recent last. */
+  readonly cache: readonly Contact[];
+  /** Contacts whose last RPC timed out, with the number of timeouts in a row. */
+  readonly stale: Readonly<Record<NodeId, number>>;
+  /** The head contact pinged before evicting it (§2.2), or null. */
+  readonly probe: NodeId | null;
+  /** When this node last looked up an id in this bucket's range (for the hourly refresh, §2.3). */
+  readonly looked: number;
+}
+
+/** Buckets that hold contacts or cached replacements, by descending index. */
+export type Table = readonly Bucket[];
+
+const NO_STALE: Readonly<Record<NodeId, number>> = Object.freeze({});
+const NONE: readonly Contact[] = Object.freeze([]) as readonly Contact[];
+
+export const EMPTY_TABLE: Table = Object.freeze([]) as Table;
+
+/** What `observe` did: the new table, and a contact to ping before evicting it (§2.2), if any. */
+export interface Observed {
+  readonly table: Table;
+  /** The bucket's head, to be pinged: the new contact waits in the replacement cache. */
+  readonly ping: Contact | null;
+  /** true when the contact entered a bucket it was not in (a node new to this table). */
+  readonly added: boolean;
+}
+
+/** Deliberate mistakes, for the bug-switch scenarios (each breaks one invariant). */
+export interface TableBugs {
+  /** Append to a full bucket instead of caching and pinging (breaks `bucket_size`). */
+  readonly skipEviction?: boolean;
+  /** File contacts one bucket too far (breaks `bucket_prefix`). */
+  readonly offByOne?: boolean;
+  /** Do not refuse the node's own id (breaks `no_self_contact`). */
+  readonly addSelf?: boolean;
+}
+
+const NO_BUGS: TableBugs = {};
+
+/** Position of bucket `i` in the table, or where it would go (as -(pos + 1)). */
+function find(table: Table, i: number): number {
+  let lo = 0;
+  let hi = table.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const b = table[mid]!.i;
+    if (b === i) return mid;
+    if (b > i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -(lo + 1);
+}
+
+export function bucketAt(table: Table, i: number): Bucket | undefined {
+  const at = find(table, i);
+  return at >= 0 ? table[at] : undefined;
+}
+
+function put(table: Table, bucket: Bucket): Table {
+  const at = find(table, bucket.i);
+  const out = table.slice();
+  if (at >= 0) {
+    if (bucket.contacts.length === 0 && bucket.cache.length === 0 && bucket.looked === 0) out.splice(at, 1);
+    else out[at] = bucket;
+  } else out.splice(-(at + 1), 0, bucket);
+  return out;
+}
+
+function emptyBucket(i: number): Bucket {
+  return { i, contacts: NONE, cache: NONE, stale: NO_STALE, probe: null, looked: 0 };
+}
+
+function indexOf(list: readonly Contact[], node: NodeId): number {
+  for (let j = 0; j < list.length; j++) if (list[j]!.node === node) return j;
+  return -1;
+}
+
+function without(list: readonly Contact[], j: number): Contact[] {
+  const out = list.slice();
+  out.splice(j, 1);
+  return out;
+}
+
+function withoutKey(r: Readonly<Record<NodeId, number>>, key: NodeId): Readonly<Record<NodeId, number>> {
+  if (!(key in r)) return r;
+  let out: Record<NodeId, number> | null = null;
+  for (const k in r) {
+    if (k === key) continue;
+    (out ??= {})[k] = r[k]!;
+  }
+  return out ?? NO_STALE;
+}
+
+/** The bucket a contact goes in (with the off-by-one bug: the next one out). */
+export function bucketFor(self: Id, other: Id, bits: number, bugs: TableBugs = NO_BUGS): number {
+  const i = bucketIndex(self, other);
+  if (i < 0) return bugs.addSelf ? 0 : -1;
+  return bugs.offByOne ? Math.min(bits - 1, i + 1) : i;
+}
+
+/**
+ * §2.2: a message arrived from `contact` — update its bucket. `k` is the
+ * bucket size; the replacement cache holds up to k as well.
+ */
+export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, bugs: TableBugs = NO_BUGS): Observed {
+  const i = bucketFor(self, contact.id, bits, bugs);
+  if (i < 0) return { table, ping: null, added: false };
+  const old = bucketAt(table, i) ?? emptyBucket(i);
+  const j = indexOf(old.contacts, contact.node);
+  if (j >= 0) {
+    // Known: move it to the tail; it answered, so it is neither stale nor being probed.
+    const isTail = j === old.contacts.length - 1;
+    const stale = withoutKey(old.stale, contact.node);
+    const probe = old.probe === contact.node ? null : old.probe;
+    if (isTail && stale === old.stale && probe === old.probe && old.contacts[j]!.id === contact.id) return { table, ping: null, added: false };
+    const contacts = without(old.contacts, j);
+    contacts.push(contact);
+    return { table: put(table, { ...old, contacts, stale, probe }), ping: null, added: false };
+  }
+  if (old.contacts.length < k || bugs.skipEviction) {
+    const cacheAt = indexOf(old.cache, contact.node);
+    const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
+    return { table: put(table, { ...old, contacts: [...old.contacts, contact], cache }), ping: null, added: true };
+  }
+  // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the head is probed.
+  const staleAt = firstStale(old);
+  if (staleAt >= 0) {
+    const gone = old.contacts[staleAt]!.node;
+    const contacts = without(old.contacts, staleAt);
+    contacts.push(contact);
+    const cacheAt = indexOf(old.cache, contact.node);
+    const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
+    return { table: put(table, { ...old, contacts, cache, stale: withoutKey(old.stale, gone), probe: old.probe === gone ? null : old.probe }), ping: null, added: true };
+  }
+  const cacheAt = indexOf(old.cache, contact.node);
+  const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache.slice();
+  cache.push(contact);
+  if (cache.length > k) cache.shift();
+  const ping = old.probe === null ? old.contacts[0]! : null;
+  return { table: put(table, { ...old, cache, probe: ping !== null ? ping.node : old.probe }), ping, added: false };
+}
+
+function firstStale(b: Bucket): number {
+  if (b.stale === NO_STALE) return -1;
+  for (let j = 0; j < b.contacts.length; j++) if (b.contacts[j]!.node in b.stale) return j;
+  return -1;
+}
+
+/**
+ * An RPC to `contact` timed out (§4.1). The contact is marked stale; if the
+ * bucket's replacement cache has a candidate, the most recently seen one
+ * replaces it at once (this is also how a failed ping-before-evict ends).
+ */
+export function failed(table: Table, self: Id, contact: Contact, bits: number, bugs: TableBugs = NO_BUGS): Table {
+  const i = bucketFor(self, contact.id, bits, bugs);
+  if (i < 0) return table;
+  const old = bucketAt(table, i);
+  if (old === undefined) return table;
+  const j = indexOf(old.contacts, contact.node);
+  if (j < 0) return table;
+  const probe = old.probe === contact.node ? null : old.probe;
+  if (old.cache.length > 0) {
+    const contacts = without(old.contacts, j);
+    contacts.push(old.cache[old.cache.length - 1]!);
+    return put(table, { ...old, contacts, cache: old.cache.slice(0, -1), stale: withoutKey(old.stale, contact.node), probe });
+  }
+  const stale = { ...old.stale, [contact.node]: (old.stale[contact.node] ?? 0) + 1 };
+  return put(table, { ...old, stale, probe });
+}
+
+/** Whether `contact` is marked stale in its bucket. */
+export function isStale(table: Table, self: Id, contact: Contact): boolean {
+  const b = bucketAt(table, bucketIndex(self, contact.id));
+  return b !== undefined && contact.node in b.stale;
+}
+
+/** Records that this node looked up an id in bucket i's range at `now` (for refresh). */
+export function touched(table: Table, i: number, now: number): Table {
+  if (i < 0) return table;
+  const old = bucketAt(table, i) ?? emptyBucket(i);
+  if (old.looked === now) return table;
+  return put(table, { ...old, looked: now });
+}
+
+/**
+ * The `n` contacts closest to `target`, closest first, skipping stale ones
+ * and `skip` (the requester, when answering FIND_NODE).
+ *
+ * With t = the bucket index of the target, XOR orders the buckets for free:
+ * contacts in bucket t are closer to the target than every other contact
+ * (their distance is below 2^t), then come all buckets below t (distance in
+ * [2^t, 2^(t+1))), then buckets t+1, t+2, … in turn. So only the contacts of
+ * the buckets actually needed are sorted.
+ */
+export function closest(table: Table, self: Id, target: Id, n: number, skip?: NodeId): Contact[] {
+  const out: Contact[] = [];
+  if (n <= 0 || table.length === 0) return out;
+  const t = bucketIndex(self, target);
+  // Buckets are stored by descending index: those at or below t sit at the end, from `low` on.
+  let low = table.length;
+  while (low > 0 && table[low - 1]!.i <= t) low--;
+  let from = low;
+  if (t >= 0 && from < table.length && table[from]!.i === t) {
+    addSorted(out, table[from]!, target, n, skip);
+    from++;
+  }
+  if (out.length < n && t >= 0) {
+    // Buckets below t all lie in [2^t, 2^(t+1)) of the target: one group, sorted together.
+    const mark = out.length;
+    for (let j = from; j < table.length; j++) addSorted(out, table[j]!, target, n, skip, mark);
+  }
+  for (let j = low - 1; j >= 0 && out.length < n; j--) addSorted(out, table[j]!, target, n, skip, out.length);
+  return out;
+}
+
+/**
+ * Inserts bucket `b`'s usable contacts into `out[mark..]`, kept sorted by
+ * distance to `target` and at most `n` long (an insertion sort: groups are
+ * small, about k contacts).
+ */
+function addSorted(out: Contact[], b: Bucket, target: Id, n: number, skip: NodeId | undefined, mark = out.length): void {
+  const list = b.contacts;
+  const stale = b.stale === NO_STALE ? null : b.stale;
+  for (let j = 0; j < list.length; j++) {
+    const c = list[j]!;
+    if (c.node === skip || (stale !== null && c.node in stale)) continue;
+    let at = out.length;
+    while (at > mark && compareDistance(out[at - 1]!.id, c.id, target) > 0) at--;
+    if (at >= n) continue;
+    if (out.length < n) out.push(c);
+    for (let m = out.length - 1; m > at; m--) out[m] = out[m - 1]!;
+    out[at] = c;
+  }
+}
+
+/** Every contact in the table (bucket by bucket, farthest first). */
+export function contacts(table: Table): Contact[] {
+  const out: Contact[] = [];
+  for (const b of table) for (const c of b.contacts) out.push(c);
+  return out;
+}
+
+export function contactCount(table: Table): number {
+  let n = 0;
+  for (const b of table) n += b.contacts.length;
+  return n;
+}
+
+/** The index of the nearest non-empty bucket (the one holding the closest neighbour), or -1. */
+export function nearestBucket(table: Table): number {
+  for (let j = table.length - 1; j >= 0; j--) if (table[j]!.contacts.length > 0) return table[j]!.i;
+  return -1;
+}
