@@ -28,8 +28,12 @@ export const MAX_KEYS = 1_000_000;
 type Ctx = Context<RingMessage>;
 
 export function init(ctx: Ctx): RingState {
+  if (ctx.id !== ROUTER) {
+    // The servers are the declared nodes, in order, before the router: the first `initial` (or all) start in the ring.
+    const k = ringParams(ctx.params).initial;
+    return { role: k === 0 || ctx.index < k ? 'server' : 'spare', keys: 0 };
+  }
   const members = initialMembers(ctx.nodes, ctx.params);
-  if (ctx.id !== ROUTER) return { role: members.includes(ctx.id) ? 'server' : 'spare', keys: 0 };
   const weights: Record<NodeId, number> = {};
   for (const m of members) weights[m] = weightOf(ctx.nodeParams, m);
   const load: Record<NodeId, number> = {};
@@ -93,27 +97,24 @@ export function movesBetween(before: RouterState, after: Pick<RouterState, 'memb
   const r1 = ringFor(after.members, after.weights, p);
   const o0 = ownersOf(r0, hashes);
   const o1 = ownersOf(r1, hashes);
-  const m0 = r0.members.length;
   const m1 = r1.members.length;
-  const matrix = new Int32Array(Math.max(1, m0 * m1));
+  // Sparse (from, to) counts: a dense matrix would be members² cells (10^8 at 10 000 nodes).
+  const counts = new Map<number, number>();
   let moved = 0;
   for (let i = 0; i < keys; i++) {
     const a = o0[i]!;
     const b = o1[i]!;
     if (a < 0 || b < 0 || r0.members[a] === r1.members[b]) continue;
-    matrix[a * m1 + b]!++;
+    const cell = a * m1 + b;
+    counts.set(cell, (counts.get(cell) ?? 0) + 1);
     moved++;
   }
   const pairs = new Map<NodeId, Map<NodeId, number>>();
-  for (let a = 0; a < m0; a++) {
-    for (let b = 0; b < m1; b++) {
-      const c = matrix[a * m1 + b]!;
-      if (c === 0) continue;
-      const from = r0.members[a]!;
-      let row = pairs.get(from);
-      if (!row) pairs.set(from, (row = new Map()));
-      row.set(r1.members[b]!, c);
-    }
+  for (const cell of [...counts.keys()].sort((x, y) => x - y)) {
+    const from = r0.members[Math.floor(cell / m1)]!;
+    let row = pairs.get(from);
+    if (!row) pairs.set(from, (row = new Map()));
+    row.set(r1.members[cell % m1]!, counts.get(cell)!);
   }
   return { moved, pairs };
 }
@@ -208,7 +209,8 @@ export function serverMessage(s: ServerState, from: NodeId, msg: RingMessage, ct
     case 'Handoff': {
       let keys = s.keys;
       for (const [to, count] of Object.entries(msg.body.moves)) {
-        ctx.send(to, { type: 'Transfer', body: { keys: count } });
+        // The keys go at once, while the new count is being written.
+        ctx.send(to, { type: 'Transfer', body: { keys: count } }, { waitForWrites: false });
         keys -= count;
       }
       if (keys < 0) {
@@ -226,7 +228,7 @@ export function serverMessage(s: ServerState, from: NodeId, msg: RingMessage, ct
   }
 }
 
-/** Persist the server's count (a Handoff's Transfers are issued before the write, so they leave at once). */
+/** Persist the server's count (a Handoff's Transfers do not wait for it). */
 function saveServer(next: ServerState, ctx: Ctx): ServerState {
   ctx.persist({ role: next.role, keys: next.keys });
   return next;
