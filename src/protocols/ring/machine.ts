@@ -122,7 +122,8 @@ export function movesBetween(before: RouterState, after: Pick<RouterState, 'memb
 function applyChange(s: RouterState, op: ClientOp, ctx: Ctx, kind: 'add' | 'remove', node: NodeId, members: NodeId[], weights: Record<NodeId, number>): RingState {
   const moves = movesBetween(s, { members, weights }, s.keys, ctx);
   const p = ringParams(ctx.params);
-  const load = s.keys > 0 ? loadOf(ringFor(members, weights, p), s.keys, p.hash) : Object.fromEntries(members.map((m) => [m, 0]));
+  const load = p.bugNoDecrement ? gainsOnly(s, members, moves)
+    : s.keys > 0 ? loadOf(ringFor(members, weights, p), s.keys, p.hash) : Object.fromEntries(members.map((m) => [m, 0]));
   const next: RouterState = {
     role: 'router', members, weights, keys: s.keys, load,
     lastChange: { kind, node, before: s.members, beforeWeights: s.weights, moved: moves.moved },
@@ -147,6 +148,14 @@ function applyChange(s: RouterState, op: ClientOp, ctx: Ctx, kind: 'add' | 'remo
   ctx.note(`${kind} ${node}: ${moves.moved} of ${s.keys} keys move (${(fraction * 100).toFixed(1)}%)`);
   ctx.reply(op.id, true, { moved: moves.moved, fraction: round6(fraction) });
   return next;
+}
+
+/** `bug_no_decrement`: every member's count plus the keys it gains — the keys it loses are never taken off. */
+function gainsOnly(s: RouterState, members: readonly NodeId[], moves: Moves): Record<NodeId, number> {
+  const load: Record<NodeId, number> = {};
+  for (const m of members) load[m] = s.load[m] ?? 0;
+  for (const row of moves.pairs.values()) for (const [to, c] of row) load[to] = (load[to] ?? 0) + c;
+  return load;
 }
 
 /** `add NODE [weight W]`. */
