@@ -141,7 +141,7 @@ class Simulation implements FaultHost, DeliverySink {
     for (const n of implicit) if (!declared.has(n.id)) this.ids.push(n.id);
     this.index = new Map(this.ids.map((id, i) => [id, i]));
     const root = new Rng(spec.seed);
-    this.rt = this.ids.map((id, i) => new NodeRuntime(id, i, new NodeContext(id, this.ids, spec.params, spec.nodeParams, root.fork(`node:${id}`))));
+    this.rt = this.ids.map((id, i) => new NodeRuntime(id, i, new NodeContext(id, i, this.ids, spec.params, spec.nodeParams, root.fork(`node:${id}`))));
     this.world = new SimWorld(this.rt, spec.params, this.measures);
     this.changedMark = new Uint8Array(this.ids.length);
     this.trace = new TraceRecorder(this.ids);
