@@ -52,6 +52,19 @@ export function compareDistance(a: Id, b: Id, target: Id): number {
 }
 
 /**
+ * Up to 7 hex digits (28 bits, a small integer) of d(id, target), from
+ * digit `from` on: a number that orders ids by distance to `target` when
+ * their distances agree before `from` (equal numbers: compare further with
+ * `compareDistance`).
+ */
+export function distanceKey(id: Id, target: Id, from: number): number {
+  const end = Math.min(from + 7, target.length);
+  let key = 0;
+  for (let i = from < 0 ? 0 : from; i < end; i++) key = (key << 4) | (DIGIT[id.charCodeAt(i)]! ^ DIGIT[target.charCodeAt(i)]!);
+  return key;
+}
+
+/**
  * The index of the k-bucket that `other` falls in, seen from `self`: i such
  * that 2^i ≤ d(self, other) < 2^(i+1), i.e. the position of the highest bit
  * in which they differ (§2.2). -1 when they are the same id.

@@ -23,7 +23,8 @@
  * deepest hop it asked.
  *
  * Values are plain immutable data (they sit in the node's state); the
- * shortlist keeps at most 2k candidates that have not failed.
+ * shortlist keeps at most k + α candidates that have not failed (a few
+ * spares for the ones that time out; later replies bring more).
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
 import { compareDistance, type Id } from './ids.js';
@@ -102,11 +103,12 @@ export function newLookup(o: {
   n: number; kind: LookupKind; target: Id; started: number; self: Contact; seeds: readonly Contact[];
   key?: string; value?: Json; expires?: number; op?: string;
 }): Lookup {
-  const list: Candidate[] = [{ c: o.self, hop: 0, st: 'ok' }];
+  const built: Candidate[] = [{ c: o.self, hop: 0, st: 'ok' }];
   for (const c of o.seeds) {
-    const at = position(list, c.id, o.target);
-    if (at < 0) list.splice(-(at + 1), 0, { c, hop: 1, st: 'new' });
+    const at = position(built, c.id, o.target);
+    if (at < 0) built.splice(-(at + 1), 0, { c, hop: 1, st: 'new' });
   }
+  const list = built.slice(); // at its exact length: it is kept in the state
   return {
     n: o.n, kind: o.kind, target: o.target, key: o.key ?? null, value: o.value ?? null, expires: o.expires ?? -1, op: o.op ?? null,
     started: o.started, list, inflight: 0, stalls: 0, wide: false, msgs: 0, found: null, storing: null,
@@ -116,13 +118,15 @@ export function newLookup(o: {
 /**
  * The candidates to ask now: the closest not-yet-asked among the k closest
  * that have not failed — α minus those in flight, or all of them in the
- * final phase. Returns the lookup with them marked `asked`.
+ * final phase. Returns the lookup with them marked `asked`. With `fresh`,
+ * `lk` and its list were made in this handler call and are updated in place
+ * (no state holds them yet).
  */
-export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBugs = {}): { lookup: Lookup; ask: Candidate[] } {
+export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBugs = {}, fresh = false): { lookup: Lookup; ask: Candidate[] } {
   const room = lk.wide || bugs.flood ? Infinity : alpha - lk.inflight;
   if (room <= 0) return { lookup: lk, ask: [] };
   const ask: Candidate[] = [];
-  let list: Candidate[] | null = null;
+  let list: Candidate[] | null = fresh ? (lk.list as Candidate[]) : null;
   let live = 0;
   for (let j = 0; j < lk.list.length && live < k && ask.length < room; j++) {
     const cand = lk.list[j]!;
@@ -134,14 +138,16 @@ export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBu
     list[j] = asked;
     ask.push(asked);
   }
-  if (list === null) return { lookup: lk, ask };
-  return { lookup: withProgress(lk, list, lk.inflight + ask.length, lk.msgs + ask.length, lk.stalls, lk.wide), ask };
+  if (ask.length === 0) return { lookup: lk, ask };
+  if (fresh) {
+    const m = lk as { -readonly [K in keyof Lookup]: Lookup[K] };
+    m.inflight += ask.length;
+    m.msgs += ask.length;
+    return { lookup: lk, ask };
+  }
+  return { lookup: withProgress(lk, list!, lk.inflight + ask.length, lk.msgs + ask.length, lk.stalls, lk.wide), ask };
 }
 
-/**
- * `from` answered with `nodes` (its closest contacts to the target). Marks
- * it answered and merges the new candidates, one hop further than `from`.
- */
 function indexOfNode(list: readonly Candidate[], node: NodeId): number {
   for (let j = 0; j < list.length; j++) if (list[j]!.c.node === node) return j;
   return -1;
@@ -152,8 +158,9 @@ export function answered(lk: Lookup, from: NodeId, nodes: readonly Contact[], se
   if (j < 0 || lk.list[j]!.st !== 'asked') return lk;
   const hop = lk.list[j]!.hop;
   const before = lk.list[0]!.c;
-  const list = merge(lk.list, j, nodes, self, hop + 1, lk.target);
-  trim(list, 2 * k);
+  const merged = merge(lk.list, j, nodes, self, hop + 1, lk.target);
+  trim(merged, k + alpha);
+  const list = merged.slice(); // at its exact length: it is kept in the state
   const progress = list[0]!.c !== before;
   const stalls = progress ? 0 : lk.stalls + 1;
   return withProgress(lk, list, lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);

@@ -49,7 +49,7 @@ function idFor(ctx: Ctx, c: Config): Id {
     if (id !== undefined) return id;
     ctx.note(`kademlia: ${ctx.id}'s id "${given}" is not a ${c.bits}-bit hex number; drawing one instead`);
   }
-  const pos = positionOf(ctx.nodes, ctx.id);
+  const pos = ctx.index;
   if (c.bits <= PERMUTED_BITS && pos >= 0 && pos < 2 ** c.bits) return permutedId(pos, c.bits);
   return randomId(c.bits, (a, b) => ctx.randomInt(a, b));
 }
@@ -63,8 +63,7 @@ export function init(ctx: Ctx): KademliaState {
   const d = new Draft(s, ctx, c);
   if (ctx.id === boot) d.becomeJoined();
   else {
-    const pos = positionOf(ctx.nodes, ctx.id);
-    if (c.initial === 0 || pos < c.initial) ctx.setTimer('join', pos * c.joinGap);
+    if (c.initial === 0 || ctx.index < c.initial) ctx.setTimer('join', ctx.index * c.joinGap);
   }
   return d.commit();
 }
@@ -261,6 +260,9 @@ export class Draft {
   /** The next state (the same object when nothing changed). Re-arms the RPC timer for the oldest RPC in flight. */
   commit(timerFired = false): KademliaState {
     const b = this.base;
+    // Arrays that grew by push have spare room: the state keeps copies at their exact length.
+    if (this.ownRpcs) this.rpcs = this.rpcs.slice();
+    if (this.ownLookups) this.lookups = this.lookups.slice();
     const before = b.rpcs.length > 0 ? b.rpcs[0]! : null;
     const after = this.rpcs.length > 0 ? this.rpcs[0]! : null;
     if (after === null) {
@@ -382,12 +384,13 @@ export class Draft {
         const c = this.c;
         if (msg.type === 'VALUE' && lk.kind === 'find') {
           const next = answered(lk, rpc.to.node, [], this.self.node, c.alpha, c.k);
-          this.advance(withProgress(next, next.list, next.inflight, next.msgs, next.stalls, next.wide, { node: rpc.to.node, value: msg.body.value ?? null, expires: Number(msg.body.expires) }));
+          if (next !== lk) this.advance(withProgress(next, next.list, next.inflight, next.msgs, next.stalls, next.wide, { node: rpc.to.node, value: msg.body.value ?? null, expires: Number(msg.body.expires) }));
           return;
         }
         const nodes = msg.type === 'NODES' ? contactsOf(msg.body.nodes, digitsOf(c.bits)) : [];
         if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, c.table).table;
-        this.advance(answered(lk, rpc.to.node, nodes, this.self.node, c.alpha, c.k));
+        const next = answered(lk, rpc.to.node, nodes, this.self.node, c.alpha, c.k);
+        if (next !== lk) this.advance(next);
         return;
       }
     }
@@ -413,7 +416,8 @@ export class Draft {
     this.table = failed(this.table, this.self.id, rpc.to, c.bits, c.table);
     if (rpc.kind === 'find') {
       const lk = this.lookup(rpc.lookup);
-      if (lk !== undefined) this.advance(timedOut(lk, rpc.to.node, c.alpha));
+      const next = lk === undefined ? lk : timedOut(lk, rpc.to.node, c.alpha);
+      if (next !== lk && next !== undefined) this.advance(next);
     } else if (rpc.kind === 'store') {
       const lk = this.lookup(rpc.lookup);
       if (lk !== undefined && lk.storing !== null) this.stored(lk, rpc.to.node, false);
@@ -446,7 +450,7 @@ export class Draft {
     this.advance(lk);
   }
 
-  /** Sends the queries the lookup wants now, or ends it. */
+  /** Sends the queries the lookup wants now, or ends it. `lk` was made in this handler call (its list is updated in place). */
   private advance(lk: Lookup): void {
     const c = this.c;
     if (lk.storing === null && isDone(lk, c.k, c)) {
@@ -454,7 +458,7 @@ export class Draft {
       this.complete(lk);
       return;
     }
-    const { lookup, ask } = nextQueries(lk, c.alpha, c.k, { flood: c.flood });
+    const { lookup, ask } = nextQueries(lk, c.alpha, c.k, { flood: c.flood }, true);
     this.replace(lookup);
     for (const cand of ask) {
       const rpc = this.rpc(cand.c, 'find', lookup.n);

@@ -26,7 +26,7 @@
  * differ in the next.
  */
 import type { NodeId } from '../../engine/protocol.js';
-import { bucketIndex, compareDistance, type Id } from './ids.js';
+import { bucketIndex, compareDistance, distanceKey, type Id } from './ids.js';
 
 /** A node as others know it: its name in the scenario (its "address") and its Kademlia id. */
 export type Contact = {
@@ -97,18 +97,23 @@ export function bucketAt(table: Table, i: number): Bucket | undefined {
   return at >= 0 ? table[at] : undefined;
 }
 
-function put(table: Table, bucket: Bucket): Table {
-  const at = find(table, bucket.i);
+/** The table with `b` in place of its bucket (added, or dropped when it holds nothing). Arrays kept in states are built at their exact length. */
+function put(table: Table, b: Bucket): Table {
+  const at = find(table, b.i);
+  if (at < 0) return [...table.slice(0, -(at + 1)), b, ...table.slice(-(at + 1))];
+  if (b.contacts.length === 0 && b.cache.length === 0 && b.looked === 0) return [...table.slice(0, at), ...table.slice(at + 1)];
   const out = table.slice();
-  if (at >= 0) {
-    if (bucket.contacts.length === 0 && bucket.cache.length === 0 && bucket.looked === 0) out.splice(at, 1);
-    else out[at] = bucket;
-  } else out.splice(-(at + 1), 0, bucket);
+  out[at] = b;
   return out;
 }
 
 function emptyBucket(i: number): Bucket {
   return { i, contacts: NONE, cache: NONE, stale: NO_STALE, probe: null, looked: 0 };
+}
+
+/** A bucket like `b` with some fields replaced (every Bucket has the same fields, in the same order). */
+function bucket(b: Bucket, contacts: readonly Contact[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked = b.looked): Bucket {
+  return { i: b.i, contacts, cache, stale, probe, looked };
 }
 
 function indexOf(list: readonly Contact[], node: NodeId): number {
@@ -156,12 +161,12 @@ export function observe(table: Table, self: Id, contact: Contact, k: number, bit
     if (isTail && stale === old.stale && probe === old.probe && old.contacts[j]!.id === contact.id) return { table, ping: null, added: false };
     const contacts = without(old.contacts, j);
     contacts.push(contact);
-    return { table: put(table, { ...old, contacts, stale, probe }), ping: null, added: false };
+    return { table: put(table, bucket(old, contacts, old.cache, stale, probe)), ping: null, added: false };
   }
   if (old.contacts.length < k || bugs.skipEviction) {
     const cacheAt = indexOf(old.cache, contact.node);
     const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
-    return { table: put(table, { ...old, contacts: [...old.contacts, contact], cache }), ping: null, added: true };
+    return { table: put(table, bucket(old, [...old.contacts, contact], cache, old.stale, old.probe)), ping: null, added: true };
   }
   // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the head is probed.
   const staleAt = firstStale(old);
@@ -171,14 +176,16 @@ export function observe(table: Table, self: Id, contact: Contact, k: number, bit
     contacts.push(contact);
     const cacheAt = indexOf(old.cache, contact.node);
     const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
-    return { table: put(table, { ...old, contacts, cache, stale: withoutKey(old.stale, gone), probe: old.probe === gone ? null : old.probe }), ping: null, added: true };
+    return { table: put(table, bucket(old, contacts, cache, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe)), ping: null, added: true };
   }
   const cacheAt = indexOf(old.cache, contact.node);
-  const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache.slice();
-  cache.push(contact);
-  if (cache.length > k) cache.shift();
+  let cache: Contact[];
+  if (cacheAt >= 0) {
+    cache = without(old.cache, cacheAt);
+    cache.push(contact);
+  } else cache = old.cache.length < k ? [...old.cache, contact] : [...old.cache.slice(1), contact];
   const ping = old.probe === null ? old.contacts[0]! : null;
-  return { table: put(table, { ...old, cache, probe: ping !== null ? ping.node : old.probe }), ping, added: false };
+  return { table: put(table, bucket(old, old.contacts, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
 }
 
 function firstStale(b: Bucket): number {
@@ -203,10 +210,10 @@ export function failed(table: Table, self: Id, contact: Contact, bits: number, b
   if (old.cache.length > 0) {
     const contacts = without(old.contacts, j);
     contacts.push(old.cache[old.cache.length - 1]!);
-    return put(table, { ...old, contacts, cache: old.cache.slice(0, -1), stale: withoutKey(old.stale, contact.node), probe });
+    return put(table, bucket(old, contacts, old.cache.slice(0, -1), withoutKey(old.stale, contact.node), probe));
   }
   const stale = { ...old.stale, [contact.node]: (old.stale[contact.node] ?? 0) + 1 };
-  return put(table, { ...old, stale, probe });
+  return put(table, bucket(old, old.contacts, old.cache, stale, probe));
 }
 
 /** Whether `contact` is marked stale in its bucket. */
@@ -220,7 +227,7 @@ export function touched(table: Table, i: number, now: number): Table {
   if (i < 0) return table;
   const old = bucketAt(table, i) ?? emptyBucket(i);
   if (old.looked === now) return table;
-  return put(table, { ...old, looked: now });
+  return put(table, bucket(old, old.contacts, old.cache, old.stale, old.probe, now));
 }
 
 /**
@@ -238,39 +245,50 @@ export function closest(table: Table, self: Id, target: Id, n: number, skip?: No
   if (n <= 0 || table.length === 0) return out;
   const t = bucketIndex(self, target);
   // Buckets are stored by descending index: those at or below t sit at the end, from `low` on.
-  let low = table.length;
-  while (low > 0 && table[low - 1]!.i <= t) low--;
+  const at = find(table, t);
+  const low = at >= 0 ? at : -(at + 1);
   let from = low;
   if (t >= 0 && from < table.length && table[from]!.i === t) {
-    addSorted(out, table[from]!, target, n, skip);
+    addSorted(out, table[from]!, target, n, skip, out.length, t);
     from++;
   }
   if (out.length < n && t >= 0) {
     // Buckets below t all lie in [2^t, 2^(t+1)) of the target: one group, sorted together.
     const mark = out.length;
-    for (let j = from; j < table.length; j++) addSorted(out, table[j]!, target, n, skip, mark);
+    for (let j = from; j < table.length; j++) addSorted(out, table[j]!, target, n, skip, mark, t);
   }
-  for (let j = low - 1; j >= 0 && out.length < n; j--) addSorted(out, table[j]!, target, n, skip, out.length);
-  return out;
+  for (let j = low - 1; j >= 0 && out.length < n; j--) addSorted(out, table[j]!, target, n, skip, out.length, table[j]!.i);
+  return out.slice(); // exactly as long as it is (it grew by push): it is kept in a message
 }
+
+/** Sort keys of `out[mark..]` (scratch space reused by every call; nothing is kept between calls). */
+const keys: number[] = [];
 
 /**
  * Inserts bucket `b`'s usable contacts into `out[mark..]`, kept sorted by
- * distance to `target` and at most `n` long (an insertion sort: groups are
- * small, about k contacts).
+ * distance to `target` and at most `n` long: an insertion sort (groups are
+ * about k contacts) on a number per contact — 7 hex digits (28 bits) of its
+ * distance, from the digit holding bit `g`, the highest bit any distance in
+ * the group can have — with ties settled digit by digit.
  */
-function addSorted(out: Contact[], b: Bucket, target: Id, n: number, skip: NodeId | undefined, mark = out.length): void {
+function addSorted(out: Contact[], b: Bucket, target: Id, n: number, skip: NodeId | undefined, mark: number, g: number): void {
   const list = b.contacts;
   const stale = b.stale === NO_STALE ? null : b.stale;
+  const from = target.length - 1 - (g >> 2);
   for (let j = 0; j < list.length; j++) {
     const c = list[j]!;
     if (c.node === skip || (stale !== null && c.node in stale)) continue;
+    const key = distanceKey(c.id, target, from);
     let at = out.length;
-    while (at > mark && compareDistance(out[at - 1]!.id, c.id, target) > 0) at--;
+    while (at > mark && (keys[at - 1]! > key || (keys[at - 1] === key && compareDistance(out[at - 1]!.id, c.id, target) > 0))) at--;
     if (at >= n) continue;
     if (out.length < n) out.push(c);
-    for (let m = out.length - 1; m > at; m--) out[m] = out[m - 1]!;
+    for (let m = out.length - 1; m > at; m--) {
+      out[m] = out[m - 1]!;
+      keys[m] = keys[m - 1]!;
+    }
     out[at] = c;
+    keys[at] = key;
   }
 }
 
