@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { randomId } from '../src/protocols/kademlia/ids.js';
-import { closest, EMPTY_TABLE, observe, type Contact, type Table } from '../src/protocols/kademlia/table.js';
+import { closest, EMPTY_TABLE, makeContact, observe, type Contact, type Table } from '../src/protocols/kademlia/table.js';
 import { mulberry32 } from '../test/_random.js';
 import type { BenchRow } from './types.js';
 
@@ -68,7 +68,7 @@ function closestRows(): BenchRow[] {
   const rnd = mulberry32(12);
   const int = (a: number, b: number) => a + Math.floor(rnd() * (b - a + 1));
   const self = randomId(BITS, int);
-  const contacts: Contact[] = Array.from({ length: CONTACTS }, (_, i) => ({ node: `n${i}`, id: randomId(BITS, int) }));
+  const contacts: Contact[] = Array.from({ length: CONTACTS }, (_, i) => makeContact(`n${i}`, randomId(BITS, int)));
   const targets = Array.from({ length: TARGETS }, () => randomId(BITS, int));
   const targetBytes = targets.map(bytes);
 

@@ -99,6 +99,15 @@ function checkContacts(m: KademliaWatch, v: View, s: KademliaState, i: number, l
 
 /** Checks the buckets of `now` that are not the same objects as in `before` (both by descending index). */
 function checkTable(m: KademliaWatch, v: View, s: KademliaState, before: Table | undefined, now: Table): void {
+  if (before !== undefined && before.length === now.length) {
+    // The usual step: the same buckets, one of them replaced. Comparing references reads no bucket.
+    for (let j = 0; j < now.length; j++) {
+      const b = now[j]!;
+      const o = before[j]!;
+      if (b !== o) checkBucket(m, v, s, b, o.i === b.i ? o : undefined);
+    }
+    return;
+  }
   let j = 0;
   for (const b of now) {
     let old: Bucket | undefined;

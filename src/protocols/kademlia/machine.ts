@@ -29,7 +29,7 @@ import { answered, depthOf, isDone, newLookup, nextQueries, resultOf, timedOut, 
 import type { KademliaMessage } from './messages.js';
 import { bootstrapOf, config, positionOf, type Config } from './params.js';
 import { NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
-import { bucketAt, closest, contactCount, failed, nearestBucket, observe, touched, type Contact, type Table } from './table.js';
+import { bucketAt, closest, contactCount, failed, makeContact, nearestBucket, observe, touched, type Contact, type Table } from './table.js';
 
 type Ctx = Context<KademliaMessage>;
 
@@ -56,7 +56,7 @@ function idFor(ctx: Ctx, c: Config): Id {
 
 export function init(ctx: Ctx): KademliaState {
   const c = config(ctx.params);
-  const self: Contact = { node: ctx.id, id: idFor(ctx, c) };
+  const self = makeContact(ctx.id, idFor(ctx, c));
   ctx.persist({ id: self.id });
   const s = outState(self);
   const boot = bootstrapOf(ctx.nodes, c);
@@ -72,7 +72,7 @@ export function init(ctx: Ctx): KademliaState {
 export function restart(durable: Json | undefined, ctx: Ctx): KademliaState {
   const c = config(ctx.params);
   const saved = typeof durable === 'object' && durable !== null && !Array.isArray(durable) ? durable['id'] : undefined;
-  const self: Contact = { node: ctx.id, id: typeof saved === 'string' && isId(saved, c.bits) ? saved : idFor(ctx, c) };
+  const self = makeContact(ctx.id, typeof saved === 'string' && isId(saved, c.bits) ? saved : idFor(ctx, c));
   if (saved !== self.id) ctx.persist({ id: self.id });
   const d = new Draft(outState(self), ctx, c);
   const boot = bootstrapOf(ctx.nodes, c);

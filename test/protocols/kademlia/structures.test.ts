@@ -10,7 +10,7 @@ import {
   bucketIndex, compareDistance, distance, isId, keyId, parseId, permutedId, prefixRange, randomId, randomIdInBucket,
 } from '../../../src/protocols/kademlia/ids.js';
 import { LiveIds } from '../../../src/protocols/kademlia/oracle.js';
-import { closest, EMPTY_TABLE, failed, observe, type Contact, type Table } from '../../../src/protocols/kademlia/table.js';
+import { closest, EMPTY_TABLE, failed, makeContact, observe, type Contact, type Table } from '../../../src/protocols/kademlia/table.js';
 import { mulberry32 } from '../../_random.js';
 
 const big = (id: string): bigint => BigInt(`0x${id}`);
@@ -98,8 +98,8 @@ describe('Kademlia ids: the XOR metric (§2.1)', () => {
   });
 });
 
-/** Contacts c0.. with random ids. */
-function contacts(n: number, bits: number, seed: number): Contact[] {
+/** Contacts c0.. with random ids (as nodes make them, with their top bits, or as plain objects). */
+function contacts(n: number, bits: number, seed: number, made = true): Contact[] {
   const rnd = mulberry32(seed);
   const seen = new Set<string>();
   const out: Contact[] = [];
@@ -107,7 +107,7 @@ function contacts(n: number, bits: number, seed: number): Contact[] {
     const id = randomId(bits, intFrom(rnd));
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push({ node: `c${out.length}`, id });
+    out.push(made ? makeContact(`c${out.length}`, id) : { node: `c${out.length}`, id });
   }
   return out;
 }
@@ -120,8 +120,8 @@ function fill(self: string, list: readonly Contact[], k: number, bits: number): 
 
 describe('Kademlia routing table (§2.2)', () => {
   it('closest() returns the n contacts a full sort by XOR distance would', () => {
-    fc.assert(fc.property(fc.constantFrom(8, 16, 160), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 25 }), fc.integer(), fc.integer({ min: 1, max: 30 }), (bits, n, k, seed, want) => {
-      const all = contacts(Math.min(n + 1, 2 ** bits), bits, seed);
+    fc.assert(fc.property(fc.constantFrom(8, 16, 30, 160), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 25 }), fc.integer(), fc.integer({ min: 1, max: 30 }), fc.boolean(), (bits, n, k, seed, want, made) => {
+      const all = contacts(Math.min(n + 1, 2 ** bits), bits, seed, made);
       const self = all.pop()!.id;
       const table = fill(self, all, k, bits);
       const held = table.flatMap((b) => b.contacts);
@@ -201,6 +201,12 @@ describe('Kademlia routing table (§2.2)', () => {
     assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['b', 'c']);
     // Heard from again, a stale contact is fresh.
     assert.deepEqual(observe(t, '00', a, 2, 8).table[0]!.stale, {});
+  });
+
+  it('a contact\'s hidden top bits do not show in JSON or deep equality', () => {
+    const c = makeContact('n1', 'abcdef0123');
+    assert.equal(JSON.stringify(c), '{"node":"n1","id":"abcdef0123"}');
+    assert.deepStrictEqual(c, { node: 'n1', id: 'abcdef0123' });
   });
 
   it('never files the node\'s own id', () => {
