@@ -701,7 +701,7 @@ export interface SweepVariant {
 /** A sweep's variants: the cartesian product of its `vary` lines over the base scenario's spec. */
 export function buildSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol: Protocol | undefined, report: ValidationAcceptor): SweepVariant[] {
   const err = (node: AstNode, message: string, code: string, property?: string) => report('error', message, { node, property: property as never, code, data: diagnosticData(code) });
-  const axes: { name: string; values: ParamValue[] }[] = [];
+  const axes: { name: string; values: ParamValue[]; type?: string }[] = [];
   let seedAxis = false;
   for (const item of sw.items) {
     if (item.$type === 'Trials' || (item.$type === 'Vary' && item.seed)) {
@@ -751,7 +751,7 @@ export function buildSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol: 
       if (r.ok) values.push(r.value);
       else report('error', r.message, { node: v, code: r.code, data: diagnosticData(r.code) });
     }
-    axes.push({ name: spec.name, values });
+    axes.push({ name: spec.name, values, type: spec.type });
   }
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_VARIANTS) {
@@ -759,19 +759,22 @@ export function buildSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol: 
     return [];
   }
   if (!base) return [];
+  const types = new Map(axes.map((a) => [a.name, a.type]));
   let combos: Record<string, ParamValue>[] = [{}];
   for (const axis of axes) combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.name]: v })));
   return combos.map((values) => {
     const { seed, ...params } = values;
     return {
-      label: Object.entries(values).map(([k, v]) => `${k}=${showValue(v)}`).join(', '),
+      label: Object.entries(values).map(([k, v]) => `${k}=${showValue(v, types.get(k))}`).join(', '),
       values,
       spec: { ...base, params: { ...base.params, ...params }, seed: typeof seed === 'number' ? seed : base.seed },
     };
   });
 }
 
-function showValue(v: ParamValue): string {
+/** A varied value as the scenario would write it (a duration `5min`, not its µs). */
+function showValue(v: ParamValue, type?: string): string {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) return `${formatDuration(v.min)}..${formatDuration(v.max)}`;
+  if (type === 'duration' && typeof v === 'number') return formatDuration(v);
   return Array.isArray(v) ? v.join(' ') : String(v);
 }
