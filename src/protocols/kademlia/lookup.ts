@@ -2,14 +2,13 @@
  * The node lookup (Maymounkov & Mazières 2002, §2.3): locate the k nodes
  * closest to a target id, iteratively.
  *
- * The initiator keeps a shortlist of the candidates it has heard of, ordered
- * by XOR distance to the target, each with its status: not asked yet, asked
- * (an RPC in flight), answered, or failed (timed out: "removed from
- * consideration"). It starts from the k closest contacts of its own table
- * and asks α of them at once; each reply brings up to k more candidates,
- * and the initiator keeps α RPCs in flight, always to the closest
- * candidates among the k closest it has not asked ("this recursion can
- * begin before all α of the previous RPCs have returned"). If a round's
+ * The initiator keeps the candidates it has heard of, each with its status:
+ * not asked yet, asked (an RPC in flight), answered, or failed (timed out:
+ * "removed from consideration"). It starts from the k closest contacts of
+ * its own table and asks α of them at once; each reply brings up to k more
+ * candidates, and the initiator keeps α RPCs in flight, always to the
+ * closest candidates among the k closest it has not asked ("this recursion
+ * can begin before all α of the previous RPCs have returned"). If a round's
  * worth of replies (α in a row) brings nothing closer than the closest
  * already seen, it asks all of the k closest it has not asked at once. The
  * lookup ends when the k closest candidates that have not failed have all
@@ -22,9 +21,13 @@
  * neighbourhood, the quantity that grows as log N), and `rounds` the
  * deepest hop it asked.
  *
- * Values are plain immutable data (they sit in the node's state); the
- * shortlist keeps at most k + α candidates that have not failed (a few
- * spares for the ones that time out; later replies bring more).
+ * The list is kept in the order candidates were heard of — a reply appends,
+ * a status changes in place — so each step's change in the trace is a line
+ * or two, not the whole list shifted. The distance order is worked out when
+ * needed (`ranked`) and remembered on the list in a property JSON does not
+ * see. A reply's contacts are only added when they rank among the 2k
+ * closest that have not failed: the rest could only matter if more than k of
+ * the closer ones fail.
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
 import { compareDistance, type Id } from './ids.js';
@@ -53,7 +56,7 @@ export interface Lookup {
   /** The client operation to answer when it ends. */
   readonly op: string | null;
   readonly started: number;
-  /** Candidates, closest to the target first. */
+  /** Candidates in the order they were heard of (see `ranked` for the distance order). */
   readonly list: readonly Candidate[];
   /** RPCs in flight. */
   readonly inflight: number;
@@ -69,6 +72,11 @@ export interface Lookup {
   readonly storing: { readonly waiting: number; readonly acked: readonly NodeId[] } | null;
 }
 
+export interface LookupBugs {
+  readonly flood?: boolean;
+  readonly stopEarly?: boolean;
+}
+
 /** A copy of `lk` with its progress fields replaced (every Lookup has the same fields, in the same order). */
 export function withProgress(
   lk: Lookup, list: readonly Candidate[], inflight: number, msgs: number, stalls: number, wide: boolean,
@@ -80,35 +88,27 @@ export function withProgress(
   };
 }
 
-export interface LookupBugs {
-  readonly flood?: boolean;
-  readonly stopEarly?: boolean;
+/** The positions of `list`'s candidates, closest to `target` first (remembered per list, out of JSON's sight). */
+function rankOf(list: readonly Candidate[], target: Id): readonly number[] {
+  const memo = (list as { rank?: readonly number[] }).rank;
+  if (memo !== undefined) return memo;
+  const rank = Array.from({ length: list.length }, (_, j) => j);
+  rank.sort((a, b) => compareDistance(list[a]!.c.id, list[b]!.c.id, target));
+  Object.defineProperty(list, 'rank', { value: rank, enumerable: false });
+  return rank;
 }
 
-/** Where `id` sits (or would sit) in a list ordered by distance to `target`: its index, or -(insertion point + 1). */
-function position(list: readonly Candidate[], id: Id, target: Id): number {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = compareDistance(list[mid]!.c.id, id, target);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -(lo + 1);
+/** The lookup's candidates, closest to its target first. */
+export function ranked(lk: Lookup): Candidate[] {
+  return rankOf(lk.list, lk.target).map((j) => lk.list[j]!);
 }
 
 export function newLookup(o: {
   n: number; kind: LookupKind; target: Id; started: number; self: Contact; seeds: readonly Contact[];
   key?: string; value?: Json; expires?: number; op?: string;
 }): Lookup {
-  const built: Candidate[] = [{ c: o.self, hop: 0, st: 'ok' }];
-  for (const c of o.seeds) {
-    const at = position(built, c.id, o.target);
-    if (at < 0) built.splice(-(at + 1), 0, { c, hop: 1, st: 'new' });
-  }
-  const list = built.slice(); // at its exact length: it is kept in the state
+  const list: Candidate[] = [{ c: o.self, hop: 0, st: 'ok' }];
+  for (const c of o.seeds) if (c.node !== o.self.node) list.push({ c, hop: 1, st: 'new' });
   return {
     n: o.n, kind: o.kind, target: o.target, key: o.key ?? null, value: o.value ?? null, expires: o.expires ?? -1, op: o.op ?? null,
     started: o.started, list, inflight: 0, stalls: 0, wide: false, msgs: 0, found: null, storing: null,
@@ -125,15 +125,20 @@ export function newLookup(o: {
 export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBugs = {}, fresh = false): { lookup: Lookup; ask: Candidate[] } {
   const room = lk.wide || bugs.flood ? Infinity : alpha - lk.inflight;
   if (room <= 0) return { lookup: lk, ask: [] };
+  const rank = rankOf(lk.list, lk.target);
   const ask: Candidate[] = [];
   let list: Candidate[] | null = fresh ? (lk.list as Candidate[]) : null;
   let live = 0;
-  for (let j = 0; j < lk.list.length && live < k && ask.length < room; j++) {
+  for (let r = 0; r < rank.length && live < k && ask.length < room; r++) {
+    const j = rank[r]!;
     const cand = lk.list[j]!;
     if (cand.st === 'failed') continue;
     live++;
     if (cand.st !== 'new') continue;
-    list ??= lk.list.slice();
+    if (list === null) {
+      list = lk.list.slice();
+      Object.defineProperty(list, 'rank', { value: rank, enumerable: false }); // same candidates, same order
+    }
     const asked: Candidate = { c: cand.c, hop: cand.hop, st: 'asked' };
     list[j] = asked;
     ask.push(asked);
@@ -153,68 +158,57 @@ function indexOfNode(list: readonly Candidate[], node: NodeId): number {
   return -1;
 }
 
+/**
+ * `from` answered with `nodes` (its closest contacts to the target). Marks
+ * it answered and adds the new candidates, one hop further than `from`,
+ * that rank among the 2k closest that have not failed.
+ */
 export function answered(lk: Lookup, from: NodeId, nodes: readonly Contact[], self: NodeId, alpha: number, k: number): Lookup {
   const j = indexOfNode(lk.list, from);
   if (j < 0 || lk.list[j]!.st !== 'asked') return lk;
   const hop = lk.list[j]!.hop;
-  const before = lk.list[0]!.c;
-  const merged = merge(lk.list, j, nodes, self, hop + 1, lk.target);
-  trim(merged, k + alpha);
-  const list = merged.slice(); // at its exact length: it is kept in the state
-  const progress = list[0]!.c !== before;
-  const stalls = progress ? 0 : lk.stalls + 1;
-  return withProgress(lk, list, lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
-}
-
-/**
- * The list with candidate `j` answered and `nodes` merged in as new
- * candidates at hop `hop`. A NODES reply comes sorted by distance to the
- * target (the responder's `closest`), so this is a linear merge; a reply
- * that is not sorted is merged one contact at a time.
- */
-function merge(list: readonly Candidate[], j: number, nodes: readonly Contact[], self: NodeId, hop: number, target: Id): Candidate[] {
-  if (!sortedByDistance(nodes, target)) return insertEach(list, j, nodes, self, hop, target);
-  const out: Candidate[] = [];
-  let a = 0;
-  for (let b = 0; b < nodes.length; b++) {
-    const c = nodes[b]!;
-    if (c.node === self) continue;
-    let known = false;
-    while (a < list.length) {
-      const d = compareDistance(list[a]!.c.id, c.id, target);
-      if (d > 0) break;
-      out.push(a === j ? answeredAt(list, a) : list[a]!);
-      a++;
-      if (d === 0) {
-        known = true;
-        break;
-      }
+  const rank = rankOf(lk.list, lk.target);
+  const closestBefore = lk.list[rank[0]!]!.c.id;
+  // The 2k-th closest candidate that has not failed: a contact farther than it is not worth keeping.
+  let cutoff: Id | null = null;
+  for (let r = 0, live = 0; r < rank.length; r++) {
+    if (lk.list[rank[r]!]!.st !== 'failed' && ++live === 2 * k) {
+      cutoff = lk.list[rank[r]!]!.c.id;
+      break;
     }
-    if (!known) out.push({ c, hop, st: 'new' });
   }
-  for (; a < list.length; a++) out.push(a === j ? answeredAt(list, a) : list[a]!);
-  return out;
-}
-
-function sortedByDistance(nodes: readonly Contact[], target: Id): boolean {
-  for (let b = 1; b < nodes.length; b++) if (compareDistance(nodes[b - 1]!.id, nodes[b]!.id, target) >= 0) return false;
-  return true;
-}
-
-function insertEach(list: readonly Candidate[], j: number, nodes: readonly Contact[], self: NodeId, hop: number, target: Id): Candidate[] {
-  const out = list.slice();
-  out[j] = answeredAt(list, j);
+  const list = lk.list.slice();
+  list[j] = { c: list[j]!.c, hop, st: 'ok' };
+  let closest = closestBefore;
   for (const c of nodes) {
     if (c.node === self) continue;
-    const at = position(out, c.id, target);
-    if (at < 0) out.splice(-(at + 1), 0, { c, hop, st: 'new' });
+    if (cutoff !== null && compareDistance(c.id, cutoff, lk.target) >= 0) continue;
+    if (known(lk.list, rank, c.id, lk.target) || appended(list, lk.list.length, c.node)) continue;
+    list.push({ c, hop: hop + 1, st: 'new' });
+    if (compareDistance(c.id, closest, lk.target) < 0) closest = c.id;
   }
-  return out;
+  const stalls = closest !== closestBefore ? 0 : lk.stalls + 1;
+  return withProgress(lk, list.length === lk.list.length ? list : list.slice(), lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
 }
 
-function answeredAt(list: readonly Candidate[], j: number): Candidate {
-  const c = list[j]!;
-  return { c: c.c, hop: c.hop, st: 'ok' };
+/** Whether `node` is among the candidates appended to `list` from position `from` on (a reply that names a node twice). */
+function appended(list: readonly Candidate[], from: number, node: NodeId): boolean {
+  for (let j = from; j < list.length; j++) if (list[j]!.c.node === node) return true;
+  return false;
+}
+
+/** Whether a candidate with id `id` is in `list` (binary search over its distance order). */
+function known(list: readonly Candidate[], rank: readonly number[], id: Id, target: Id): boolean {
+  let lo = 0;
+  let hi = rank.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareDistance(list[rank[mid]!]!.c.id, id, target);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /** The RPC to `node` timed out: the candidate is out of consideration. */
@@ -223,31 +217,19 @@ export function timedOut(lk: Lookup, node: NodeId, alpha: number): Lookup {
   if (j < 0 || lk.list[j]!.st !== 'asked') return lk;
   const list = lk.list.slice();
   list[j] = { c: list[j]!.c, hop: list[j]!.hop, st: 'failed' };
+  Object.defineProperty(list, 'rank', { value: rankOf(lk.list, lk.target), enumerable: false });
   const stalls = lk.stalls + 1;
   return withProgress(lk, list, lk.inflight - 1, lk.msgs, stalls, lk.wide || stalls >= alpha);
-}
-
-/** Keeps at most `max` candidates that have not failed (and the failed ones among them, so they are not asked again). */
-function trim(list: Candidate[], max: number): void {
-  let live = 0;
-  for (let j = 0; j < list.length; j++) {
-    if (list[j]!.st === 'failed') continue;
-    if (++live > max) {
-      let w = j;
-      for (let r = j; r < list.length; r++) if (list[r]!.st === 'failed' || list[r]!.st === 'asked') list[w++] = list[r]!;
-      list.length = w;
-      return;
-    }
-  }
 }
 
 /** Whether the lookup is over: the k closest candidates that have not failed have all answered (or, with the bug, the first reply that brought nothing closer). */
 export function isDone(lk: Lookup, k: number, bugs: LookupBugs = {}): boolean {
   if (lk.found !== null) return true;
   if (bugs.stopEarly && lk.stalls > 0) return true;
+  const rank = rankOf(lk.list, lk.target);
   let live = 0;
-  for (let j = 0; j < lk.list.length && live < k; j++) {
-    const st = lk.list[j]!.st;
+  for (let r = 0; r < rank.length && live < k; r++) {
+    const st = lk.list[rank[r]!]!.st;
     if (st === 'failed') continue;
     if (st !== 'ok') return false;
     live++;
@@ -258,7 +240,11 @@ export function isDone(lk: Lookup, k: number, bugs: LookupBugs = {}): boolean {
 /** The k closest candidates that have not failed: the lookup's result, closest first. */
 export function resultOf(lk: Lookup, k: number): Candidate[] {
   const out: Candidate[] = [];
-  for (let j = 0; j < lk.list.length && out.length < k; j++) if (lk.list[j]!.st !== 'failed') out.push(lk.list[j]!);
+  const rank = rankOf(lk.list, lk.target);
+  for (let r = 0; r < rank.length && out.length < k; r++) {
+    const cand = lk.list[rank[r]!]!;
+    if (cand.st !== 'failed') out.push(cand);
+  }
   return out;
 }
 

@@ -25,10 +25,10 @@
  */
 import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
 import { bucketIndex, compareDistance, digitsOf, isId, keyId, parseId, permutedId, PERMUTED_BITS, randomId, randomIdInBucket, type Id } from './ids.js';
-import { answered, depthOf, isDone, newLookup, nextQueries, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
+import { answered, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
 import type { KademliaMessage } from './messages.js';
 import { bootstrapOf, config, positionOf, type Config } from './params.js';
-import { NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
+import { firstOf, NO_STORE, outState, valuesOf, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
 import { bucketAt, closest, contactCount, failed, makeContact, nearestBucket, observe, touched, type Contact, type Table } from './table.js';
 
 type Ctx = Context<KademliaMessage>;
@@ -230,8 +230,8 @@ export class Draft {
   table: Table;
   store: Readonly<Record<Id, Stored>>;
   published: Readonly<Record<Id, Published>>;
-  lookups: readonly Lookup[];
-  rpcs: readonly Rpc[];
+  lookups: Readonly<Record<number, Lookup>>;
+  rpcs: Readonly<Record<number, Rpc>>;
   /** Whether `lookups` / `rpcs` are this draft's own copies (changed in place from then on). */
   private ownLookups = false;
   private ownRpcs = false;
@@ -260,11 +260,8 @@ export class Draft {
   /** The next state (the same object when nothing changed). Re-arms the RPC timer for the oldest RPC in flight. */
   commit(timerFired = false): KademliaState {
     const b = this.base;
-    // Arrays that grew by push have spare room: the state keeps copies at their exact length.
-    if (this.ownRpcs) this.rpcs = this.rpcs.slice();
-    if (this.ownLookups) this.lookups = this.lookups.slice();
-    const before = b.rpcs.length > 0 ? b.rpcs[0]! : null;
-    const after = this.rpcs.length > 0 ? this.rpcs[0]! : null;
+    const before = firstOf(b.rpcs);
+    const after = firstOf(this.rpcs);
     if (after === null) {
       if (before !== null && !timerFired) this.ctx.cancelTimer('rpc');
     } else if (timerFired || before === null || before.n !== after.n) this.ctx.setTimer('rpc', Math.max(0, after.at - this.ctx.now));
@@ -281,7 +278,7 @@ export class Draft {
   /** A message arrived from `sender`: update its bucket; ping a full bucket's head; hand a new contact the pairs it should hold. */
   heardFrom(sender: Contact): void {
     const c = this.c;
-    const r = observe(this.table, this.self.id, sender, c.k, c.bits, c.table);
+    const r = observe(this.table, this.self.id, sender, c.k, c.bits, this.ctx.now, c.table);
     this.table = r.table;
     if (r.ping !== null) this.ping(r.ping, 'ping');
     if (r.added && this.store !== NO_STORE) this.replicateTo(sender);
@@ -318,24 +315,24 @@ export class Draft {
   /** Records an RPC to `to` as awaiting its reply; returns its number, for the message. */
   private rpc(to: Contact, kind: Rpc['kind'], lookup: number): number {
     const n = this.next++;
-    this.myRpcs().push({ n, to, kind, lookup, at: this.ctx.now + this.c.rpcTimeout });
+    this.myRpcs()[n] = { n, to, kind, lookup, at: this.ctx.now + this.c.rpcTimeout };
     return n;
   }
 
-  private myRpcs(): Rpc[] {
+  private myRpcs(): Record<number, Rpc> {
     if (!this.ownRpcs) {
-      this.rpcs = this.rpcs.slice();
+      this.rpcs = copyRecord(this.rpcs);
       this.ownRpcs = true;
     }
-    return this.rpcs as Rpc[];
+    return this.rpcs as Record<number, Rpc>;
   }
 
-  private myLookups(): Lookup[] {
+  private myLookups(): Record<number, Lookup> {
     if (!this.ownLookups) {
-      this.lookups = this.lookups.slice();
+      this.lookups = copyRecord(this.lookups);
       this.ownLookups = true;
     }
-    return this.lookups as Lookup[];
+    return this.lookups as Record<number, Lookup>;
   }
 
   private ping(to: Contact, kind: 'ping' | 'join'): void {
@@ -348,21 +345,10 @@ export class Draft {
 
   /** The RPC `n` that `from` is answering, removed from those in flight (undefined: unknown or already timed out). */
   takeRpc(n: number, from: NodeId): Rpc | undefined {
-    const rpcs = this.rpcs;
-    let lo = 0;
-    let hi = rpcs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = rpcs[mid]!;
-      if (r.n === n) {
-        if (r.to.node !== from) return undefined;
-        this.myRpcs().splice(mid, 1);
-        return r;
-      }
-      if (r.n < n) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const r = Object.prototype.hasOwnProperty.call(this.rpcs, n) ? this.rpcs[n] : undefined;
+    if (r === undefined || r.to.node !== from) return undefined;
+    delete this.myRpcs()[n];
+    return r;
   }
 
   /** A reply to one of this node's RPCs. */
@@ -388,7 +374,7 @@ export class Draft {
           return;
         }
         const nodes = msg.type === 'NODES' ? contactsOf(msg.body.nodes, digitsOf(c.bits)) : [];
-        if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, c.table).table;
+        if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, this.ctx.now, c.table).table;
         const next = answered(lk, rpc.to.node, nodes, this.self.node, c.alpha, c.k);
         if (next !== lk) this.advance(next);
         return;
@@ -396,14 +382,18 @@ export class Draft {
     }
   }
 
-  /** Times out every RPC whose deadline has passed. */
+  /** Times out every RPC whose deadline has passed (they are in deadline order). */
   expireRpcs(): void {
     const now = this.ctx.now;
-    let j = 0;
-    while (j < this.rpcs.length && this.rpcs[j]!.at <= now) j++;
-    if (j === 0) return;
-    const expired = this.rpcs.slice(0, j);
-    this.myRpcs().splice(0, j);
+    const expired: Rpc[] = [];
+    for (const key in this.rpcs) {
+      const r = this.rpcs[key]!;
+      if (r.at > now) break;
+      expired.push(r);
+    }
+    if (expired.length === 0) return;
+    const own = this.myRpcs();
+    for (const r of expired) delete own[r.n];
     for (const rpc of expired) this.timeout(rpc);
   }
 
@@ -413,7 +403,7 @@ export class Draft {
       this.joinFailed();
       return;
     }
-    this.table = failed(this.table, this.self.id, rpc.to, c.bits, c.table);
+    this.table = failed(this.table, this.self.id, rpc.to, c.bits, this.ctx.now, c.table);
     if (rpc.kind === 'find') {
       const lk = this.lookup(rpc.lookup);
       const next = lk === undefined ? lk : timedOut(lk, rpc.to.node, c.alpha);
@@ -427,26 +417,28 @@ export class Draft {
   // ---- lookups (§2.3) -------------------------------------------------------
 
   private lookup(n: number): Lookup | undefined {
-    if (n < 0) return undefined;
-    for (const lk of this.lookups) if (lk.n === n) return lk;
-    return undefined;
+    return n >= 0 && Object.prototype.hasOwnProperty.call(this.lookups, n) ? this.lookups[n] : undefined;
   }
 
   private replace(lk: Lookup): void {
-    const list = this.myLookups();
-    for (let j = 0; j < list.length; j++) if (list[j]!.n === lk.n) list[j] = lk;
+    this.myLookups()[lk.n] = lk;
   }
 
   private drop(n: number): void {
-    const list = this.myLookups();
-    for (let j = 0; j < list.length; j++) if (list[j]!.n === n) list.splice(j, 1);
+    delete this.myLookups()[n];
+  }
+
+  /** Whether the join's lookups (its own id, then the refreshes) are all over. */
+  private joinLookupsOver(): boolean {
+    for (const key in this.lookups) if (this.lookups[key]!.kind === 'join' || this.lookups[key]!.kind === 'refresh') return false;
+    return true;
   }
 
   startLookup(kind: LookupKind, target: Id, extra: { op?: string; key?: string; value?: Json; expires?: number }): void {
     const c = this.c;
     const lk = newLookup({ n: this.next++, kind, target, started: this.ctx.now, self: this.self, seeds: closest(this.table, this.self.id, target, c.k), ...extra });
     this.table = touched(this.table, bucketIndex(this.self.id, target), this.ctx.now);
-    this.myLookups().push(lk);
+    this.myLookups()[lk.n] = lk;
     this.advance(lk);
   }
 
@@ -496,7 +488,7 @@ export class Draft {
         this.afterJoinLookup();
         break;
       case 'refresh':
-        if (this.phase === 'joining' && !this.lookups.some((x) => x.kind === 'join' || x.kind === 'refresh')) this.becomeJoined();
+        if (this.phase === 'joining' && this.joinLookupsOver()) this.becomeJoined();
         break;
       default:
         break;
@@ -567,7 +559,7 @@ export class Draft {
     const c = this.c;
     if (!c.cache || lk.found === null) return;
     let closer = 0;
-    for (const cand of lk.list) {
+    for (const cand of ranked(lk)) {
       if (cand.st === 'failed') continue;
       if (cand.st === 'ok' && cand.c.node !== this.self.node && cand.c.node !== lk.found.node) {
         const left = Math.max(0, lk.found.expires - this.ctx.now);
@@ -654,7 +646,7 @@ export class Draft {
       const nearest = nearestBucket(this.table);
       if (nearest >= 0) for (let i = nearest + 1; i < c.bits; i++) this.startLookup('refresh', randomIdInBucket(this.self.id, i, c.bits, (a, b) => this.ctx.randomInt(a, b)), {});
     }
-    if (this.phase === 'joining' && !this.lookups.some((x) => x.kind === 'join' || x.kind === 'refresh')) this.becomeJoined();
+    if (this.phase === 'joining' && this.joinLookupsOver()) this.becomeJoined();
   }
 
   becomeJoined(): void {
@@ -675,7 +667,7 @@ export class Draft {
 
   /** Leaves silently (Kademlia has no leave message): everything but the id is forgotten. */
   leave(why: 'leave' | 'churn'): void {
-    for (const lk of this.lookups) if (lk.op !== null) this.ctx.reply(lk.op, false, `${this.self.node} left the network`);
+    for (const lk of valuesOf(this.lookups)) if (lk.op !== null) this.ctx.reply(lk.op, false, `${this.self.node} left the network`);
     if (this.joinOp !== null) this.ctx.reply(this.joinOp, false, `${this.self.node} left the network`);
     for (const t of ['refresh', 'republish', 'work', 'join']) this.ctx.cancelTimer(t);
     this.resetToOut();
@@ -709,6 +701,13 @@ export class Draft {
 }
 
 /** The contacts of a NODES reply that have the shape of a contact (the reply is our own protocol's; this guards against a hand-made trace or test). */
+/** A copy of a record keyed by number (keys stay in ascending order). */
+function copyRecord<T>(r: Readonly<Record<number, T>>): Record<number, T> {
+  const out: Record<number, T> = {};
+  for (const key in r) out[key as unknown as number] = r[key]!;
+  return out;
+}
+
 function contactsOf(nodes: unknown, digits: number): Contact[] {
   if (!Array.isArray(nodes)) return [];
   for (const x of nodes) {

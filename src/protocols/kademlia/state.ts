@@ -69,8 +69,10 @@ export interface KademliaState {
   readonly table: Table;
   readonly store: Readonly<Record<Id, Stored>>;
   readonly published: Readonly<Record<Id, Published>>;
-  readonly lookups: readonly Lookup[];
-  readonly rpcs: readonly Rpc[];
+  /** Lookups in progress, by number (a record, so one ending is one change in the trace, not a shifted list). */
+  readonly lookups: Readonly<Record<number, Lookup>>;
+  /** RPCs awaiting a reply, by number: ascending, which is also deadline order. */
+  readonly rpcs: Readonly<Record<number, Rpc>>;
   /** The next RPC / lookup number. */
   readonly next: number;
   /** The node this node joined (or is joining) through. */
@@ -84,8 +86,8 @@ export interface KademliaState {
 
 export const NO_STORE: Readonly<Record<Id, Stored>> = Object.freeze({});
 export const NO_PUBLISHED: Readonly<Record<Id, Published>> = Object.freeze({});
-const NO_LOOKUPS: readonly Lookup[] = Object.freeze([]) as readonly Lookup[];
-const NO_RPCS: readonly Rpc[] = Object.freeze([]) as readonly Rpc[];
+const NO_LOOKUPS: Readonly<Record<number, Lookup>> = Object.freeze({});
+const NO_RPCS: Readonly<Record<number, Rpc>> = Object.freeze({});
 
 /** A node outside the network with id `id`. */
 export function outState(self: Contact): KademliaState {
@@ -95,6 +97,19 @@ export function outState(self: Contact): KademliaState {
   };
 }
 
+/** The entries of a record keyed by number, in ascending order of their keys (how JavaScript orders integer keys). */
+export function valuesOf<T>(r: Readonly<Record<number, T>>): T[] {
+  const out: T[] = [];
+  for (const key in r) out.push(r[key]!);
+  return out;
+}
+
+/** The entry of a record keyed by number with the smallest key, or null. */
+export function firstOf<T>(r: Readonly<Record<number, T>>): T | null {
+  for (const key in r) return r[key]!;
+  return null;
+}
+
 /** Whether a node's state says it is in the network (joined or joining). */
 export function inNetwork(s: KademliaState | null | undefined): boolean {
   return s !== null && s !== undefined && typeof s === 'object' && (s.phase === 'joined' || s.phase === 'joining');
@@ -102,7 +117,8 @@ export function inNetwork(s: KademliaState | null | undefined): boolean {
 
 /** Whether `v` is a Kademlia state (queries and checks read states that a fault may have left odd). */
 export function isState(v: unknown): v is KademliaState {
-  return typeof v === 'object' && v !== null && typeof (v as KademliaState).phase === 'string' && typeof (v as KademliaState).self === 'object' && Array.isArray((v as KademliaState).table);
+  return typeof v === 'object' && v !== null && typeof (v as KademliaState).phase === 'string' && typeof (v as KademliaState).self === 'object'
+    && Array.isArray((v as KademliaState).table) && typeof (v as KademliaState).lookups === 'object' && (v as KademliaState).lookups !== null;
 }
 
 export type { NodeId };

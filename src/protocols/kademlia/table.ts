@@ -3,13 +3,16 @@
  *
  * For each 0 ≤ i < bits a node keeps a list of up to k contacts whose
  * distance from it lies in [2^i, 2^(i+1)) — bucket i — ordered by the time
- * they were last seen, least recently seen at the head. Every message a node
- * receives updates the bucket of its sender (`observe`):
- * - a contact already there moves to the tail;
- * - a new contact is appended while the bucket has room;
+ * they were last seen. Here each contact keeps its place in the bucket and
+ * the time it was last heard from (`seen`): "least recently seen" is the
+ * oldest time. (The same order as moving contacts to the tail, but an update
+ * changes one number, so the trace's diff of it is one line.) Every message
+ * a node receives updates the bucket of its sender (`observe`):
+ * - a contact already there is marked seen now;
+ * - a new contact is added while the bucket has room;
  * - in a full bucket it waits in the bucket's replacement cache (§4.1), and
- *   the head (least recently seen) is pinged; if the head does not answer it
- *   is evicted and the most recently seen replacement takes its place — the
+ *   the least recently seen contact is pinged; if it does not answer it is
+ *   evicted and the most recently seen replacement takes its place — the
  *   paper's ping-before-evict (§2.2): live old contacts are never displaced
  *   by new ones.
  * An RPC that times out marks its contact stale (`failed`): a stale contact
@@ -64,13 +67,15 @@ function topKey(c: Contact, targetTop: number): number {
 export interface Bucket {
   /** The bucket's distance range is [2^i, 2^(i+1)). */
   readonly i: number;
-  /** Least recently seen first. */
+  /** At most k contacts, each keeping its place. */
   readonly contacts: readonly Contact[];
+  /** When each contact was last heard from (µs), by position: the least recently seen has the oldest time. */
+  readonly seen: readonly number[];
   /** The replacement cache (§4.1): contacts seen while the bucket was full, most recent last. */
   readonly cache: readonly Contact[];
   /** Contacts whose last RPC timed out, with the number of timeouts in a row. */
   readonly stale: Readonly<Record<NodeId, number>>;
-  /** The head contact pinged before evicting it (§2.2), or null. */
+  /** The least recently seen contact, pinged before evicting it (§2.2), or null. */
   readonly probe: NodeId | null;
   /** When this node last looked up an id in this bucket's range (for the hourly refresh, §2.3). */
   readonly looked: number;
@@ -81,13 +86,14 @@ export type Table = readonly Bucket[];
 
 const NO_STALE: Readonly<Record<NodeId, number>> = Object.freeze({});
 const NONE: readonly Contact[] = Object.freeze([]) as readonly Contact[];
+const NO_TIMES: readonly number[] = Object.freeze([]) as readonly number[];
 
 export const EMPTY_TABLE: Table = Object.freeze([]) as Table;
 
 /** What `observe` did: the new table, and a contact to ping before evicting it (§2.2), if any. */
 export interface Observed {
   readonly table: Table;
-  /** The bucket's head, to be pinged: the new contact waits in the replacement cache. */
+  /** The least recently seen contact, to be pinged: the new contact waits in the replacement cache. */
   readonly ping: Contact | null;
   /** true when the contact entered a bucket it was not in (a node new to this table). */
   readonly added: boolean;
@@ -135,12 +141,26 @@ function put(table: Table, b: Bucket): Table {
 }
 
 function emptyBucket(i: number): Bucket {
-  return { i, contacts: NONE, cache: NONE, stale: NO_STALE, probe: null, looked: 0 };
+  return { i, contacts: NONE, seen: NO_TIMES, cache: NONE, stale: NO_STALE, probe: null, looked: 0 };
 }
 
 /** A bucket like `b` with some fields replaced (every Bucket has the same fields, in the same order). */
-function bucket(b: Bucket, contacts: readonly Contact[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked = b.looked): Bucket {
-  return { i: b.i, contacts, cache, stale, probe, looked };
+function bucket(b: Bucket, contacts: readonly Contact[], seen: readonly number[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked = b.looked): Bucket {
+  return { i: b.i, contacts, seen, cache, stale, probe, looked };
+}
+
+/** `list` with element `j` set to `x` (a copy). */
+function setAt<T>(list: readonly T[], j: number, x: T): T[] {
+  const out = list.slice();
+  out[j] = x;
+  return out;
+}
+
+/** The position of the least recently seen contact (the first of equal times). */
+export function leastRecent(b: Bucket): number {
+  let at = 0;
+  for (let j = 1; j < b.seen.length; j++) if (b.seen[j]! < b.seen[at]!) at = j;
+  return at;
 }
 
 function indexOf(list: readonly Contact[], node: NodeId): number {
@@ -178,47 +198,38 @@ export function bucketFor(self: Id, other: Id, bits: number, bugs: TableBugs = N
 }
 
 /**
- * §2.2: a message arrived from `contact` — update its bucket. `k` is the
- * bucket size; the replacement cache holds up to k as well.
+ * §2.2: a message arrived from `contact` at `now` — update its bucket. `k`
+ * is the bucket size; the replacement cache holds up to k as well.
  */
-export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, bugs: TableBugs = NO_BUGS): Observed {
+export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, now: number, bugs: TableBugs = NO_BUGS): Observed {
   const i = bucketFor(self, contact.id, bits, bugs);
   if (i < 0) return { table, ping: null, added: false };
   const old = bucketAt(table, i) ?? emptyBucket(i);
   const j = findContact(old.contacts, contact);
   if (j >= 0) {
-    // Known: move it to the tail; it answered, so it is neither stale nor being probed.
-    const isTail = j === old.contacts.length - 1;
+    // Known: seen now; it answered, so it is neither stale nor being probed.
     const stale = withoutKey(old.stale, contact.node);
     const probe = old.probe === contact.node ? null : old.probe;
-    if (isTail && stale === old.stale && probe === old.probe && old.contacts[j]!.id === contact.id) return { table, ping: null, added: false };
-    const contacts = without(old.contacts, j);
-    contacts.push(contact);
-    return { table: put(table, bucket(old, contacts, old.cache, stale, probe)), ping: null, added: false };
+    const same = old.contacts[j]!.id === contact.id;
+    if (old.seen[j] === now && stale === old.stale && probe === old.probe && same) return { table, ping: null, added: false };
+    const contacts = same ? old.contacts : setAt(old.contacts, j, contact);
+    return { table: put(table, bucket(old, contacts, setAt(old.seen, j, now), old.cache, stale, probe)), ping: null, added: false };
   }
+  const cacheAt = indexOf(old.cache, contact.node);
+  const cacheWithout = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
   if (old.contacts.length < k || bugs.skipEviction) {
-    const cacheAt = indexOf(old.cache, contact.node);
-    const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
-    return { table: put(table, bucket(old, [...old.contacts, contact], cache, old.stale, old.probe)), ping: null, added: true };
+    return { table: put(table, bucket(old, [...old.contacts, contact], [...old.seen, now], cacheWithout, old.stale, old.probe)), ping: null, added: true };
   }
-  // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the head is probed.
+  // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the least recently seen is probed.
   const staleAt = firstStale(old);
   if (staleAt >= 0) {
     const gone = old.contacts[staleAt]!.node;
-    const contacts = without(old.contacts, staleAt);
-    contacts.push(contact);
-    const cacheAt = indexOf(old.cache, contact.node);
-    const cache = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
-    return { table: put(table, bucket(old, contacts, cache, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe)), ping: null, added: true };
+    const b = bucket(old, setAt(old.contacts, staleAt, contact), setAt(old.seen, staleAt, now), cacheWithout, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe);
+    return { table: put(table, b), ping: null, added: true };
   }
-  const cacheAt = indexOf(old.cache, contact.node);
-  let cache: Contact[];
-  if (cacheAt >= 0) {
-    cache = without(old.cache, cacheAt);
-    cache.push(contact);
-  } else cache = old.cache.length < k ? [...old.cache, contact] : [...old.cache.slice(1), contact];
-  const ping = old.probe === null ? old.contacts[0]! : null;
-  return { table: put(table, bucket(old, old.contacts, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
+  const cache = cacheWithout.length < k ? [...cacheWithout, contact] : [...cacheWithout.slice(1), contact];
+  const ping = old.probe === null ? old.contacts[leastRecent(old)]! : null;
+  return { table: put(table, bucket(old, old.contacts, old.seen, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
 }
 
 function firstStale(b: Bucket): number {
@@ -228,25 +239,25 @@ function firstStale(b: Bucket): number {
 }
 
 /**
- * An RPC to `contact` timed out (§4.1). The contact is marked stale; if the
- * bucket's replacement cache has a candidate, the most recently seen one
- * replaces it at once (this is also how a failed ping-before-evict ends).
+ * An RPC to `contact` timed out at `now` (§4.1). The contact is marked
+ * stale; if the bucket's replacement cache has a candidate, the most
+ * recently seen one replaces it at once (this is also how a failed
+ * ping-before-evict ends); the replacement counts as seen now.
  */
-export function failed(table: Table, self: Id, contact: Contact, bits: number, bugs: TableBugs = NO_BUGS): Table {
+export function failed(table: Table, self: Id, contact: Contact, bits: number, now: number, bugs: TableBugs = NO_BUGS): Table {
   const i = bucketFor(self, contact.id, bits, bugs);
   if (i < 0) return table;
   const old = bucketAt(table, i);
   if (old === undefined) return table;
-  const j = indexOf(old.contacts, contact.node);
+  const j = findContact(old.contacts, contact);
   if (j < 0) return table;
   const probe = old.probe === contact.node ? null : old.probe;
   if (old.cache.length > 0) {
-    const contacts = without(old.contacts, j);
-    contacts.push(old.cache[old.cache.length - 1]!);
-    return put(table, bucket(old, contacts, old.cache.slice(0, -1), withoutKey(old.stale, contact.node), probe));
+    const next = old.cache[old.cache.length - 1]!;
+    return put(table, bucket(old, setAt(old.contacts, j, next), setAt(old.seen, j, now), old.cache.slice(0, -1), withoutKey(old.stale, contact.node), probe));
   }
   const stale = { ...old.stale, [contact.node]: (old.stale[contact.node] ?? 0) + 1 };
-  return put(table, bucket(old, old.contacts, old.cache, stale, probe));
+  return put(table, bucket(old, old.contacts, old.seen, old.cache, stale, probe));
 }
 
 /** Whether `contact` is marked stale in its bucket. */
@@ -260,7 +271,7 @@ export function touched(table: Table, i: number, now: number): Table {
   if (i < 0) return table;
   const old = bucketAt(table, i) ?? emptyBucket(i);
   if (old.looked === now) return table;
-  return put(table, bucket(old, old.contacts, old.cache, old.stale, old.probe, now));
+  return put(table, bucket(old, old.contacts, old.seen, old.cache, old.stale, old.probe, now));
 }
 
 /**
