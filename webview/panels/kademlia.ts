@@ -64,12 +64,11 @@ function nodeOf(name: string, v: Json | undefined): NodeView | undefined {
   // The lookup to draw: the one in progress that started last, else the last one completed.
   let lookup: LookupView | undefined;
   let lastAt = -1;
-  if (isRecord(v.lookups)) {
-    for (const lk of Object.values(v.lookups)) {
-      const at = isRecord(lk) && typeof lk.started === 'number' ? lk.started : -1;
-      const view = lookupOf(lk, true);
-      if (view && at >= lastAt) { lookup = view; lastAt = at; }
-    }
+  const running = Array.isArray(v.lookups) ? v.lookups : isRecord(v.lookups) ? Object.values(v.lookups) : [];
+  for (const lk of running) {
+    const at = isRecord(lk) && typeof lk.started === 'number' ? lk.started : -1;
+    const view = lookupOf(lk, true);
+    if (view && at >= lastAt) { lookup = view; lastAt = at; }
   }
   if (!lookup && isRecord(v.last)) {
     lookup = lookupOf(v.last, false);

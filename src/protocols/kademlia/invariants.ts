@@ -221,8 +221,8 @@ export const kademliaWatch: MonitorSpec<KademliaState, KademliaWatch> = {
       const sameNode = before !== undefined && before.self.id === s.self.id;
       if (s.table !== before?.table) checkTable(m, v, s, sameNode ? before.table : undefined, s.table);
       if (s.lookups !== before?.lookups) {
-        for (const key in s.lookups) {
-          const lk = s.lookups[key]!;
+        for (const lk of s.lookups) {
+          if (lk === null) continue;
           if (!lk.wide && lk.inflight > m.c.alpha) note(m, 'lookup_alpha', `${v.id}'s ${lk.kind} of ${short(lk.target)} has ${lk.inflight} RPCs in flight (α = ${m.c.alpha}) before its final round`);
         }
       }

@@ -24,8 +24,7 @@
  * The list is kept in the order candidates were heard of — a reply appends,
  * a status changes in place — so each step's change in the trace is a line
  * or two, not the whole list shifted. The distance order is worked out when
- * needed (`ranked`) and remembered on the list in a property JSON does not
- * see. A reply's contacts are only added when they rank among the 2k
+ * needed (`ranked`); the last order worked out is remembered. A reply's contacts are only added when they rank among the 2k
  * closest that have not failed: the rest could only matter if more than k of
  * the closer ones fail.
  */
@@ -42,6 +41,9 @@ export interface Candidate {
   readonly c: Contact;
   readonly hop: number;
   readonly st: Status;
+  /** While asked: the RPC's number and when it times out (µs). */
+  readonly rpc?: number;
+  readonly at?: number;
 }
 
 export interface Lookup {
@@ -88,14 +90,29 @@ export function withProgress(
   };
 }
 
-/** The positions of `list`'s candidates, closest to `target` first (remembered per list, out of JSON's sight). */
+/*
+ * The distance order of the last list ranked: a handler asks for it several
+ * times (merge, next queries, done?, result) on the same list. Only the last
+ * one is remembered, so nothing is kept alive with the lists the trace holds.
+ */
+let rankedList: readonly Candidate[] | null = null;
+let rankedTarget = '';
+let rankedOrder: readonly number[] = [];
+
+/** The positions of `list`'s candidates, closest to `target` first. */
 function rankOf(list: readonly Candidate[], target: Id): readonly number[] {
-  const memo = (list as { rank?: readonly number[] }).rank;
-  if (memo !== undefined) return memo;
+  if (list === rankedList && target === rankedTarget) return rankedOrder;
   const rank = Array.from({ length: list.length }, (_, j) => j);
   rank.sort((a, b) => compareDistance(list[a]!.c.id, list[b]!.c.id, target));
-  Object.defineProperty(list, 'rank', { value: rank, enumerable: false });
+  remember(list, target, rank);
   return rank;
+}
+
+/** Remembers `rank` as the order of `list` (a list made from another by status changes keeps its order). */
+function remember(list: readonly Candidate[], target: Id, rank: readonly number[]): void {
+  rankedList = list;
+  rankedTarget = target;
+  rankedOrder = rank;
 }
 
 /** The lookup's candidates, closest to its target first. */
@@ -118,11 +135,14 @@ export function newLookup(o: {
 /**
  * The candidates to ask now: the closest not-yet-asked among the k closest
  * that have not failed — α minus those in flight, or all of them in the
- * final phase. Returns the lookup with them marked `asked`. With `fresh`,
- * `lk` and its list were made in this handler call and are updated in place
- * (no state holds them yet).
+ * final phase. Returns the lookup with them marked `asked`, each with the
+ * RPC number and deadline `stamp` gives it. With `fresh`, `lk` and its list
+ * were made in this handler call and are updated in place (no state holds
+ * them yet).
  */
-export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBugs = {}, fresh = false): { lookup: Lookup; ask: Candidate[] } {
+export function nextQueries(
+  lk: Lookup, alpha: number, k: number, stamp: () => { rpc: number; at: number }, bugs: LookupBugs = {}, fresh = false,
+): { lookup: Lookup; ask: Candidate[] } {
   const room = lk.wide || bugs.flood ? Infinity : alpha - lk.inflight;
   if (room <= 0) return { lookup: lk, ask: [] };
   const rank = rankOf(lk.list, lk.target);
@@ -137,9 +157,10 @@ export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBu
     if (cand.st !== 'new') continue;
     if (list === null) {
       list = lk.list.slice();
-      Object.defineProperty(list, 'rank', { value: rank, enumerable: false }); // same candidates, same order
+      remember(list, lk.target, rank); // same candidates, same order
     }
-    const asked: Candidate = { c: cand.c, hop: cand.hop, st: 'asked' };
+    const { rpc, at } = stamp();
+    const asked: Candidate = { c: cand.c, hop: cand.hop, st: 'asked', rpc, at };
     list[j] = asked;
     ask.push(asked);
   }
@@ -153,19 +174,20 @@ export function nextQueries(lk: Lookup, alpha: number, k: number, bugs: LookupBu
   return { lookup: withProgress(lk, list!, lk.inflight + ask.length, lk.msgs + ask.length, lk.stalls, lk.wide), ask };
 }
 
-function indexOfNode(list: readonly Candidate[], node: NodeId): number {
-  for (let j = 0; j < list.length; j++) if (list[j]!.c.node === node) return j;
+/** The candidate asked with RPC `rpc`, or -1. */
+export function askedWith(lk: Lookup, rpc: number): number {
+  for (let j = 0; j < lk.list.length; j++) if (lk.list[j]!.rpc === rpc && lk.list[j]!.st === 'asked') return j;
   return -1;
 }
 
 /**
- * `from` answered with `nodes` (its closest contacts to the target). Marks
- * it answered and adds the new candidates, one hop further than `from`,
- * that rank among the 2k closest that have not failed.
+ * The candidate asked with RPC `rpc` answered with `nodes` (its closest
+ * contacts to the target). Marks it answered and adds the new candidates,
+ * one hop further, that rank among the 2k closest that have not failed.
  */
-export function answered(lk: Lookup, from: NodeId, nodes: readonly Contact[], self: NodeId, alpha: number, k: number): Lookup {
-  const j = indexOfNode(lk.list, from);
-  if (j < 0 || lk.list[j]!.st !== 'asked') return lk;
+export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], self: NodeId, alpha: number, k: number): Lookup {
+  const j = askedWith(lk, rpc);
+  if (j < 0) return lk;
   const hop = lk.list[j]!.hop;
   const rank = rankOf(lk.list, lk.target);
   const closestBefore = lk.list[rank[0]!]!.c.id;
@@ -183,7 +205,7 @@ export function answered(lk: Lookup, from: NodeId, nodes: readonly Contact[], se
   for (const c of nodes) {
     if (c.node === self) continue;
     if (cutoff !== null && compareDistance(c.id, cutoff, lk.target) >= 0) continue;
-    if (known(lk.list, rank, c.id, lk.target) || appended(list, lk.list.length, c.node)) continue;
+    if (known(lk.list, rank, c.id, lk.target) || appended(list, lk.list.length, c.id)) continue;
     list.push({ c, hop: hop + 1, st: 'new' });
     if (compareDistance(c.id, closest, lk.target) < 0) closest = c.id;
   }
@@ -191,9 +213,9 @@ export function answered(lk: Lookup, from: NodeId, nodes: readonly Contact[], se
   return withProgress(lk, list.length === lk.list.length ? list : list.slice(), lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
 }
 
-/** Whether `node` is among the candidates appended to `list` from position `from` on (a reply that names a node twice). */
-function appended(list: readonly Candidate[], from: number, node: NodeId): boolean {
-  for (let j = from; j < list.length; j++) if (list[j]!.c.node === node) return true;
+/** Whether `id` is among the candidates appended to `list` from position `from` on (a reply that names a node twice). */
+function appended(list: readonly Candidate[], from: number, id: Id): boolean {
+  for (let j = from; j < list.length; j++) if (list[j]!.c.id === id) return true;
   return false;
 }
 
@@ -211,13 +233,13 @@ function known(list: readonly Candidate[], rank: readonly number[], id: Id, targ
   return false;
 }
 
-/** The RPC to `node` timed out: the candidate is out of consideration. */
-export function timedOut(lk: Lookup, node: NodeId, alpha: number): Lookup {
-  const j = indexOfNode(lk.list, node);
-  if (j < 0 || lk.list[j]!.st !== 'asked') return lk;
+/** The RPC `rpc` timed out: its candidate is out of consideration. */
+export function timedOut(lk: Lookup, rpc: number, alpha: number): Lookup {
+  const j = askedWith(lk, rpc);
+  if (j < 0) return lk;
   const list = lk.list.slice();
   list[j] = { c: list[j]!.c, hop: list[j]!.hop, st: 'failed' };
-  Object.defineProperty(list, 'rank', { value: rankOf(lk.list, lk.target), enumerable: false });
+  remember(list, lk.target, rankOf(lk.list, lk.target));
   const stalls = lk.stalls + 1;
   return withProgress(lk, list, lk.inflight - 1, lk.msgs, stalls, lk.wide || stalls >= alpha);
 }

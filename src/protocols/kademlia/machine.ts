@@ -25,10 +25,10 @@
  */
 import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
 import { bucketIndex, compareDistance, digitsOf, isId, keyId, parseId, permutedId, PERMUTED_BITS, randomId, randomIdInBucket, type Id } from './ids.js';
-import { answered, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
+import { answered, askedWith, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
 import type { KademliaMessage } from './messages.js';
 import { bootstrapOf, config, positionOf, type Config } from './params.js';
-import { firstOf, NO_STORE, outState, valuesOf, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
+import { NO_LOOKUPS, NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
 import { bucketAt, closest, contactCount, failed, makeContact, nearestBucket, observe, touched, type Contact, type Table } from './table.js';
 
 type Ctx = Context<KademliaMessage>;
@@ -113,8 +113,7 @@ export function message(s: KademliaState, from: NodeId, msg: KademliaMessage, ct
     case 'NODES':
     case 'VALUE':
     case 'STORED': {
-      const rpc = d.takeRpc(msg.body.rpc, from);
-      if (rpc !== undefined) d.reply(rpc, msg);
+      d.reply(msg.body.rpc, from, msg);
       break;
     }
     default:
@@ -129,7 +128,7 @@ export function timer(s: KademliaState, name: string, ctx: Ctx): KademliaState {
   switch (name) {
     case 'rpc':
       d.expireRpcs();
-      return d.commit(true);
+      break;
     case 'join':
       if (s.phase === 'out') d.beginJoin(bootstrapOf(ctx.nodes, c), null);
       break;
@@ -230,8 +229,9 @@ export class Draft {
   table: Table;
   store: Readonly<Record<Id, Stored>>;
   published: Readonly<Record<Id, Published>>;
-  lookups: Readonly<Record<number, Lookup>>;
-  rpcs: Readonly<Record<number, Rpc>>;
+  lookups: readonly (Lookup | null)[];
+  rpcs: readonly Rpc[];
+  armed: number;
   /** Whether `lookups` / `rpcs` are this draft's own copies (changed in place from then on). */
   private ownLookups = false;
   private ownRpcs = false;
@@ -250,6 +250,7 @@ export class Draft {
     this.published = base.published;
     this.lookups = base.lookups;
     this.rpcs = base.rpcs;
+    this.armed = base.armed;
     this.next = base.next;
     this.via = base.via;
     this.joinOp = base.joinOp;
@@ -257,19 +258,15 @@ export class Draft {
     this.last = base.last;
   }
 
-  /** The next state (the same object when nothing changed). Re-arms the RPC timer for the oldest RPC in flight. */
-  commit(timerFired = false): KademliaState {
+  /** The next state (the same object when nothing changed). */
+  commit(): KademliaState {
     const b = this.base;
-    const before = firstOf(b.rpcs);
-    const after = firstOf(this.rpcs);
-    if (after === null) {
-      if (before !== null && !timerFired) this.ctx.cancelTimer('rpc');
-    } else if (timerFired || before === null || before.n !== after.n) this.ctx.setTimer('rpc', Math.max(0, after.at - this.ctx.now));
+    if (this.ownLookups && this.lookups.every((x) => x === null)) this.lookups = NO_LOOKUPS;
     if (this.phase === b.phase && this.table === b.table && this.store === b.store && this.published === b.published && this.lookups === b.lookups
-      && this.rpcs === b.rpcs && this.next === b.next && this.via === b.via && this.joinOp === b.joinOp && this.done === b.done && this.last === b.last) return b;
+      && this.rpcs === b.rpcs && this.armed === b.armed && this.next === b.next && this.via === b.via && this.joinOp === b.joinOp && this.done === b.done && this.last === b.last) return b;
     return {
       phase: this.phase, self: this.self, table: this.table, store: this.store, published: this.published, lookups: this.lookups,
-      rpcs: this.rpcs, next: this.next, via: this.via, joinOp: this.joinOp, done: this.done, last: this.last,
+      rpcs: this.rpcs, armed: this.armed, next: this.next, via: this.via, joinOp: this.joinOp, done: this.done, last: this.last,
     };
   }
 
@@ -312,27 +309,42 @@ export class Draft {
 
   // ---- RPCs ----------------------------------------------------------------
 
-  /** Records an RPC to `to` as awaiting its reply; returns its number, for the message. */
-  private rpc(to: Contact, kind: Rpc['kind'], lookup: number): number {
-    const n = this.next++;
-    this.myRpcs()[n] = { n, to, kind, lookup, at: this.ctx.now + this.c.rpcTimeout };
-    return n;
+  /**
+   * A new RPC number and its deadline. The one `rpc` timer is armed when no
+   * deadline is pending; every later RPC times out later (the timeout is
+   * fixed), so the armed one is the earliest. When it fires, what is due
+   * times out and the timer is armed for the earliest left (`expireRpcs`).
+   */
+  private stamp(): { rpc: number; at: number } {
+    const at = this.ctx.now + this.c.rpcTimeout;
+    if (this.armed < 0) {
+      this.armed = at;
+      this.ctx.setTimer('rpc', this.c.rpcTimeout);
+    }
+    return { rpc: this.next++, at };
   }
 
-  private myRpcs(): Record<number, Rpc> {
+  /** Records a PING or STORE as awaiting its reply; returns its number, for the message. */
+  private rpc(to: Contact, kind: Rpc['kind'], lookup: number): number {
+    const { rpc, at } = this.stamp();
+    this.myRpcs().push({ n: rpc, to, kind, lookup, at });
+    return rpc;
+  }
+
+  private myRpcs(): Rpc[] {
     if (!this.ownRpcs) {
-      this.rpcs = copyRecord(this.rpcs);
+      this.rpcs = this.rpcs.slice();
       this.ownRpcs = true;
     }
-    return this.rpcs as Record<number, Rpc>;
+    return this.rpcs as Rpc[];
   }
 
-  private myLookups(): Record<number, Lookup> {
+  private myLookups(): (Lookup | null)[] {
     if (!this.ownLookups) {
-      this.lookups = copyRecord(this.lookups);
+      this.lookups = this.lookups.slice();
       this.ownLookups = true;
     }
-    return this.lookups as Record<number, Lookup>;
+    return this.lookups as (Lookup | null)[];
   }
 
   private ping(to: Contact, kind: 'ping' | 'join'): void {
@@ -343,16 +355,28 @@ export class Draft {
     this.ctx.send(to.node, { type: 'STORE', body: { rpc: this.rpc(to, 'store', lookup), self: this.self, key, name, value, expires, cached } });
   }
 
-  /** The RPC `n` that `from` is answering, removed from those in flight (undefined: unknown or already timed out). */
-  takeRpc(n: number, from: NodeId): Rpc | undefined {
-    const r = Object.prototype.hasOwnProperty.call(this.rpcs, n) ? this.rpcs[n] : undefined;
-    if (r === undefined || r.to.node !== from) return undefined;
-    delete this.myRpcs()[n];
-    return r;
-  }
-
-  /** A reply to one of this node's RPCs. */
-  reply(rpc: Rpc, msg: KademliaMessage): void {
+  /** A reply to RPC `n` from `from`: to a lookup's FIND_NODE / FIND_VALUE, or to a PING or STORE. Unknown or late replies are ignored (but `from` was heard from). */
+  reply(n: number, from: NodeId, msg: KademliaMessage): void {
+    const c = this.c;
+    for (const lk of this.lookups) {
+      if (lk === null) continue;
+      const j = askedWith(lk, n);
+      if (j < 0) continue;
+      if (lk.list[j]!.c.node !== from) return;
+      if (msg.type === 'VALUE' && lk.kind === 'find') {
+        const next = answered(lk, n, [], this.self.node, c.alpha, c.k);
+        this.advance(withProgress(next, next.list, next.inflight, next.msgs, next.stalls, next.wide, { node: from, value: msg.body.value ?? null, expires: Number(msg.body.expires) }));
+        return;
+      }
+      const nodes = msg.type === 'NODES' ? contactsOf(msg.body.nodes, digitsOf(c.bits)) : [];
+      if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, this.ctx.now, c.table).table;
+      this.advance(answered(lk, n, nodes, this.self.node, c.alpha, c.k));
+      return;
+    }
+    const at = this.rpcs.findIndex((r) => r.n === n);
+    if (at < 0 || this.rpcs[at]!.to.node !== from) return;
+    const rpc = this.rpcs[at]!;
+    this.myRpcs().splice(at, 1);
     switch (rpc.kind) {
       case 'join':
         if (this.phase === 'joining') this.startLookup('join', this.self.id, {});
@@ -361,40 +385,52 @@ export class Draft {
         return; // the sender's bucket was updated on arrival: it stays
       case 'store': {
         const lk = this.lookup(rpc.lookup);
-        if (lk !== undefined && lk.storing !== null) this.stored(lk, rpc.to.node, true);
-        return;
-      }
-      case 'find': {
-        const lk = this.lookup(rpc.lookup);
-        if (lk === undefined) return;
-        const c = this.c;
-        if (msg.type === 'VALUE' && lk.kind === 'find') {
-          const next = answered(lk, rpc.to.node, [], this.self.node, c.alpha, c.k);
-          if (next !== lk) this.advance(withProgress(next, next.list, next.inflight, next.msgs, next.stalls, next.wide, { node: rpc.to.node, value: msg.body.value ?? null, expires: Number(msg.body.expires) }));
-          return;
-        }
-        const nodes = msg.type === 'NODES' ? contactsOf(msg.body.nodes, digitsOf(c.bits)) : [];
-        if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, this.ctx.now, c.table).table;
-        const next = answered(lk, rpc.to.node, nodes, this.self.node, c.alpha, c.k);
-        if (next !== lk) this.advance(next);
-        return;
+        if (lk !== undefined && lk.storing !== null) this.stored(lk, from, true);
       }
     }
   }
 
-  /** Times out every RPC whose deadline has passed (they are in deadline order). */
+  /** The `rpc` timer fired: every RPC whose deadline has passed times out; the timer is armed for the earliest left. */
   expireRpcs(): void {
     const now = this.ctx.now;
-    const expired: Rpc[] = [];
-    for (const key in this.rpcs) {
-      const r = this.rpcs[key]!;
-      if (r.at > now) break;
-      expired.push(r);
+    this.armed = -1;
+    const c = this.c;
+    for (const lk of this.lookups) {
+      if (lk === null) continue;
+      let cur: Lookup | undefined = lk;
+      for (const cand of lk.list) {
+        if (cand.st !== 'asked' || cand.at === undefined || cand.at > now || cur === undefined) continue;
+        this.table = failed(this.table, this.self.id, cand.c, c.bits, now, c.table);
+        const next = timedOut(cur, cand.rpc!, c.alpha);
+        if (next === cur) continue;
+        this.advance(next);
+        cur = this.lookup(lk.n);
+      }
     }
-    if (expired.length === 0) return;
-    const own = this.myRpcs();
-    for (const r of expired) delete own[r.n];
-    for (const rpc of expired) this.timeout(rpc);
+    const due = this.rpcs.filter((r) => r.at <= now);
+    if (due.length > 0) {
+      this.rpcs = this.rpcs.filter((r) => r.at > now);
+      this.ownRpcs = true;
+      for (const rpc of due) this.timeout(rpc);
+    }
+    if (this.armed < 0) {
+      const next = this.earliestDeadline();
+      if (next !== Infinity) {
+        this.armed = next;
+        this.ctx.setTimer('rpc', Math.max(0, next - now));
+      }
+    }
+  }
+
+  /** The earliest deadline of the RPCs in flight (Infinity: none). */
+  private earliestDeadline(): number {
+    let min = Infinity;
+    for (const r of this.rpcs) if (r.at < min) min = r.at;
+    for (const lk of this.lookups) {
+      if (lk === null) continue;
+      for (const cand of lk.list) if (cand.st === 'asked' && cand.at !== undefined && cand.at < min) min = cand.at;
+    }
+    return min;
   }
 
   private timeout(rpc: Rpc): void {
@@ -404,11 +440,7 @@ export class Draft {
       return;
     }
     this.table = failed(this.table, this.self.id, rpc.to, c.bits, this.ctx.now, c.table);
-    if (rpc.kind === 'find') {
-      const lk = this.lookup(rpc.lookup);
-      const next = lk === undefined ? lk : timedOut(lk, rpc.to.node, c.alpha);
-      if (next !== lk && next !== undefined) this.advance(next);
-    } else if (rpc.kind === 'store') {
+    if (rpc.kind === 'store') {
       const lk = this.lookup(rpc.lookup);
       if (lk !== undefined && lk.storing !== null) this.stored(lk, rpc.to.node, false);
     }
@@ -417,20 +449,25 @@ export class Draft {
   // ---- lookups (§2.3) -------------------------------------------------------
 
   private lookup(n: number): Lookup | undefined {
-    return n >= 0 && Object.prototype.hasOwnProperty.call(this.lookups, n) ? this.lookups[n] : undefined;
+    if (n < 0) return undefined;
+    for (const lk of this.lookups) if (lk !== null && lk.n === n) return lk;
+    return undefined;
   }
 
   private replace(lk: Lookup): void {
-    this.myLookups()[lk.n] = lk;
+    const list = this.myLookups();
+    for (let j = 0; j < list.length; j++) if (list[j] !== null && list[j]!.n === lk.n) list[j] = lk;
   }
 
+  /** A lookup ended: its place is left empty (so the others keep theirs; `commit` empties the list when all have ended). */
   private drop(n: number): void {
-    delete this.myLookups()[n];
+    const list = this.myLookups();
+    for (let j = 0; j < list.length; j++) if (list[j] !== null && list[j]!.n === n) list[j] = null;
   }
 
   /** Whether the join's lookups (its own id, then the refreshes) are all over. */
   private joinLookupsOver(): boolean {
-    for (const key in this.lookups) if (this.lookups[key]!.kind === 'join' || this.lookups[key]!.kind === 'refresh') return false;
+    for (const lk of this.lookups) if (lk !== null && (lk.kind === 'join' || lk.kind === 'refresh')) return false;
     return true;
   }
 
@@ -438,7 +475,7 @@ export class Draft {
     const c = this.c;
     const lk = newLookup({ n: this.next++, kind, target, started: this.ctx.now, self: this.self, seeds: closest(this.table, this.self.id, target, c.k), ...extra });
     this.table = touched(this.table, bucketIndex(this.self.id, target), this.ctx.now);
-    this.myLookups()[lk.n] = lk;
+    this.myLookups().push(lk);
     this.advance(lk);
   }
 
@@ -450,10 +487,10 @@ export class Draft {
       this.complete(lk);
       return;
     }
-    const { lookup, ask } = nextQueries(lk, c.alpha, c.k, { flood: c.flood }, true);
+    const { lookup, ask } = nextQueries(lk, c.alpha, c.k, () => this.stamp(), { flood: c.flood }, true);
     this.replace(lookup);
     for (const cand of ask) {
-      const rpc = this.rpc(cand.c, 'find', lookup.n);
+      const rpc = cand.rpc!;
       this.ctx.send(cand.c.node, lookup.kind === 'find'
         ? { type: 'FIND_VALUE', body: { rpc, self: this.self, key: lookup.target } }
         : { type: 'FIND_NODE', body: { rpc, self: this.self, target: lookup.target } });
@@ -667,9 +704,9 @@ export class Draft {
 
   /** Leaves silently (Kademlia has no leave message): everything but the id is forgotten. */
   leave(why: 'leave' | 'churn'): void {
-    for (const lk of valuesOf(this.lookups)) if (lk.op !== null) this.ctx.reply(lk.op, false, `${this.self.node} left the network`);
+    for (const lk of this.lookups) if (lk !== null && lk.op !== null) this.ctx.reply(lk.op, false, `${this.self.node} left the network`);
     if (this.joinOp !== null) this.ctx.reply(this.joinOp, false, `${this.self.node} left the network`);
-    for (const t of ['refresh', 'republish', 'work', 'join']) this.ctx.cancelTimer(t);
+    for (const t of ['refresh', 'republish', 'work', 'join', 'rpc', ...(why === 'leave' ? ['churn'] : [])]) this.ctx.cancelTimer(t);
     this.resetToOut();
     this.ctx.note(`${this.self.node} left the network${why === 'churn' ? ' (churn)' : ''}`);
   }
@@ -682,6 +719,7 @@ export class Draft {
     this.published = out.published;
     this.lookups = out.lookups;
     this.rpcs = out.rpcs;
+    this.armed = -1;
     this.ownLookups = false;
     this.ownRpcs = false;
     this.joinOp = null;
@@ -701,13 +739,6 @@ export class Draft {
 }
 
 /** The contacts of a NODES reply that have the shape of a contact (the reply is our own protocol's; this guards against a hand-made trace or test). */
-/** A copy of a record keyed by number (keys stay in ascending order). */
-function copyRecord<T>(r: Readonly<Record<number, T>>): Record<number, T> {
-  const out: Record<number, T> = {};
-  for (const key in r) out[key as unknown as number] = r[key]!;
-  return out;
-}
-
 function contactsOf(nodes: unknown, digits: number): Contact[] {
   if (!Array.isArray(nodes)) return [];
   for (const x of nodes) {

@@ -32,12 +32,16 @@ export interface Published {
   readonly at: number;
 }
 
-/** An RPC awaiting its reply. Kept in number order, which is also deadline order. */
+/**
+ * An RPC awaiting its reply that no lookup tracks itself: a PING (to the
+ * bootstrap node, or before evicting a contact) or a STORE. A lookup's own
+ * FIND_NODE / FIND_VALUE RPCs are marked on its candidates (lookup.ts).
+ */
 export interface Rpc {
   readonly n: number;
   readonly to: Contact;
-  readonly kind: 'find' | 'ping' | 'store' | 'join';
-  /** The lookup it serves (-1: none). */
+  readonly kind: 'ping' | 'store' | 'join';
+  /** The lookup it serves (a store's), or -1. */
   readonly lookup: number;
   /** When it times out (µs). */
   readonly at: number;
@@ -69,10 +73,16 @@ export interface KademliaState {
   readonly table: Table;
   readonly store: Readonly<Record<Id, Stored>>;
   readonly published: Readonly<Record<Id, Published>>;
-  /** Lookups in progress, by number (a record, so one ending is one change in the trace, not a shifted list). */
-  readonly lookups: Readonly<Record<number, Lookup>>;
-  /** RPCs awaiting a reply, by number: ascending, which is also deadline order. */
-  readonly rpcs: Readonly<Record<number, Rpc>>;
+  /**
+   * Lookups in progress, in the order started. One that ends leaves a null
+   * in its place (the list empties when all have ended), so the trace's
+   * change is one entry, not the others shifted.
+   */
+  readonly lookups: readonly (Lookup | null)[];
+  /** PINGs and STOREs awaiting a reply, in the order sent (which is deadline order). */
+  readonly rpcs: readonly Rpc[];
+  /** The deadline the `rpc` timer is armed for (-1: not armed): the earliest of the RPCs in flight when it was armed. */
+  readonly armed: number;
   /** The next RPC / lookup number. */
   readonly next: number;
   /** The node this node joined (or is joining) through. */
@@ -86,28 +96,22 @@ export interface KademliaState {
 
 export const NO_STORE: Readonly<Record<Id, Stored>> = Object.freeze({});
 export const NO_PUBLISHED: Readonly<Record<Id, Published>> = Object.freeze({});
-const NO_LOOKUPS: Readonly<Record<number, Lookup>> = Object.freeze({});
-const NO_RPCS: Readonly<Record<number, Rpc>> = Object.freeze({});
+export const NO_LOOKUPS: readonly (Lookup | null)[] = Object.freeze([]) as readonly (Lookup | null)[];
+const NO_RPCS: readonly Rpc[] = Object.freeze([]) as readonly Rpc[];
 
 /** A node outside the network with id `id`. */
 export function outState(self: Contact): KademliaState {
   return {
     phase: 'out', self, table: EMPTY_TABLE, store: NO_STORE, published: NO_PUBLISHED,
-    lookups: NO_LOOKUPS, rpcs: NO_RPCS, next: 1, via: null, joinOp: null, done: 0, last: null,
+    lookups: NO_LOOKUPS, rpcs: NO_RPCS, armed: -1, next: 1, via: null, joinOp: null, done: 0, last: null,
   };
 }
 
-/** The entries of a record keyed by number, in ascending order of their keys (how JavaScript orders integer keys). */
-export function valuesOf<T>(r: Readonly<Record<number, T>>): T[] {
-  const out: T[] = [];
-  for (const key in r) out.push(r[key]!);
+/** The lookups in progress (skipping the places of those that ended). */
+export function activeLookups(s: { readonly lookups: readonly (Lookup | null)[] }): Lookup[] {
+  const out: Lookup[] = [];
+  for (const lk of s.lookups) if (lk !== null) out.push(lk);
   return out;
-}
-
-/** The entry of a record keyed by number with the smallest key, or null. */
-export function firstOf<T>(r: Readonly<Record<number, T>>): T | null {
-  for (const key in r) return r[key]!;
-  return null;
 }
 
 /** Whether a node's state says it is in the network (joined or joining). */
@@ -118,7 +122,7 @@ export function inNetwork(s: KademliaState | null | undefined): boolean {
 /** Whether `v` is a Kademlia state (queries and checks read states that a fault may have left odd). */
 export function isState(v: unknown): v is KademliaState {
   return typeof v === 'object' && v !== null && typeof (v as KademliaState).phase === 'string' && typeof (v as KademliaState).self === 'object'
-    && Array.isArray((v as KademliaState).table) && typeof (v as KademliaState).lookups === 'object' && (v as KademliaState).lookups !== null;
+    && Array.isArray((v as KademliaState).table) && Array.isArray((v as KademliaState).lookups);
 }
 
 export type { NodeId };

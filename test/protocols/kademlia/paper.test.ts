@@ -8,7 +8,7 @@ import type { Json } from '../../../src/engine/protocol.js';
 import { kademliaProtocol } from '../../../src/protocols/kademlia/index.js';
 import { bucketIndex } from '../../../src/protocols/kademlia/ids.js';
 import type { KademliaMessage } from '../../../src/protocols/kademlia/messages.js';
-import { outState, valuesOf, type KademliaState } from '../../../src/protocols/kademlia/state.js';
+import { activeLookups, outState, type KademliaState } from '../../../src/protocols/kademlia/state.js';
 import { makeContact, observe, type Contact } from '../../../src/protocols/kademlia/table.js';
 import { makeContext, type TestContext } from '../_context.js';
 
@@ -82,7 +82,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     s = kad.onMessage(s, 'b', { type: 'PONG', body: { rpc: n, self: C('b') } }, ctx('a', 20));
     assert.deepEqual(names(bucket(s, 7)!.contacts), ['b', 'c']);
     assert.deepEqual(bucket(s, 7)!.seen, [20, 2]);
-    assert.deepEqual(valuesOf(s.rpcs), []);
+    assert.deepEqual(s.rpcs, []);
   });
 
   it('§2.3 FIND_NODE: the reply lists the k contacts the node knows closest to the target, closest first', () => {
@@ -129,7 +129,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     // g names e (10 → distance 33), closer than d (63): e is asked next, d is still in flight.
     s = kad.onMessage(s, 'g', { type: 'NODES', body: { rpc: rpc(toG.msg), self: C('g'), nodes: [C('e'), C('b')] } }, c2);
     assert.deepEqual(sends(c2, 'FIND_NODE').map((x) => x.to), ['e']);
-    const lk = valuesOf(s.lookups)[0]!;
+    const lk = activeLookups(s)[0]!;
     assert.equal(lk.inflight, 2);
     assert.equal(lk.list.find((x) => x.c.node === 'e')!.hop, 2, 'named by a hop-1 node: hop 2');
   });
@@ -141,7 +141,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     assert.deepEqual(sends(c1, 'FIND_NODE').map((x) => x.to), ['g']);
     const c2 = ctx('a', 3, params);
     s = kad.onMessage(s, 'g', { type: 'NODES', body: { rpc: rpc(sends(c1)[0]!.msg), self: C('g'), nodes: [] } }, c2);
-    assert.equal(valuesOf(s.lookups)[0]!.wide, true);
+    assert.equal(activeLookups(s)[0]!.wide, true);
     // The k = 4 closest: g (answered), a itself, d, b — c is fifth.
     assert.deepEqual(sends(c2, 'FIND_NODE').map((x) => x.to), ['d', 'b']);
   });
@@ -159,7 +159,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     const c3 = ctx('a', 5, params);
     s = kad.onMessage(s, 'd', { type: 'NODES', body: { rpc: rpc(toD!.msg), self: C('d'), nodes: [] } }, c3);
     assert.deepEqual(c3.effects.replies, [{ opId: 'c1', ok: true, result: { target: '23', closest: ['g', 'a', 'd'], hops: 1, rounds: 1, messages: 4, latency_ms: 0.005 } }]);
-    assert.deepEqual(valuesOf(s.lookups), []);
+    assert.deepEqual(activeLookups(s), []);
     assert.equal(s.last!.kind, 'lookup');
     assert.deepEqual(names(s.last!.result), ['g', 'a', 'd']);
   });
@@ -170,7 +170,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     void c1;
     const c2 = ctx('a', TIMEOUT, { k: 3 });
     s = kad.onTimer(s, 'rpc', c2);
-    const lk = valuesOf(s.lookups)[0]!;
+    const lk = activeLookups(s)[0]!;
     assert.deepEqual(lk.list.filter((x) => x.st === 'failed').map((x) => x.c.node).sort(), ['e', 'g']);
     assert.deepEqual(sends(c2, 'FIND_NODE').map((x) => x.to), ['d'], 'the next candidate is asked');
     assert.deepEqual(bucket(s, 5)!.stale, { g: 1 });
@@ -219,7 +219,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     // f (08) is asked next; once it answers, the closest neighbour is f (bucket 4 of e = 10), so buckets 5, 6, 7 are refreshed.
     const c4 = ctx('e', 6, params);
     s = kad.onMessage(s, 'f', { type: 'NODES', body: { rpc: rpc(sends(c3)[0]!.msg), self: C('f'), nodes: [] } }, c4);
-    const refreshes = valuesOf(s.lookups).filter((x) => x.kind === 'refresh');
+    const refreshes = activeLookups(s).filter((x) => x.kind === 'refresh');
     assert.deepEqual(refreshes.map((x) => bucketIndex('10', x.target)).sort(), [5, 6, 7]);
     assert.equal(s.phase, 'joining', 'joined once the refreshes are over');
   });
@@ -227,7 +227,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
   it('§2.3 refresh: a bucket not looked into for `refresh` gets a lookup of a random id in its range', () => {
     const c = ctx('a', 3_600_000_001);
     const s = kad.onTimer(joined('a', ['b', 'd']), 'refresh', c);
-    const targets = valuesOf(s.lookups).map((x) => bucketIndex('00', x.target)).sort();
+    const targets = activeLookups(s).map((x) => bucketIndex('00', x.target)).sort();
     assert.deepEqual(targets, [6, 7], 'the nearest bucket (6, holding d) and every range above it');
     assert.ok(c.effects.timers.some((t) => t.name === 'refresh'));
   });
@@ -243,7 +243,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
       },
     };
     const s = kad.onTimer(s0, 'republish', ctx('a', hour));
-    assert.deepEqual(valuesOf(s.lookups).map((x) => [x.kind, x.key]), [['republish', 'x']]);
+    assert.deepEqual(activeLookups(s).map((x) => [x.kind, x.key]), [['republish', 'x']]);
     assert.deepEqual(Object.keys(s.store), ['11', '12']);
   });
 
