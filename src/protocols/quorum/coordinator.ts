@@ -24,6 +24,9 @@
  *   answers, writes the newest value back to W of them (unless W replies
  *   already held it). With R + W > N every read quorum meets every write
  *   quorum, so the register is linearizable.
+ * - When an answered write's timer fires, a sloppy coordinator gives every
+ *   home replica that got no copy a hinted one at a healthy fallback, so N
+ *   nodes hold the write (`handOver`).
  * - A failed read is a definite failure (reads change nothing); a failed
  *   write is not answered at all — some replicas may have it — so its
  *   client's proxy gives up with an unknown outcome, as a real client would.
@@ -274,10 +277,13 @@ export function onPutAck(s: QuorumState, from: NodeId, b: PutAck, o: Env): Quoru
 export function onRequestTimer(s: QuorumState, id: string, o: Env): QuorumState {
   const req = s.requests[id];
   if (req === undefined) return s;
-  if (req.status === 'ok') return withoutRequest(s, id, o);
   const answered = req.phase === 'write' ? new Set(req.acks) : new Set(Object.keys(req.replies));
   const silent = Object.keys(req.asked).filter((n) => !answered.has(n) && n !== o.id);
   let next = suspect(s, silent, o);
+  if (req.status === 'ok') {
+    if (req.phase === 'write' && o.p.sloppy) next = handOver(next, req, o);
+    return withoutRequest(next, id, o);
+  }
   if (req.round + 1 < o.p.rounds && silent.length > 0) {
     const targets: Record<NodeId, NodeId | null> = {};
     if (!o.p.sloppy) for (const n of silent) targets[n] = req.asked[n]!;
@@ -302,6 +308,31 @@ export function onRequestTimer(s: QuorumState, id: string, o: Env): QuorumState 
     return reply(next, req, false, { error: `${req.cmd.op} ${req.cmd.key}: ${got}` }, o);
   }
   o.ctx.note(`put ${req.cmd.id} ${req.cmd.key}: ${got} after ${req.round + 1} round(s); not answered, its outcome is unknown (replicas that took it keep it)`);
+  return next;
+}
+
+/**
+ * After an answered write, with a sloppy quorum: every home replica that
+ * neither acknowledged it nor had a fallback acknowledge it in its place
+ * gets a hinted copy at the first healthy fallback (one that already holds
+ * a copy may keep another hint), so N nodes hold the write and the missing
+ * replicas receive it by hinted handoff (§4.6).
+ */
+function handOver(s: QuorumState, req: Request, o: Env): QuorumState {
+  const key = req.cmd.key;
+  const home = o.home(key);
+  const covered = new Set<NodeId>();
+  for (const n of req.acks) covered.add(home.includes(n) ? n : req.asked[n] ?? n);
+  const missing = home.filter((n) => !covered.has(n));
+  if (missing.length === 0) return s;
+  const fallbacks = o.walk(key).filter((n) => !home.includes(n) && o.healthy(s, n));
+  if (fallbacks.length === 0) return s;
+  let next = s;
+  missing.forEach((gone, k) => {
+    const to = fallbacks[k % fallbacks.length]!;
+    if (to === o.id) next = storeVersions(next, key, [req.version!], gone, o);
+    else o.ctx.send(to, { type: 'Put', body: { id: req.cmd.id, key, version: req.version!, hint: gone } });
+  });
   return next;
 }
 

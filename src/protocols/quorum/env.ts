@@ -6,7 +6,7 @@
  * is the key's coordinator.
  */
 import type { Context, NodeId } from '../../engine/protocol.js';
-import type { PendingTable, ProxyHost, ProxyPolicy } from '../_kit/client-proxy.js';
+import { markSent, type PendingTable, type ProxyHost, type ProxyPolicy } from '../_kit/client-proxy.js';
 import { startRequest } from './coordinator.js';
 import type { QuorumMessage } from './messages.js';
 import { readParams, type QuorumParams } from './params.js';
@@ -74,8 +74,9 @@ export class Env implements ProxyHost<QuorumState, Command> {
     for (const n of home) if (this.healthy(s, n)) return n;
     return home[0] ?? this.ctx.id;
   }
+  /** Coordinates `cmd` here; once taken, giving up on it means its outcome is unknown. */
   serve(s: QuorumState, cmd: Command): QuorumState {
-    return startRequest(s, cmd, this);
+    return startRequest(markSent(this, s, cmd.id), cmd, this);
   }
 }
 

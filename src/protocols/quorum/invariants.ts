@@ -71,12 +71,12 @@ function holds(d: NodeData, key: string, v: Version): boolean {
 }
 
 /** The first pair of versions in one list where one supersedes the other, as text; null when none. */
-function supersededPair(mode: Mode, list: readonly Version[]): string | null {
+function supersededPair(mode: Mode, key: string, list: readonly Version[]): string | null {
   if (mode !== 'vclock') return list.length > 1 ? `${list.length} versions (${mode} keeps one)` : null;
   for (let i = 0; i < list.length; i++) {
     for (let j = 0; j < list.length; j++) {
       if (i !== j && compareClocks(list[i]!.clock, list[j]!.clock) === 'after') {
-        return `${describeVersion(mode, list[i]!)} supersedes its sibling ${describeVersion(mode, list[j]!)}`;
+        return `${describeVersion(mode, key, list[i]!)} supersedes its sibling ${describeVersion(mode, key, list[j]!)}`;
       }
     }
   }
@@ -98,8 +98,8 @@ function observeKey(m: QuorumWatch, index: number, d: NodeData, key: string, now
   for (const list of lists) {
     if (list.length > m.maxSiblings) m.maxSiblings = list.length;
     if (m.dominated === null) {
-      const pair = supersededPair(m.mode, list);
-      if (pair !== null) m.dominated = `${m.ids[index]} keeps for ${JSON.stringify(key)}: ${pair}`;
+      const pair = supersededPair(m.mode, key, list);
+      if (pair !== null) m.dominated = `${m.ids[index]} keeps, for ${JSON.stringify(key)}, ${pair}`;
     }
   }
   const tracked = m.tracked.get(key);
@@ -116,7 +116,7 @@ function observeKey(m: QuorumWatch, index: number, d: NodeData, key: string, now
 
 function lose(m: QuorumWatch, t: Tracked, how: string): void {
   m.lost++;
-  m.firstLoss ??= `write ${describeVersion(m.mode, t.version)} of ${JSON.stringify(t.key)}, acknowledged at ${ms(t.ackedAt)}, is lost: `
+  m.firstLoss ??= `write ${describeVersion(m.mode, t.key, t.version)}, acknowledged at ${ms(t.ackedAt)}, is lost: `
     + `no node holds it or a version descending from it (${how})`;
 }
 

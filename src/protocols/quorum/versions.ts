@@ -178,9 +178,13 @@ export function readResult(versions: Versions): Json {
   return { siblings: versions.map((v) => v.value) };
 }
 
-/** A short text of a version for notes and the panel: `c4=1 {n1:2,n2:1}`, `c4=1 @1203 by n2`. */
-export function describeVersion(mode: Mode, v: Version): string {
-  const value = JSON.stringify(v.value);
-  if (mode === 'vclock') return `${v.op}=${value} {${Object.entries(v.clock).map(([k, c]) => `${k}:${c}`).join(',')}}`;
-  return `${v.op}=${value} ${mode === 'abd' ? `tag ${v.ts}.${v.by}` : `@${v.ts} by ${v.by}`}`;
+/** How a version is ordered, as text: its vector clock, LWW timestamp or ABD tag. */
+export function describeStamp(mode: Mode, v: Version): string {
+  if (mode === 'vclock') return `clock {${Object.entries(v.clock).map(([k, c]) => `${k}:${c}`).join(', ')}}`;
+  return mode === 'abd' ? `tag ${v.ts}.${v.by}` : `timestamp ${v.ts} by ${v.by}`;
+}
+
+/** A short text of a version for messages and notes: `c4 (x = 1, clock {n1:2})`. */
+export function describeVersion(mode: Mode, key: string, v: Version): string {
+  return `${v.op} (${key} = ${JSON.stringify(v.value)}, ${describeStamp(mode, v)})`;
 }
