@@ -120,11 +120,11 @@ describe('quorum store (Dynamo §4, ABD)', () => {
     });
 
     it('§4.5: a read is answered after R replies, with the reconciled versions', () => {
-      let { s, ctx } = client(st({ store: { x: [v('c0', 0, { n3: 1 })] } }), 'n3', 'get', { key: 'x' }, { r: 2 });
-      assert.deepEqual(sent(ctx, 'Get').map((m) => m.to).sort(), ['n1', 'n4']);
-      assert.deepEqual(ctx.effects.replies, [], 'only its own reply so far');
-      ctx = ctxFor('n3', { r: 2 });
-      s = q.onMessage(s, 'n4', { type: 'GetReply', body: { id: 'c1', key: 'x', versions: [v('c5', 5, { n3: 1, n4: 1 })] } }, ctx);
+      const { s, ctx: first } = client(st({ store: { x: [v('c0', 0, { n3: 1 })] } }), 'n3', 'get', { key: 'x' }, { r: 2 });
+      assert.deepEqual(sent(first, 'Get').map((m) => m.to).sort(), ['n1', 'n4']);
+      assert.deepEqual(first.effects.replies, [], 'only its own reply so far');
+      const ctx = ctxFor('n3', { r: 2 });
+      q.onMessage(s, 'n4', { type: 'GetReply', body: { id: 'c1', key: 'x', versions: [v('c5', 5, { n3: 1, n4: 1 })] } }, ctx);
       assert.deepEqual(ctx.effects.replies, [{ opId: 'c1', ok: true, result: 5 }]);
     });
 
@@ -135,7 +135,7 @@ describe('quorum store (Dynamo §4, ABD)', () => {
 
     it('§5 (read repair): a home replica that answered with less than the read found is sent what it found', () => {
       const newer = v('c2', 2, { n3: 2 });
-      let { s } = client(st({ store: { x: [newer] } }), 'n3', 'get', { key: 'x' });
+      let s = client(st({ store: { x: [newer] } }), 'n3', 'get', { key: 'x' }).s;
       const ctx = ctxFor('n3');
       s = q.onMessage(s, 'n1', { type: 'GetReply', body: { id: 'c1', key: 'x', versions: [v('c1', 1, { n3: 1 })] } }, ctx);
       assert.deepEqual(ctx.effects.replies, [{ opId: 'c1', ok: true, result: 2 }]);
