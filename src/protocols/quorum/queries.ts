@@ -64,8 +64,8 @@ export function divergence(world: QWorld): string | null {
   return null;
 }
 
-/** What a read of every live home replica of `key` would return: a value, siblings as "a | b", null when absent. */
-export function valueOf(world: QWorld, key: string): Json {
+/** The versions of `key` on its live home replicas (and any hints they keep), reconciled. */
+function newestOf(world: QWorld, key: string): Versions {
   const p = readParams(world.params);
   let all: Versions = NO_VERSIONS;
   for (const id of homeReplicas(world, key)) {
@@ -73,9 +73,31 @@ export function valueOf(world: QWorld, key: string): Json {
     if (view === undefined || !live(view)) continue;
     for (const list of versionLists(dataOf(view), key)) all = reconcile(p.mode, all, list, NO_BUGS);
   }
+  return all;
+}
+
+/** What a read of every live home replica of `key` would return: a value, siblings as "a | b", null when absent. */
+export function valueOf(world: QWorld, key: string): Json {
+  const all = newestOf(world, key);
   if (all.length === 0) return null;
   if (all.length === 1) return all[0]!.value;
   return all.map((v) => JSON.stringify(v.value)).join(' | ');
+}
+
+/**
+ * The versions of `key` in the notation of Dynamo's Figure 3: a string value
+ * as is, with its vector clock as [node,counter] pairs — `D5([sx,3],[sy,1],[sz,1])`
+ * — siblings separated by " | "; in lww mode `D5@1203 by n1`, in abd mode
+ * `D5 tag 3.n1`; "" when absent.
+ */
+export function versionsText(world: QWorld, key: string): string {
+  const mode = readParams(world.params).mode;
+  return newestOf(world, key).map((v) => {
+    const value = typeof v.value === 'string' ? v.value : JSON.stringify(v.value);
+    if (mode === 'lww') return `${value}@${v.ts} by ${v.by}`;
+    if (mode === 'abd') return `${value} tag ${v.ts}.${v.by}`;
+    return `${value}(${Object.entries(v.clock).map(([n, c]) => `[${n},${c}]`).join(',')})`;
+  }).join(' | ');
 }
 
 /** The most versions (siblings) any node holds for `key`. */
@@ -95,6 +117,11 @@ export const queries: readonly QuerySpec<QuorumState>[] = [
     name: 'value', template: 'value <key:key>', args: [{ name: 'key', type: 'key' }], returns: 'value',
     doc: 'What the live home replicas of KEY hold, reconciled: one value, siblings as "1 | 2", null when absent.',
     evaluate: (world, args) => valueOf(world, String(args.key)),
+  },
+  {
+    name: 'versions', template: 'versions <key:key>', args: [{ name: 'key', type: 'key' }], returns: 'string',
+    doc: 'KEY\'s versions on its live replicas, as in Dynamo\'s Figure 3: "D5([sx,3],[sy,1])", siblings joined by " | " (lww: "v@ts by n", abd: "v tag seq.n").',
+    evaluate: (world, args) => versionsText(world, String(args.key)),
   },
   {
     name: 'siblings', template: 'siblings <key:key>', args: [{ name: 'key', type: 'key' }], returns: 'number',
