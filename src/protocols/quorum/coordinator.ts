@@ -325,7 +325,10 @@ function handOver(s: QuorumState, req: Request, o: Env): QuorumState {
   for (const n of req.acks) covered.add(home.includes(n) ? n : req.asked[n] ?? n);
   const missing = home.filter((n) => !covered.has(n));
   if (missing.length === 0) return s;
-  const fallbacks = o.walk(key).filter((n) => !home.includes(n) && o.healthy(s, n));
+  // The first healthy fallbacks on the walk, as many as needed (the walk is read no further: the cost stays flat in the cluster's size).
+  const fallbacks: NodeId[] = [];
+  const walk = o.walk(key);
+  for (let i = home.length; i < walk.length && fallbacks.length < missing.length; i++) if (o.healthy(s, walk[i]!)) fallbacks.push(walk[i]!);
   if (fallbacks.length === 0) return s;
   let next = s;
   missing.forEach((gone, k) => {

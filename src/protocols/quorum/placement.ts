@@ -65,3 +65,12 @@ function entry(nodes: readonly NodeId[], p: QuorumParams, key: string): { readon
   }
   return e;
 }
+
+const positions = new WeakMap<readonly NodeId[], Map<NodeId, number>>();
+
+/** `id`'s position in the cluster's node list (-1 when absent), without a scan per call. */
+export function nodeIndex(nodes: readonly NodeId[], id: NodeId): number {
+  let m = positions.get(nodes);
+  if (m === undefined) positions.set(nodes, (m = new Map(nodes.map((n, i) => [n, i]))));
+  return m.get(id) ?? -1;
+}

@@ -16,7 +16,7 @@ import { fnv1a32String } from '../hash/fnv1a.js';
 import { setOwn } from '../_kit/records.js';
 import type { Env } from './env.js';
 import type { MerkleSync, MerkleTree } from './messages.js';
-import { ringOf } from './placement.js';
+import { nodeIndex, ringOf } from './placement.js';
 import { storeVersions } from './replica.js';
 import type { QuorumState } from './state.js';
 import type { Versions } from './versions.js';
@@ -51,9 +51,11 @@ function dataIn(s: QuorumState, peer: NodeId, buckets: readonly number[], o: Env
 /** The anti-entropy timer: send the next peer this node's tree. */
 export function onSyncTimer(s: QuorumState, o: Env): QuorumState {
   o.ctx.setTimer('sync', o.p.antiEntropy);
-  const peers = o.ctx.nodes.filter((n) => n !== o.id);
-  if (peers.length === 0) return s;
-  const peer = peers[s.syncRound % peers.length]!;
+  // The next other node, round robin (by index: no list of peers is built).
+  const nodes = o.ctx.nodes;
+  if (nodes.length < 2) return s;
+  const me = nodeIndex(nodes, o.id);
+  const peer = nodes[(me + 1 + (s.syncRound % (nodes.length - 1))) % nodes.length]!;
   o.ctx.send(peer, { type: 'MerkleTree', body: merkleTree(s, peer, o) });
   const next = o.own(s);
   next.syncRound = s.syncRound + 1;

@@ -229,7 +229,7 @@ describe('quorum store (Dynamo §4, ABD)', () => {
     it('§4.7: replicas whose Merkle trees agree exchange nothing more', () => {
       const same = st({ store: { x: [v('c1', 1, { n3: 1 })] } });
       let ctx = ctxFor('n3', params);
-      q.onTimer({ ...same, syncRound: 0 }, 'sync', ctx);
+      q.onTimer({ ...same, syncRound: 2 }, 'sync', ctx); // round robin from the next node: n4, n5, then n1
       const tree = sent(ctx, 'MerkleTree')[0]!;
       assert.equal(tree.to, 'n1');
       ctx = ctxFor('n1', params);
@@ -242,7 +242,7 @@ describe('quorum store (Dynamo §4, ABD)', () => {
       const a = st({ store: { x: [shared], z: [v('c7', 7, { n3: 1 })] } });
       const b = st({ store: { x: [shared] } });
       let ctx = ctxFor('n3', params);
-      q.onTimer(a, 'sync', ctx);
+      q.onTimer({ ...a, syncRound: 2 }, 'sync', ctx);
       const tree = sent(ctx, 'MerkleTree')[0]!; // n3 to n1, which also replicates z (z: n1 n3 n5)
       ctx = ctxFor('n1', params);
       q.onMessage(b, 'n3', tree.msg, ctx);
