@@ -11,9 +11,9 @@
  * The per-node `clock_offset` starts a clock ahead of the others (skew).
  *
  * A crash loses the ticks since the clock was last written to disk; the
- * restarted node resumes from that reading plus the virtual time it was down
- * (as a hardware clock keeps running while the process is down), with the
- * drift it had.
+ * restarted node resumes from that reading plus the virtual time since
+ * (counted at true speed: a hardware clock keeps running while the process
+ * is down), and then ticks on with whatever drift the node has.
  */
 export type LocalClock = {
   /** Ticks counted so far (including the offset's). */
