@@ -3,6 +3,7 @@
  * protocol means adding its folder under src/protocols/ and one line here.
  */
 import type { Protocol } from '../engine/protocol.js';
+import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
@@ -12,6 +13,7 @@ const all: readonly Protocol[] = [
   hashProtocol,
   ringProtocol,
   raftProtocol,
+  commitProtocol,
 ];
 
 export const protocols: ReadonlyMap<string, Protocol> = new Map(all.map((p) => [p.name, p]));
