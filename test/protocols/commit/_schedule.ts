@@ -14,8 +14,8 @@ import { acceptorIds, type CommitProtocolName } from '../../../src/protocols/com
 
 export const INVARIANTS = ['atomicity', 'commit_validity', 'decision_stable', 'no_unilateral_decision'];
 const KEYS = ['x', 'y'];
-/** Faults happen in the first 800ms; everything is up and healed again by 1.5s; runs end at 4s. */
-const FAULTS_UNTIL = 800_000;
+/** Transactions begin in the first 300ms and faults happen in the first 400ms; everything is up and healed again by 1s; runs end at 4s. */
+const FAULTS_UNTIL = 400_000;
 const END = 4_000_000;
 
 export interface Faults {
@@ -26,7 +26,7 @@ export interface Faults {
 }
 
 const txArb = fc.record({
-  at: fc.integer({ min: 0, max: 400_000 }),
+  at: fc.integer({ min: 0, max: 300_000 }),
   coord: fc.nat(4),
   parts: fc.uniqueArray(fc.nat(4), { minLength: 1, maxLength: 4 }),
   key: fc.nat(KEYS.length - 1),
@@ -39,7 +39,7 @@ export const scheduleArb = fc.record({
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
   participants: fc.constantFrom(3, 4),
   f: fc.constantFrom(0, 1, 1, 2),
-  txs: fc.array(txArb, { minLength: 1, maxLength: 4 }),
+  txs: fc.array(txArb, { minLength: 1, maxLength: 6 }),
   votes: fc.array(fc.constantFrom('yes', 'yes', 'yes', 'yes', 'no', 'crash_before_vote'), { minLength: 4, maxLength: 4 }),
   crashes: fc.array(crashArb, { maxLength: 3 }),
   partitions: fc.array(partitionArb, { maxLength: 2 }),
@@ -51,6 +51,9 @@ export const scheduleArb = fc.record({
 });
 
 export type Schedule = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Every participant votes yes. */
+export const ALL_YES: Schedule['votes'] = ['yes', 'yes', 'yes', 'yes'];
 
 /** The scenario for a schedule under one protocol, with only the faults asked for. */
 export function scheduleSpec(c: Schedule, protocol: CommitProtocolName, faults: Faults, extra: Params = {}): ScenarioSpec {
@@ -108,7 +111,7 @@ export const splitArb = scheduleArb.chain((base) => fc.record({
   length: fc.integer({ min: 300_000, max: 900_000 }),
 }).map(({ base: b, txAt, cut, at, length }) => ({
   ...b,
-  votes: ['yes', 'yes', 'yes', 'yes'],
+  votes: ALL_YES,
   txs: [{ at: txAt, coord: 0, parts: [1, 2, 3, 4], key: 0, value: 1 }],
   crashes: [],
   partitions: [{ cut, at, length }],
