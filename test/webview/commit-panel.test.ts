@@ -6,23 +6,12 @@
  * blocked there. Screenshots: test-results/viewer-commit-*.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { loadScenarioFile } from '../../src/cli/load.js';
-import { runFile, traceOf } from '../../src/runner/run.js';
+import type { Page } from 'playwright-core';
 import type { TraceDocument } from '../../src/trace/format.js';
-import { stringifyTrace } from '../../src/trace/write.js';
-import { launch, openPage, standalonePage, summary, viewerBundle, type PageWindow } from './_harness.js';
+import { chromiumPages, engineTrace, summary, type PageWindow } from './_harness.js';
 
 declare const window: PageWindow;
 const SHOTS = 'test-results';
-
-async function engineTrace(file: string, scenario: string): Promise<{ doc: TraceDocument; text: string }> {
-  const loaded = await loadScenarioFile(file);
-  assert.equal(loaded.compiled.ok, true, `${file} compiles`);
-  const doc = traceOf(runFile(loaded.compiled.file, scenario, { text: loaded.text }).scenarios[0]!, loaded.text);
-  return { doc, text: stringifyTrace(doc) };
-}
 
 /** The index of the last event at or before `us`. */
 function stepAt(doc: TraceDocument, us: number): number {
@@ -33,19 +22,10 @@ function stepAt(doc: TraceDocument, us: number): number {
 
 describe('webview: the atomic-commit panel (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  const pages: Page[] = [];
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await viewerBundle();
-    browser = await launch();
-  });
-  after(async () => { await browser?.close(); });
-  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
+  const chromium = chromiumPages();
 
   async function openAt(text: string, step: number): Promise<{ page: Page; errors: string[] }> {
-    const opened = await openPage(browser, await standalonePage(text));
-    pages.push(opened.page);
+    const opened = await chromium.open(text);
     await opened.page.evaluate((i) => window.__viewer!.goto(i), step);
     await opened.page.getByRole('tab', { name: 'Picture' }).click();
     return opened;
