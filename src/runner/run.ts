@@ -9,9 +9,9 @@
  * leader-election downtime over many trials is reported.
  */
 import type { ScenarioSpec } from '../engine/spec.js';
-import type { ParamValue } from '../engine/protocol.js';
+import type { ParamValue, Protocol } from '../engine/protocol.js';
 import { simulate, type SimulationResult } from '../engine/simulate.js';
-import { getProtocol, protocols } from '../protocols/registry.js';
+import { protocols } from '../protocols/registry.js';
 import { toTraceDocument } from '../trace/write.js';
 import type { TraceDocument } from '../trace/format.js';
 import type { CompiledFile, SweepSpec } from '../dsl/compile.js';
@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly text?: string;
   /** A sweep calls this after each of its runs (for progress: run k of n). */
   readonly onRunDone?: () => void;
+  /** The protocols to run scenarios against (default: the registry); tests add protocols of their own. */
+  readonly protocols?: ReadonlyMap<string, Protocol>;
 }
 
 export interface ScenarioOutcome {
@@ -61,10 +63,11 @@ export interface SweepOutcome {
 }
 
 export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): ScenarioOutcome {
-  const protocol = getProtocol(spec.protocol);
+  const known = options.protocols ?? protocols;
+  const protocol = known.get(spec.protocol);
   if (!protocol) {
     // The validator reports unknown protocols, so this only happens for hand-built specs.
-    throw new RangeError(`runScenario: unknown protocol "${spec.protocol}" (known: ${[...protocols.keys()].join(', ')})`);
+    throw new RangeError(`runScenario: unknown protocol "${spec.protocol}" (known: ${[...known.keys()].join(', ')})`);
   }
   // The simulator evaluates the step-wise expectations; `expect linearizable` needs the whole history, so it is checked here.
   const linearizable = spec.expectations.filter((e): e is LinearizableExpectation => e.kind === 'linearizable');

@@ -29,6 +29,9 @@ export class TestContext implements Context<RaftMessage> {
   /** randomInt returns min + this offset (clamped), so timeouts are predictable. */
   randomOffset = 0;
   constructor(readonly id: NodeId, readonly nodes: readonly NodeId[], readonly params: Params = {}, private readonly rnd: () => number = () => 0) {}
+  get index(): number {
+    return this.nodes.indexOf(this.id);
+  }
   get nodeParams(): Record<NodeId, Params> {
     return {};
   }
