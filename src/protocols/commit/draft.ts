@@ -16,8 +16,6 @@ import type { AccInstance, CommitState, CoordTx, Decision, LeadTx, PartTx, TxId,
 
 export type Ctx = Context<CommitMessage>;
 
-/** Node ids by position in `ctx.nodes` (the same array for every call of a run). */
-const positions = new WeakMap<readonly NodeId[], ReadonlyMap<NodeId, number>>();
 const acceptorLists = new WeakMap<object, readonly NodeId[]>();
 
 export class Draft {
@@ -56,16 +54,6 @@ export class Draft {
   get majority(): number {
     return this.p.f + 1;
   }
-  /** `node`'s position among all nodes (ballots are partitioned by it). */
-  position(node: NodeId): number {
-    let m = positions.get(this.ctx.nodes);
-    if (m === undefined) {
-      m = new Map(this.ctx.nodes.map((n, i) => [n, i]));
-      positions.set(this.ctx.nodes, m);
-    }
-    return m.get(node) ?? 0;
-  }
-
   private own(): CommitState {
     if (!this.copied) {
       this.s = { ...this.s };

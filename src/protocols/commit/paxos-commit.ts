@@ -81,7 +81,7 @@ export function ensureLead(d: Draft, tx: TxId, parts: NodeId[], coord: NodeId): 
 
 /** The ballot of `round` for this node: partitioned by position, never 0. */
 function ballot(d: Draft, round: number): number {
-  return round * d.ctx.nodes.length + d.position(d.id) + 1;
+  return round * d.ctx.nodes.length + d.ctx.index + 1;
 }
 
 /** A majority accepted one ballot's value in an instance: it is chosen (G&L's Decided). */

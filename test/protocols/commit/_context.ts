@@ -23,7 +23,10 @@ export type Effect =
 export class Ctx implements Context<CommitMessage> {
   effects: Effect[] = [];
   now = 0;
-  constructor(readonly id: NodeId, readonly nodes: readonly NodeId[], readonly params: Params = {}, readonly nodeParams: Record<NodeId, Params> = {}) {}
+  readonly index: number;
+  constructor(readonly id: NodeId, readonly nodes: readonly NodeId[], readonly params: Params = {}, readonly nodeParams: Record<NodeId, Params> = {}) {
+    this.index = nodes.indexOf(id);
+  }
   random(): number { return 0; }
   randomInt(min: number): number { return min; }
   send(to: NodeId, msg: CommitMessage, o?: SendOptions): void { this.effects.push({ kind: 'send', to, msg, waits: o?.waitForWrites !== false }); }
