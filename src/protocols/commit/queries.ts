@@ -75,7 +75,7 @@ export const queries: readonly QuerySpec<CommitState>[] = [
   },
   {
     name: 'first_decision', template: 'first_decision <tx:name>', args: [tx], returns: 'number',
-    doc: 'When (ms) the outcome of TX first reached a participant; -1 while none knows it.',
+    doc: 'When (ms) the outcome of TX first reached a participant that had voted yes (a no voter aborts as it votes); -1 while none knows it.',
     evaluate: (world, args) => {
       let first = Infinity;
       for (const id of participantsOf(world, String(args.tx))) {
