@@ -4,12 +4,16 @@
  * renderStandaloneHtml, and launches Debian's chromium through playwright-core.
  */
 import * as esbuild from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadScenarioFile } from '../../src/cli/load.js';
+import { runFile, traceOf } from '../../src/runner/run.js';
 import { renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+import type { TraceDocument } from '../../src/trace/format.js';
+import { stringifyTrace } from '../../src/trace/write.js';
 
 /** What page.evaluate callbacks see of the page (this folder is type-checked without the DOM lib). */
 export interface PageWindow {
@@ -73,3 +77,38 @@ export async function openPage(browser: Browser, url: string, size = { width: 14
 }
 
 export const summary = (page: Page): Promise<Summary> => page.evaluate(() => window.__viewer!.summary());
+
+/**
+ * Chromium for the tests of one describe block: launched before them (with
+ * the bundle built and test-results/ made), closed after; the pages `open`
+ * makes are closed after each test.
+ */
+export function chromiumPages(): { browser(): Browser; track(page: Page): void; open(trace: string, right?: string): Promise<{ page: Page; errors: string[] }> } {
+  let browser: Browser;
+  const pages: Page[] = [];
+  before(async () => {
+    mkdirSync('test-results', { recursive: true });
+    await viewerBundle();
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
+  return {
+    browser: () => browser,
+    track: (page) => { pages.push(page); },
+    async open(trace, right) {
+      const opened = await openPage(browser, await standalonePage(trace, right));
+      pages.push(opened.page);
+      return opened;
+    },
+  };
+}
+
+/** A real trace: the engine runs an example scenario (with a seed, or the scenario's own). */
+export async function engineTrace(file: string, scenario: string, seed?: number): Promise<{ doc: TraceDocument; text: string }> {
+  const loaded = await loadScenarioFile(file, seed);
+  if (!loaded.compiled.ok) throw new Error(`${file} does not compile`);
+  const outcome = runFile(loaded.compiled.file, scenario, { text: loaded.text });
+  const doc = traceOf(outcome.scenarios[0]!, loaded.text);
+  return { doc, text: stringifyTrace(doc) };
+}

@@ -12,23 +12,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import type { TraceDocument, TraceEvent } from '../../src/trace/format.js';
 import { renderWebviewHtml } from '../../src/shared/standalone-html.js';
-import { launch, openPage, standalonePage, summary, viewerBundle, viewerCss, type PageWindow } from './_harness.js';
+import { chromiumPages, engineTrace, summary, viewerBundle, viewerCss, type PageWindow } from './_harness.js';
 import { syntheticTrace } from './_synthetic.js';
-import { loadScenarioFile } from '../../src/cli/load.js';
-import { runFile, traceOf } from '../../src/runner/run.js';
-import { stringifyTrace } from '../../src/trace/write.js';
-
-/** A real trace: the engine runs an example scenario with a seed. */
-async function engineTrace(file: string, scenario: string, seed: number): Promise<{ doc: TraceDocument; text: string }> {
-  const loaded = await loadScenarioFile(file, seed);
-  assert.equal(loaded.compiled.ok, true, `${file} compiles`);
-  const outcome = runFile(loaded.compiled.file, scenario, { text: loaded.text });
-  const doc = traceOf(outcome.scenarios[0]!, loaded.text);
-  return { doc, text: stringifyTrace(doc) };
-}
 
 // Browser globals inside page.evaluate callbacks.
 declare const window: PageWindow;
@@ -49,22 +36,8 @@ function expectedArrows(d: TraceDocument): number {
 
 describe('webview viewer (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  const pages: Page[] = [];
-
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await viewerBundle();
-    browser = await launch();
-  });
-  after(async () => { await browser?.close(); });
-  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
-
-  async function open(trace: string, right?: string): Promise<{ page: Page; errors: string[] }> {
-    const opened = await openPage(browser, await standalonePage(trace, right));
-    pages.push(opened.page);
-    return opened;
-  }
+  const chromium = chromiumPages();
+  const open = chromium.open;
 
   it('draws a lane per node and an arrow per message (send → deliver/drop, duplicates, in flight)', async () => {
     const { page, errors } = await open(FIXTURE);
@@ -267,8 +240,8 @@ describe('webview viewer (Chromium)', function () {
     const stub = `<script nonce="${nonce}">window.__posted=[];window.__state=undefined;window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>window.__state,setState:(s)=>{window.__state=s;}});</script>`;
     html = html.replace('<div id="app"></div>', `<div id="app"></div>\n${stub}`);
     writeFileSync(join(dir, 'index.html'), html);
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    pages.push(page);
+    const page = await chromium.browser().newPage({ viewport: { width: 1200, height: 760 } });
+    chromium.track(page);
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));

@@ -1,10 +1,11 @@
 /** The protocol panels, tried in order; the first that applies is shown. */
+import { commitPanel } from './commit.js';
 import type { PanelInput, ProtocolPanel } from './panel.js';
 import { quorumPanel } from './quorum.js';
 import { raftPanel } from './raft.js';
 import { ringPanel } from './ring.js';
 
-export const PANELS: readonly ProtocolPanel[] = [raftPanel, ringPanel, quorumPanel];
+export const PANELS: readonly ProtocolPanel[] = [raftPanel, ringPanel, quorumPanel, commitPanel];
 
 /**
  * Protocols shown with the generic state view on purpose (their state reads
