@@ -24,7 +24,6 @@ import type {
 import { isNodeItem } from './generated/ast.js';
 import { clusterFacts, declaredNodes, usedCluster, type ClusterFacts } from './_context.js';
 import { didYouMean, expandRange, listNames } from './_names.js';
-import { edgeToken } from './_parser.js';
 import { matchTemplate, parseTemplate, type ArgToken, type MatchEnv } from './_template.js';
 
 const parseTemplateLength = (t: string): number => parseTemplate(t).length;
@@ -47,10 +46,6 @@ export const MAX_VARIANTS = 10_000;
 export function rangeOf(node: AstNode | undefined): SourceRange | undefined {
   const cst = node?.$cstNode;
   if (!cst) return undefined;
-  // The range's end tokens, read directly: the same positions as `cst.range` without building (and keeping) a range per CST node on the way.
-  const first = edgeToken(cst, true);
-  const last = first ? edgeToken(cst, false) : undefined;
-  if (first && last && last.endLine! >= first.startLine!) return { line: first.startLine!, col: first.startColumn!, endLine: last.endLine!, endCol: last.endColumn! + 1 };
   const r = cst.range;
   return { line: r.start.line + 1, col: r.start.character + 1, endLine: r.end.line + 1, endCol: r.end.character + 1 };
 }

@@ -7,14 +7,11 @@
  * codes. It also accepts names that are not declared nodes yet are valid
  * where they stand: a role query as a target (`crash leader`), its
  * arguments, and nodes a protocol adds by itself (the ring's `router`).
- *
- * It also runs the per-node checks over the fast walk of _walk.ts, looking
- * each type's checks up once: the same checks in the same pre-order, at a
- * fraction of the cost on large files.
+
  */
 import {
-  Cancellation, DefaultDocumentValidator, diagnosticData,
-  type AstNode, type Grammar, type IndexManager, type LangiumDocument, type LangiumDocuments, type ValidationAcceptor, type ValidationCheck, type ValidationOptions,
+  DefaultDocumentValidator, diagnosticData,
+  type AstNode, type IndexManager, type LangiumDocument, type LangiumDocuments, type ValidationOptions,
 } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
@@ -23,44 +20,17 @@ import { clusterAt, clusterParams, declaredNodes, implicitNodes, scenarioOf } fr
 import { didYouMean, listNames } from './_names.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { visibleUris } from './scenario-scope.js';
-import { planFor, walkTargets } from './_typed-walk.js';
-import { walkAst } from './_walk.js';
 
 export class ScenarioDocumentValidator extends DefaultDocumentValidator {
   private readonly protocols: ReadonlyMap<string, Protocol>;
   private readonly index: IndexManager;
   private readonly documents: LangiumDocuments;
-  private readonly grammar: Grammar;
 
   constructor(services: ScenarioServices) {
     super(services);
     this.protocols = services.protocols.registry;
     this.index = services.shared.workspace.IndexManager;
     this.documents = services.shared.workspace.LangiumDocuments;
-    this.grammar = services.Grammar;
-  }
-
-  protected override async validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<void> {
-    const checksByType = new Map<string, ValidationCheck[]>();
-    const checksOf = (type: string): ValidationCheck[] => {
-      let checks = checksByType.get(type);
-      if (!checks) {
-        checks = this.validationRegistry.getChecks(type, options.categories).toArray();
-        checksByType.set(type, checks);
-      }
-      return checks;
-    };
-    // Few node types have checks: the walk skips the subtrees that cannot hold one. Planned per
-    // validation (a few dozen types), so checks registered later are never missed.
-    const plan = planFor(this.grammar, (type) => checksOf(type).length > 0);
-    const runChecks = async (node: AstNode, checks: ValidationCheck[]): Promise<void> => {
-      for (const check of checks) await check(node, acceptor, cancelToken);
-    };
-    const visit = (node: AstNode): Promise<void> | undefined => {
-      const checks = checksOf(node.$type);
-      return checks.length > 0 ? runChecks(node, checks) : undefined;
-    };
-    await (plan ? walkTargets(rootNode, plan, cancelToken, visit) : walkAst(rootNode, cancelToken, visit));
   }
 
   protected override processLinkingErrors(document: LangiumDocument, diagnostics: Diagnostic[], _options: ValidationOptions): void {

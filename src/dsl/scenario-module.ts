@@ -18,11 +18,8 @@ import {
 import type { Protocol } from '../engine/protocol.js';
 import { protocols as registry } from '../protocols/registry.js';
 import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from './generated/module.js';
-import { createScenarioParser, ScenarioValueConverter } from './_parser.js';
 import { ScenarioParserErrorMessageProvider } from './scenario-parse-errors.js';
-import { ScenarioLexer } from './_tokens.js';
 import { ScenarioDocumentValidator } from './scenario-document-validator.js';
-import { ScenarioLinker, ScenarioReferenceDescriptionProvider, ScenarioScopeComputation } from './scenario-linker.js';
 import { ScenarioScopeProvider } from './scenario-scope.js';
 import { registerValidationChecks, ScenarioValidator } from './scenario-validator.js';
 import { ScenarioCodeActionProvider } from './scenario-code-actions.js';
@@ -45,17 +42,11 @@ export function createScenarioModule(protocols: ReadonlyMap<string, Protocol>): 
   return {
     protocols: { registry: () => protocols },
     parser: {
-      Lexer: (services) => new ScenarioLexer(services),
-      LangiumParser: (services) => createScenarioParser(services),
-      ValueConverter: () => new ScenarioValueConverter(),
       ParserErrorMessageProvider: () => new ScenarioParserErrorMessageProvider(),
     },
     references: {
       ScopeProvider: (services) => new ScenarioScopeProvider(services),
-      Linker: (services) => new ScenarioLinker(services),
-      ScopeComputation: (services) => new ScenarioScopeComputation(services),
     },
-    workspace: { ReferenceDescriptionProvider: (services) => new ScenarioReferenceDescriptionProvider(services) },
     validation: {
       ScenarioValidator: (services) => new ScenarioValidator(services),
       DocumentValidator: (services) => new ScenarioDocumentValidator(services),
