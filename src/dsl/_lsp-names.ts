@@ -25,7 +25,7 @@ export function propertyOf(cst: CstNode): string | undefined {
 
 /** The value of `node[property]` (the indexed item of a list when `index` is given). */
 export function propertyValue(node: AstNode, property: string): unknown {
-  return (node as unknown as Record<string, unknown>)[property];
+  return Reflect.get(node, property) as unknown;
 }
 
 /** The declaration a cross-reference leaf resolves to, if the property holds a reference. */

@@ -9,6 +9,7 @@
 import { GrammarAST, AstUtils, DocumentState, isCompositeCstNode, isReference, type AstNode, type CstNode } from 'langium';
 import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langium/lsp';
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver-types';
+import { propertyValue } from './_lsp-names.js';
 
 /** Data-type rules whose keywords are names. */
 const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord']);
@@ -57,14 +58,14 @@ const DECLARATIONS = new Set(['Cluster.name', 'NodeDecl.name', 'NodeDecl.last', 
 export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider {
   protected highlightElement(node: AstNode, acceptor: SemanticTokenAcceptor): void {
     this.keywordsOf(node, node.$cstNode, acceptor);
-    const record = node as unknown as Record<string, unknown>;
     // Resolving a reference before the document is linked only logs a warning
     // and fails: a request that races a rebuild colours such names plainly.
     const linked = AstUtils.getDocument(node).state >= DocumentState.Linked;
     for (const [property, type] of Object.entries(PROPERTY_TOKENS)) {
       const [t, p] = property.split('.') as [string, string];
-      if (node.$type !== t || record[p] === undefined) continue;
-      const value = record[p];
+      if (node.$type !== t) continue;
+      const value = propertyValue(node, p);
+      if (value === undefined) continue;
       const unresolvedNode = linked && isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
       acceptor({
         node, property: p as never, type: unresolvedNode ? SemanticTokenTypes.function : type,
@@ -72,9 +73,10 @@ export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider
       });
     }
     for (const [p, type] of Object.entries(LITERAL_TOKENS)) {
-      if (record[p] !== undefined && typeof record[p] !== 'object') acceptor({ node, property: p as never, type });
+      const value = propertyValue(node, p);
+      if (value !== undefined && typeof value !== 'object') acceptor({ node, property: p as never, type });
     }
-    for (const p of NUMBER_PROPERTIES[node.$type] ?? []) if (record[p] !== undefined) acceptor({ node, property: p as never, type: SemanticTokenTypes.number });
+    for (const p of NUMBER_PROPERTIES[node.$type] ?? []) if (propertyValue(node, p) !== undefined) acceptor({ node, property: p as never, type: SemanticTokenTypes.number });
   }
 
   /** Keyword tokens that belong to `node` itself (not to its children, not names spelled like keywords). */
