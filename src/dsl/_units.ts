@@ -154,7 +154,7 @@ export function quantityNumber(quantity: Quantity | Literal | undefined, what: s
   return fail(`${what} expects a number like 0.5, got ${literalText(q)}`);
 }
 
-function checkBounds(spec: ParamSpec, n: number, shown: string): Result<number> {
+function withinBounds(spec: ParamSpec, n: number, shown: string): Result<number> {
   if (spec.min !== undefined && n < spec.min) return fail(`${spec.name} must be at least ${bound(spec, spec.min)}, got ${shown}`, 'out-of-range');
   if (spec.max !== undefined && n > spec.max) return fail(`${spec.name} must be at most ${bound(spec, spec.max)}, got ${shown}`, 'out-of-range');
   return ok(n);
@@ -183,30 +183,30 @@ export function convertParam(spec: ParamSpec, value: Value): Result<ParamValue> 
   switch (spec.type) {
     case 'int':
       if (lo.number === undefined || !Number.isInteger(lo.number)) return wrong();
-      return checkBounds(spec, lo.number, shown);
+      return withinBounds(spec, lo.number, shown);
     case 'number':
       if (lo.number === undefined) return wrong();
-      return checkBounds(spec, lo.number, shown);
+      return withinBounds(spec, lo.number, shown);
     case 'duration': {
       const r = quantityDuration(lo, spec.name);
       if (!r.ok) return wrong();
-      return checkBounds(spec, r.value, shown);
+      return withinBounds(spec, r.value, shown);
     }
     case 'durationRange': {
       const a = quantityDuration(lo, spec.name);
       const b = value.hi ? quantityDuration(value.hi, spec.name) : a;
       if (!a.ok || !b.ok) return wrong();
       if (b.value < a.value) return fail(`${spec.name}: the range ${shown} ends before it starts`, 'invalid-range');
-      const lower = checkBounds(spec, a.value, shown);
+      const lower = withinBounds(spec, a.value, shown);
       if (!lower.ok) return lower;
-      const upper = checkBounds(spec, b.value, shown);
+      const upper = withinBounds(spec, b.value, shown);
       if (!upper.ok) return upper;
       return ok({ min: a.value, max: b.value });
     }
     case 'percent': {
       const p = lo.percent !== undefined ? parsePercent(lo.percent) : undefined;
       if (p === undefined) return wrong();
-      return checkBounds(spec, p, shown);
+      return withinBounds(spec, p, shown);
     }
     case 'bool':
       if (lo.bool === undefined) return wrong();

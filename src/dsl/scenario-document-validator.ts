@@ -16,7 +16,7 @@ import {
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import { isClientAction, isNodeItem, isTarget, isUse, type Cluster } from './generated/ast.js';
-import { clusterAt, clusterParams, declaredNodes, implicitNodes, scenarioOf } from './_context.js';
+import { clusterAt, clusterParams, declaredNodes, implicitNodes, scenarioOf } from './_cluster.js';
 import { didYouMean, listNames } from './_names.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { visibleUris } from './scenario-scope.js';

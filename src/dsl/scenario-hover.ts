@@ -12,7 +12,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Compare, NodeDecl, Scenario, Sweep } from './generated/ast.js';
 import { isCluster, isCompare, isCondition, isNodeDecl, isScenario, isSweep } from './generated/ast.js';
-import { declaredNodes, usedCluster } from './_context.js';
+import { declaredNodes, usedCluster } from './_cluster.js';
 import { leafAt, propertyOf, propertyValue, referenceTarget } from './_lsp-names.js';
 import { clusterNear, paramHover, protocolOf, templateHover } from './_lsp-vocab.js';
 import { listNames } from './_names.js';

@@ -21,7 +21,7 @@ import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from './gen
 import { ScenarioParserErrorMessageProvider } from './scenario-parse-errors.js';
 import { ScenarioDocumentValidator } from './scenario-document-validator.js';
 import { ScenarioScopeProvider } from './scenario-scope.js';
-import { registerValidationChecks, ScenarioValidator } from './scenario-validator.js';
+import { registerValidators, ScenarioValidator } from './scenario-validator.js';
 import { ScenarioCodeActionProvider } from './scenario-code-actions.js';
 import { ScenarioCompletionProvider } from './scenario-completion.js';
 import { ScenarioFormatter } from './scenario-formatter.js';
@@ -83,7 +83,7 @@ export function createScenarioServices(
   );
   const Scenario = inject(createDefaultModule({ shared }), ScenarioDslGeneratedModule, createScenarioModule(protocols));
   shared.ServiceRegistry.register(Scenario);
-  registerValidationChecks(Scenario);
+  registerValidators(Scenario);
   if (!context.connection) {
     // No language client will configure the workspace: start with an empty one.
     shared.workspace.ConfigurationProvider.initialized({});

@@ -12,7 +12,7 @@
 import { AstUtils, DefaultScopeProvider, EMPTY_SCOPE, MapScope, URI, UriUtils, type AstNodeDescription, type LangiumCoreServices, type LangiumDocument, type LangiumDocuments, type ReferenceInfo, type Scope } from 'langium';
 import type { Cluster, Model } from './generated/ast.js';
 import { NodeDecl } from './generated/ast.js';
-import { clusterAt, declaredNodes } from './_context.js';
+import { clusterAt, declaredNodes } from './_cluster.js';
 
 /** The URI an import path denotes, relative to the importing document. */
 export function resolveImport(doc: LangiumDocument, path: string): string {

@@ -4,7 +4,7 @@
  * and returns the 1-based range (end exclusive), as compile.ts reports it.
  */
 import assert from 'node:assert/strict';
-import { checkText, type Diagnostic, type ParseOptions } from '../../src/dsl/compile.js';
+import { validateText, type Diagnostic, type ParseOptions } from '../../src/dsl/compile.js';
 import { toyProtocols } from './fixtures/toy.js';
 
 export interface Marked {
@@ -33,7 +33,7 @@ export const CLUSTER = `cluster five: toy {
 `;
 
 export function check(text: string, options: ParseOptions = {}): Promise<Diagnostic[]> {
-  return checkText(text, { protocols: toyProtocols, ...options });
+  return validateText(text, { protocols: toyProtocols, ...options });
 }
 
 /** Assert exactly one diagnostic with this code, message and range (and no other errors). */

@@ -9,6 +9,7 @@
  */
 import { AstUtils, type AstNode } from 'langium';
 import type { NodeId, ParamValue, Params, Protocol } from '../engine/protocol.js';
+import type { ParamSpec } from '../engine/vocabulary.js';
 import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type Scenario } from './generated/ast.js';
 import { isNodeBlock, isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
 import { expandRange } from './_names.js';
@@ -68,6 +69,11 @@ export function clusterAt(node: AstNode): Cluster | undefined {
 export function usedCluster(scenario: Scenario): Cluster | undefined {
   for (const st of scenario.statements) if (isUse(st)) return st.cluster?.ref;
   return undefined;
+}
+
+/** The parameters of the protocol visible at cluster level (and in `set` and `vary` lines). */
+export function clusterParamSpecs(protocol: Protocol): ParamSpec[] {
+  return protocol.vocabulary.params.filter((p) => (p.scope ?? 'cluster') === 'cluster');
 }
 
 /** Cluster parameters: defaults, overridden by the cluster's valid settings. */
