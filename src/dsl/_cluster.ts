@@ -7,10 +7,10 @@
  * (clusterFacts): a file of a hundred scenarios on one cluster computes them
  * once, not a hundred times.
  */
-import { AstUtils, type AstNode } from 'langium';
+import { AstUtils, GrammarUtils, type AstNode, type CstNode } from 'langium';
 import type { NodeId, ParamValue, Params, Protocol } from '../engine/protocol.js';
 import type { ParamSpec } from '../engine/vocabulary.js';
-import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type Scenario } from './generated/ast.js';
+import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type NodeItem, type Scenario } from './generated/ast.js';
 import { isNodeBlock, isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
 import { expandRange } from './_names.js';
 import { convertParam } from './_units.js';
@@ -48,6 +48,31 @@ export function declaredNodes(cluster: Cluster): DeclaredNodes {
   const result = { names, byName };
   nodesCache.set(cluster, result);
   return result;
+}
+
+/** Whether a node name was written as a string (`"10.0.0.1:11211"`) rather than as an identifier. */
+function quoted(cst: CstNode | undefined): boolean {
+  return cst !== undefined && cst.text.startsWith('"');
+}
+
+/**
+ * Whether a node range has a quoted end (`"n1".."n5"`): ranges take
+ * identifiers only, a quoted name is one name. Undefined when it is no range.
+ */
+export function quotedRange(item: NodeDecl | NodeItem): boolean | undefined {
+  if (item.last === undefined) return undefined;
+  if (item.$type === 'NodeDecl') return quoted(GrammarUtils.findNodeForProperty(item.$cstNode, 'name')) || quoted(GrammarUtils.findNodeForProperty(item.$cstNode, 'last'));
+  return quoted(item.node?.$refNode) || quoted(item.last.$refNode);
+}
+
+/** The message for a quoted range end. */
+export function quotedRangeMessage(first: string, last: string): string {
+  return `a node range takes names without quotes, like n1..n5; got "${first}".."${last}" (declare quoted names one by one: nodes "a", "b")`;
+}
+
+/** Whether a node reference was written as a string: `crash "10.0.0.1:11211"` (and, in a role query's arguments, a string argument). */
+export function quotedReference(item: NodeItem): boolean {
+  return quoted(item.node?.$refNode);
 }
 
 /** The scenario a node sits in, if any. */

@@ -10,6 +10,7 @@
 import type { ParamValue } from '../engine/protocol.js';
 import type { ParamSpec, ParamType } from '../engine/vocabulary.js';
 import type { Literal, Quantity, Value } from './generated/ast.js';
+import { quoteString, repeatString } from './_strings.js';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string; readonly code: string };
 
@@ -69,15 +70,21 @@ export function parsePercent(text: string): number | undefined {
   return numberValue(text, end) / 100;
 }
 
-/** How a literal is written, for messages: `50%`, `"x"`, `abc`. */
 /** Anything literal-shaped: Literal, ArgLiteral, OpArg, TargetArg (and a Quantity through asLiteral). */
 export interface LiteralLike {
   readonly duration?: string;
   readonly percent?: string;
   readonly number?: number;
   readonly string?: string;
+  /** `"a" * 3`: how many times the string is repeated. */
+  readonly repeat?: number;
   readonly bool?: string;
   readonly id?: string;
+}
+
+/** A string literal's value, its repetition applied (`"ab" * 2` → `abab`). */
+export function stringValue(lit: LiteralLike): string | undefined {
+  return lit.string === undefined ? undefined : repeatString(lit.string, lit.repeat);
 }
 
 /**
@@ -92,13 +99,14 @@ export function asLiteral(q: number | string | LiteralLike | undefined): Literal
   return last >= 48 && last <= 57 ? { number: Number(q) } : { duration: q };
 }
 
+/** How a literal is written, for messages: `50%`, `"x"`, `"a" * 1000`, `abc`. */
 export function literalText(lit: number | string | LiteralLike | undefined): string {
   if (typeof lit === 'string' || typeof lit === 'number') return String(lit);
   if (!lit) return '?';
   if (lit.duration !== undefined) return lit.duration;
   if (lit.percent !== undefined) return lit.percent;
   if (lit.number !== undefined) return String(lit.number);
-  if (lit.string !== undefined) return JSON.stringify(lit.string);
+  if (lit.string !== undefined) return lit.repeat === undefined ? quoteString(lit.string) : `${quoteString(lit.string)} * ${lit.repeat}`;
   if (lit.bool !== undefined) return lit.bool;
   if (lit.id !== undefined) return lit.id;
   return '?';
@@ -212,13 +220,13 @@ export function convertParam(spec: ParamSpec, value: Value): Result<ParamValue> 
       if (lo.bool === undefined) return wrong();
       return ok(lo.bool === 'true');
     case 'enum': {
-      const word = lo.id ?? lo.string;
+      const word = lo.id ?? stringValue(lo);
       if (word === undefined) return wrong();
       if (!(spec.choices ?? []).includes(word)) return fail(`${spec.name}: unknown choice '${word}', expected one of ${(spec.choices ?? []).join(', ')}`, 'unknown-choice');
       return ok(word);
     }
     case 'string':
-      if (lo.string !== undefined) return ok(lo.string);
+      if (lo.string !== undefined) return ok(stringValue(lo)!);
       if (lo.id !== undefined) return ok(lo.id);
       return wrong();
     default: {

@@ -51,7 +51,8 @@ export class ScenarioHoverProvider implements HoverProvider {
       case 'Cluster.name': case 'Scenario.name': case 'Compare.name': case 'Sweep.name':
         return this.declaration(node, name);
       case 'NodeDecl.name': case 'NodeDecl.last':
-        return this.declaration(node, leaf.text);
+        // A range's end as written (`n5` of `n1..n5`); a single name's value (quotes off).
+        return this.declaration(node, isNodeDecl(node) && node.last === undefined ? node.name : leaf.text);
       case 'ParamSetting.name': case 'SetParam.name': case 'Vary.param': {
         const spec = protocol?.vocabulary.params.find((p) => p.name === name);
         return spec ? paramHover(spec) : undefined;

@@ -18,7 +18,9 @@ import {
 import type { Protocol } from '../engine/protocol.js';
 import { protocols as registry } from '../protocols/registry.js';
 import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from './generated/module.js';
+import { ScenarioLexer } from './scenario-lexer.js';
 import { ScenarioParserErrorMessageProvider } from './scenario-parse-errors.js';
+import { ScenarioValueConverter } from './scenario-value-converter.js';
 import { ScenarioDocumentValidator } from './scenario-document-validator.js';
 import { ScenarioScopeProvider } from './scenario-scope.js';
 import { registerValidators, ScenarioValidator } from './scenario-validator.js';
@@ -42,6 +44,8 @@ export function createScenarioModule(protocols: ReadonlyMap<string, Protocol>): 
   return {
     protocols: { registry: () => protocols },
     parser: {
+      Lexer: (services) => new ScenarioLexer(services),
+      ValueConverter: () => new ScenarioValueConverter(),
       ParserErrorMessageProvider: () => new ScenarioParserErrorMessageProvider(),
     },
     references: {

@@ -48,6 +48,7 @@ const LITERAL_TOKENS: Record<string, string> = {
   percent: SemanticTokenTypes.number,
   number: SemanticTokenTypes.number,
   string: SemanticTokenTypes.string,
+  repeat: SemanticTokenTypes.number,
   id: SemanticTokenTypes.enumMember,
 };
 const NUMBER_PROPERTIES: Record<string, readonly string[]> = {
@@ -66,9 +67,11 @@ export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider
       if (node.$type !== t) continue;
       const value = propertyValue(node, p);
       if (value === undefined) continue;
+      // A name that resolves to no node is a role query (`leader`) or, quoted, a query's argument (`owner "apple"`).
       const unresolvedNode = linked && isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
+      const unresolvedType = unresolvedNode && value.$refNode?.text.startsWith('"') ? SemanticTokenTypes.string : SemanticTokenTypes.function;
       acceptor({
-        node, property: p as never, type: unresolvedNode ? SemanticTokenTypes.function : type,
+        node, property: p as never, type: unresolvedNode ? unresolvedType : type,
         modifier: DECLARATIONS.has(property) ? SemanticTokenModifiers.declaration : undefined,
       });
     }
@@ -90,7 +93,7 @@ export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider
     const rule = AstUtils.getContainerOfType(cst.grammarSource, GrammarAST.isParserRule)?.name;
     if (rule && NAME_RULES.has(rule)) return;
     if (!/[A-Za-z]/.test(cst.text)) {
-      if (rule === 'CompareOp' || cst.text === '->' || cst.text === '|' || cst.text === '=') acceptor({ cst, type: SemanticTokenTypes.operator });
+      if (rule === 'CompareOp' || cst.text === '->' || cst.text === '|' || cst.text === '=' || cst.text === '*') acceptor({ cst, type: SemanticTokenTypes.operator });
       return;
     }
     acceptor({ cst, type: SemanticTokenTypes.keyword });

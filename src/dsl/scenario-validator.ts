@@ -9,12 +9,13 @@
  */
 import { AstUtils, URI, diagnosticData, type AstNode, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import type { Protocol } from '../engine/protocol.js';
-import type { Cluster, Compare, Model, NodeBlock, Scenario, ScenarioAstType, Sweep, Value } from './generated/ast.js';
+import type { ArgLiteral, Cluster, Compare, Literal, Model, NodeBlock, OpArg, Scenario, ScenarioAstType, Sweep, Value } from './generated/ast.js';
 import { isCluster, isCompare, isNodesDecl, isParamSetting, isScenario } from './generated/ast.js';
 import { compileScenario } from './compile/scenario.js';
 import { compileSweep } from './compile/sweeps.js';
-import { usedCluster } from './_cluster.js';
+import { quotedRange, quotedRangeMessage, usedCluster } from './_cluster.js';
 import { didYouMean, expandRange, listNames, suggest } from './_names.js';
+import { repetitionProblem } from './_strings.js';
 import { convertParam } from './_units.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
@@ -29,6 +30,9 @@ export function registerValidators(services: ScenarioServices): void {
     Scenario: validator.validateScenario,
     Compare: validator.validateCompare,
     Sweep: validator.validateSweep,
+    Literal: validator.validateRepetition,
+    OpArg: validator.validateRepetition,
+    ArgLiteral: validator.validateRepetition,
   };
   registry.register(validators, validator);
 }
@@ -83,7 +87,14 @@ export class ScenarioValidator {
     for (const m of cluster.members) {
       if (!isNodesDecl(m)) continue;
       for (const item of m.items) {
-        if (!item.name) continue;
+        if (!item.name) {
+          if (item.name === '') report(accept, 'error', item, 'a node name cannot be empty', 'invalid-node-name', 'name');
+          continue;
+        }
+        if (quotedRange(item) && item.last !== undefined) {
+          report(accept, 'error', item, quotedRangeMessage(item.name, item.last), 'invalid-node-range');
+          continue;
+        }
         const r = item.last ? expandRange(item.name, item.last) : { ok: true as const, value: [item.name] };
         if (!r.ok) {
           report(accept, 'error', item, r.message, r.code);
@@ -130,6 +141,13 @@ export class ScenarioValidator {
     const r = convertParam(spec, value);
     if (!r.ok) report(accept, 'error', value, r.message, r.code);
   }
+
+  /** `"a" * N`: a whole number of times, and a result no longer than MAX_REPEATED_LENGTH. */
+  validateRepetition = (literal: Literal | OpArg | ArgLiteral, accept: ValidationAcceptor): void => {
+    if (literal.repeat === undefined || literal.string === undefined) return;
+    const problem = repetitionProblem(literal.string, literal.repeat);
+    if (problem) report(accept, 'error', literal, problem, 'out-of-range', 'repeat');
+  };
 
   validateScenario = (scenario: Scenario, accept: ValidationAcceptor): void => {
     compileScenario(scenario, { protocols: this.protocols }, accept);

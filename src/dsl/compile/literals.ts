@@ -4,7 +4,7 @@
  */
 import type { Json } from '../../engine/protocol.js';
 import type { ArgToken } from '../_template.js';
-import { parseDuration, parsePercent, type LiteralLike } from '../_units.js';
+import { literalText, parseDuration, parsePercent, stringValue, type LiteralLike } from '../_units.js';
 
 /** A literal as one token of an op/query argument list. */
 export function literalToken(lit: LiteralLike | undefined): ArgToken | undefined {
@@ -12,7 +12,7 @@ export function literalToken(lit: LiteralLike | undefined): ArgToken | undefined
   if (lit.duration !== undefined) return { kind: 'duration', text: lit.duration, value: lit.duration };
   if (lit.percent !== undefined) return { kind: 'percent', text: lit.percent, value: lit.percent };
   if (lit.number !== undefined) return { kind: 'number', text: String(lit.number), value: lit.number };
-  if (lit.string !== undefined) return { kind: 'string', text: JSON.stringify(lit.string), value: lit.string };
+  if (lit.string !== undefined) return { kind: 'string', text: literalText(lit), value: stringValue(lit)! };
   if (lit.bool !== undefined) return { kind: 'bool', text: lit.bool, value: lit.bool === 'true' };
   if (lit.id !== undefined) return { kind: 'id', text: lit.id, value: lit.id };
   return undefined;

@@ -10,7 +10,7 @@ import type { QuerySpec } from '../../engine/vocabulary.js';
 import type { Target as SpecTarget } from '../../engine/spec.js';
 import type { NodeItem, Target } from '../generated/ast.js';
 import { isNodeItem } from '../generated/ast.js';
-import { declaredNodes } from '../_cluster.js';
+import { declaredNodes, quotedRange, quotedRangeMessage, quotedReference } from '../_cluster.js';
 import { expandRange, listNames } from '../_names.js';
 import { parseTemplate, type ArgToken } from '../_template.js';
 import { literalText, type LiteralLike } from '../_units.js';
@@ -33,6 +33,10 @@ export function nodeItem(cx: CompileContext, item: NodeItem | undefined): NodeId
   const first = item?.node?.$refText;
   if (!item || !first) return [];
   if (!item.last) return cx.isNode(first) ? [first] : [];
+  if (quotedRange(item)) {
+    cx.error(item, quotedRangeMessage(first, item.last.$refText), 'invalid-node-range');
+    return [];
+  }
   const r = expandRange(first, item.last.$refText);
   if (!r.ok) {
     cx.error(item, r.message, r.code);
@@ -66,6 +70,12 @@ function roleQuery(cx: CompileContext, name: string | undefined): QuerySpec | un
   return cx.protocol.vocabulary.queries.find((q) => q.name === name);
 }
 
+/** A node item as an argument of a role query (`crash owner "apple"`, `crash owner apple`): a string or a name. */
+function nameToken(it: NodeItem): ArgToken {
+  const text = it.node?.$refText ?? '';
+  return quotedReference(it) ? literalToken({ string: text })! : { kind: 'id', text, value: text };
+}
+
 /** The target of a fault: node items, or a role query with its arguments. */
 export function target(cx: CompileContext, t: Target | undefined): SpecTarget | undefined {
   if (!t || t.items.length === 0) return undefined;
@@ -76,11 +86,7 @@ export function target(cx: CompileContext, t: Target | undefined): SpecTarget | 
       cx.error(first!, `'${query.name}' is a value query; a target needs node names or a role query (${cx.roleQueries().join(', ') || 'none in ' + cx.protocol.name})`, 'not-a-role-query');
       return undefined;
     }
-    const tokens: ArgToken[] = t.items.slice(1).map((it) =>
-      isNodeItem(it)
-        ? { kind: 'id', text: it.node?.$refText ?? '', value: it.node?.$refText ?? '' }
-        : (literalToken(it as LiteralLike) ?? { kind: 'id', text: '?', value: '?' }),
-    );
+    const tokens: ArgToken[] = t.items.slice(1).map((it) => (isNodeItem(it) ? nameToken(it) : (literalToken(it as LiteralLike) ?? { kind: 'id', text: '?', value: '?' })));
     const args = cx.matchArgs(query.name, query.template, query.args, tokens, (i) => t.items[i + 1], first!);
     return args ? { kind: 'query', query: query.name, args } : undefined;
   }
