@@ -10,7 +10,7 @@
 import type { ParamValue } from '../engine/protocol.js';
 import type { ParamSpec, ParamType } from '../engine/vocabulary.js';
 import type { Literal, Quantity, Value } from './generated/ast.js';
-import { quoteString, repeatString } from './_strings.js';
+import { quoteString, repeatString, repetitionProblem } from './_strings.js';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string; readonly code: string };
 
@@ -188,6 +188,8 @@ export function convertParam(spec: ParamSpec, value: Value): Result<ParamValue> 
   const shown = value.hi ? `${literalText(lo)}..${literalText(value.hi)}` : literalText(lo);
   const wrong = (): Result<ParamValue> => fail(`${spec.name} expects ${expectedText(spec.type, spec.choices)}, got ${shown}`);
   if (value.hi && spec.type !== 'durationRange') return wrong();
+  const repetition = lo.string !== undefined && lo.repeat !== undefined ? repetitionProblem(lo.string, lo.repeat) : undefined;
+  if (repetition !== undefined) return fail(repetition, 'out-of-range');
   switch (spec.type) {
     case 'int':
       if (lo.number === undefined || !Number.isInteger(lo.number)) return wrong();

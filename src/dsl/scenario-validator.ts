@@ -9,13 +9,13 @@
  */
 import { AstUtils, URI, diagnosticData, type AstNode, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import type { Protocol } from '../engine/protocol.js';
-import type { ArgLiteral, Cluster, Compare, Literal, Model, NodeBlock, OpArg, Scenario, ScenarioAstType, Sweep, Value } from './generated/ast.js';
+import type { Cluster, Compare, Model, NodeBlock, Scenario, ScenarioAstType, Sweep, Value } from './generated/ast.js';
 import { isCluster, isCompare, isNodesDecl, isParamSetting, isScenario } from './generated/ast.js';
 import { compileScenario } from './compile/scenario.js';
-import { compileSweep } from './compile/sweeps.js';
+import { measureNames } from './compile/expectations.js';
+import { sweepAxes } from './compile/sweeps.js';
 import { quotedRange, quotedRangeMessage, usedCluster } from './_cluster.js';
 import { didYouMean, expandRange, listNames, suggest } from './_names.js';
-import { repetitionProblem } from './_strings.js';
 import { convertParam } from './_units.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
@@ -30,9 +30,6 @@ export function registerValidators(services: ScenarioServices): void {
     Scenario: validator.validateScenario,
     Compare: validator.validateCompare,
     Sweep: validator.validateSweep,
-    Literal: validator.validateRepetition,
-    OpArg: validator.validateRepetition,
-    ArgLiteral: validator.validateRepetition,
   };
   registry.register(validators, validator);
 }
@@ -142,13 +139,6 @@ export class ScenarioValidator {
     if (!r.ok) report(accept, 'error', value, r.message, r.code);
   }
 
-  /** `"a" * N`: a whole number of times, and a result no longer than MAX_REPEATED_LENGTH. */
-  validateRepetition = (literal: Literal | OpArg | ArgLiteral, accept: ValidationAcceptor): void => {
-    if (literal.repeat === undefined || literal.string === undefined) return;
-    const problem = repetitionProblem(literal.string, literal.repeat);
-    if (problem) report(accept, 'error', literal, problem, 'out-of-range', 'repeat');
-  };
-
   validateScenario = (scenario: Scenario, accept: ValidationAcceptor): void => {
     compileScenario(scenario, { protocols: this.protocols }, accept);
   };
@@ -161,7 +151,7 @@ export class ScenarioValidator {
     const base = sweep.base?.ref;
     const cluster = base ? usedCluster(base) : undefined;
     const protocol = cluster ? this.protocols.get(cluster.protocol) : undefined;
-    const compiled = base ? compileScenario(base, { protocols: this.protocols }, () => undefined) : undefined;
-    compileSweep(sweep, compiled?.spec, protocol, accept);
+    // Only the axes and their mistakes: validation needs no variants, nor the base scenario compiled again.
+    sweepAxes(sweep, base && { measures: measureNames(base) }, protocol, accept);
   };
 }

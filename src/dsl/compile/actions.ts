@@ -9,7 +9,7 @@ import type { Action as AstAction } from '../generated/ast.js';
 import { didYouMean, listNames } from '../_names.js';
 import type { ArgToken } from '../_template.js';
 import type { CompileContext } from './context.js';
-import { literalToken } from './literals.js';
+import { argToken } from './literals.js';
 import { clientTarget, nodesOf, singleNode, target } from './nodes.js';
 
 export function compileAction(cx: CompileContext, a: AstAction | undefined): Action | undefined {
@@ -24,7 +24,7 @@ export function compileAction(cx: CompileContext, a: AstAction | undefined): Act
     }
     const on = a.target ? clientTarget(cx, a.target) : undefined;
     if (a.target && !on) return undefined;
-    const tokens: ArgToken[] = a.args.map((arg) => (arg.eq ? { kind: 'eq', text: '=', value: '=' } : (literalToken(arg) ?? { kind: 'id', text: '?', value: '?' })));
+    const tokens: ArgToken[] = a.args.map((arg) => (arg.eq ? { kind: 'eq', text: '=', value: '=' } : argToken(cx, arg)));
     const args = cx.matchArgs(op.name, op.template, op.args, tokens, (i) => a.args[i], a, 'op');
     if (!args) return undefined;
     return on ? { kind: 'client', target: on, op: op.name, args } : { kind: 'client', op: op.name, args };

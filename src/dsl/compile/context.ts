@@ -16,7 +16,8 @@ import type { SourceRange } from '../../engine/spec.js';
 import type { Cluster } from '../generated/ast.js';
 import type { ClusterFacts } from '../_cluster.js';
 import { matchTemplate, type ArgToken, type MatchEnv } from '../_template.js';
-import type { Result } from '../_units.js';
+import { repetitionProblem } from '../_strings.js';
+import type { LiteralLike, Result } from '../_units.js';
 
 /** An object of T under construction: every field optional and writable. */
 export type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -73,6 +74,12 @@ export class CompileContext {
     if (r.ok) return r.value;
     this.error(node, r.message, r.code, property);
     return undefined;
+  }
+
+  /** Report a repetition that cannot be made (`"a" * 1.5`, or longer than MAX_REPEATED_LENGTH). */
+  reportRepetition(lit: LiteralLike & AstNode): void {
+    const problem = lit.string !== undefined && lit.repeat !== undefined ? repetitionProblem(lit.string, lit.repeat) : undefined;
+    if (problem !== undefined) this.error(lit, problem, 'out-of-range', 'repeat');
   }
 
   isNode(name: string): boolean {

@@ -12,7 +12,12 @@ import type { Condition, Expect, Quantity, Scenario } from '../generated/ast.js'
 import { didYouMean, listNames } from '../_names.js';
 import { asLiteral, literalText, parseDuration, parsePercent, quantityTime } from '../_units.js';
 import { rangeOf, type CompileContext, type Writable } from './context.js';
-import { literalJson, literalToken } from './literals.js';
+import { argToken, literalJson } from './literals.js';
+
+/** The metrics a scenario's `expect eventually … as NAME` lines measure, as written. */
+export function measureNames(sc: Scenario): string[] {
+  return sc.statements.flatMap((st) => (st.$type === 'Expect' && st.measure !== undefined ? [st.measure] : []));
+}
 
 /**
  * The metrics a scenario measures itself (`expect eventually … as NAME`):
@@ -47,7 +52,7 @@ export function compileCondition(cx: CompileContext, c: Condition | undefined): 
       cx.error(c, `unknown query '${c.query}'${didYouMean(c.query, names)}; ${cx.protocol.name} has ${listNames(names)}, or metric NAME`, 'unknown-query', 'query');
       return undefined;
     }
-    const tokens = c.args.map((a) => literalToken(a) ?? { kind: 'id' as const, text: '?', value: '?' });
+    const tokens = c.args.map((a) => argToken(cx, a));
     const matched = cx.matchArgs(spec.name, spec.template, spec.args, tokens, (i) => c.args[i], c, 'query');
     if (!matched) return undefined;
     args = matched;
@@ -63,6 +68,7 @@ export function compileCondition(cx: CompileContext, c: Condition | undefined): 
     }
     return { query, args, compare: { op: 'in', min: lo, max: hi } };
   }
+  if (c.value) cx.reportRepetition(c.value);
   return { query, args, compare: { op: c.op as '=' | '!=' | '<' | '<=' | '>' | '>=', value: literalJson(c.value) } };
 }
 

@@ -2,9 +2,11 @@
  * Literals of operation and query arguments and of comparisons, as the
  * tokens templates match (../_template.ts) and as JSON values.
  */
+import type { AstNode } from 'langium';
 import type { Json } from '../../engine/protocol.js';
 import type { ArgToken } from '../_template.js';
 import { literalText, parseDuration, parsePercent, stringValue, type LiteralLike } from '../_units.js';
+import type { CompileContext } from './context.js';
 
 /** A literal as one token of an op/query argument list. */
 export function literalToken(lit: LiteralLike | undefined): ArgToken | undefined {
@@ -16,6 +18,12 @@ export function literalToken(lit: LiteralLike | undefined): ArgToken | undefined
   if (lit.bool !== undefined) return { kind: 'bool', text: lit.bool, value: lit.bool === 'true' };
   if (lit.id !== undefined) return { kind: 'id', text: lit.id, value: lit.id };
   return undefined;
+}
+
+/** A literal of the scenario as a token, its repetition (`"a" * N`) validated. */
+export function argToken(cx: CompileContext, lit: LiteralLike & AstNode): ArgToken {
+  cx.reportRepetition(lit);
+  return literalToken(lit) ?? { kind: 'id', text: '?', value: '?' };
 }
 
 /** A literal as a JSON value (conditions compare with it). */

@@ -1,7 +1,8 @@
 /**
  * Sweeps: `sweep "NAME" of "SCENARIO" { vary PARAM v1, v2 …  vary seed a..b
  * trials N  report METRIC, … }`, compiled to the cartesian product of the
- * `vary` lines over the base scenario's spec.
+ * `vary` lines over the base scenario's spec. Validation needs only the
+ * axes and their mistakes (sweepAxes), never the variants.
  */
 import type { AstNode, ValidationAcceptor } from 'langium';
 import { diagnosticData } from 'langium';
@@ -28,20 +29,31 @@ export function sweepReport(sw: Sweep): string[] | undefined {
   return names.length === 0 ? undefined : [...new Set(names)];
 }
 
+/** What a sweep needs of its base scenario: the seed `trials` count from (default 1) and the metrics it measures (`as NAME`). */
+export interface SweepBase {
+  readonly seed?: number;
+  readonly measures: readonly string[];
+}
+
+/** One `vary` line (or `trials`): a parameter and its values. */
+export interface SweepAxis {
+  readonly name: string;
+  readonly values: readonly ParamValue[];
+}
+
 /** Warns on a `report` name that no run of the base scenario can produce. */
-function warnUnknownMetrics(item: Report, protocol: Protocol, base: ScenarioSpec | undefined, report: ValidationAcceptor): void {
-  const known = [...protocol.vocabulary.metrics.map((m) => m.name), ...RUN_METRICS];
-  for (const e of base?.expectations ?? []) if (e.kind === 'eventually' && e.measure !== undefined) known.push(e.measure);
+function warnUnknownMetrics(item: Report, protocol: Protocol, base: SweepBase | undefined, report: ValidationAcceptor): void {
+  const known = [...protocol.vocabulary.metrics.map((m) => m.name), ...RUN_METRICS, ...(base?.measures ?? [])];
   item.metrics.forEach((name, index) => {
     if (known.includes(name)) return;
     report('warning', `metric '${name}' is not reported by ${protocol.name} or measured by the base scenario${didYouMean(name, known)}; known: ${listNames(known)}`, { node: item, property: 'metrics', index, code: 'unknown-metric', data: diagnosticData('unknown-metric') });
   });
 }
 
-/** A sweep's variants: the cartesian product of its `vary` lines over the base scenario's spec. */
-export function compileSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol: Protocol | undefined, report: ValidationAcceptor): SweepVariant[] {
+/** A sweep's axes, its mistakes reported; undefined when it has more than MAX_VARIANTS variants. */
+export function sweepAxes(sw: Sweep, base: SweepBase | undefined, protocol: Protocol | undefined, report: ValidationAcceptor): SweepAxis[] | undefined {
   const err = (node: AstNode, message: string, code: string, property?: string) => reportError(report, node, message, code, property);
-  const axes: { name: string; values: ParamValue[] }[] = [];
+  const axes: SweepAxis[] = [];
   let seedAxis = false;
   for (const item of sw.items) {
     if (item.$type === 'Trials' || (item.$type === 'Vary' && item.seed)) {
@@ -96,9 +108,16 @@ export function compileSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_VARIANTS) {
     err(sw, `this sweep has ${total} variants; at most ${MAX_VARIANTS} are allowed`, 'too-many-variants', 'name');
-    return [];
+    return undefined;
   }
-  if (!base) return [];
+  return axes;
+}
+
+/** A sweep's variants: the cartesian product of its `vary` lines over the base scenario's spec. */
+export function compileSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol: Protocol | undefined, report: ValidationAcceptor): SweepVariant[] {
+  const measures = (base?.expectations ?? []).flatMap((e) => (e.kind === 'eventually' && e.measure !== undefined ? [e.measure] : []));
+  const axes = sweepAxes(sw, base && { seed: base.seed, measures }, protocol, report);
+  if (!axes || !base) return [];
   let combos: Record<string, ParamValue>[] = [{}];
   for (const axis of axes) combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.name]: v })));
   return combos.map((values) => {
