@@ -5,7 +5,7 @@
  */
 export { createScenarioServices, createScenarioModule, type ScenarioServices, type ScenarioAddedServices, type ScenarioServicesContext } from './scenario-module.js';
 export {
-  compile, diagnosticsOf, parseAndCompile, toDiagnostic, validateText, 
+  compile, diagnosticsOf, parseAndCompile, toDiagnostic, validateText,
   type CompareSpec, type CompiledFile, type CompileOptions, type CompileResult, type Diagnostic, type ParseOptions, type SweepSpec,
 } from './compile.js';
 export { ScenarioValidator, registerValidators } from './scenario-validator.js';

@@ -2,9 +2,12 @@
  * Semantic tokens for scenario files (LSP 3.16 semantic highlighting), as a
  * Langium AbstractSemanticTokenProvider: the language's keywords, protocol
  * names, cluster names, parameters, nodes, operations, queries, invariants,
- * message types, numbers/durations/percentages and strings. Names the
- * grammar lets be keywords (a parameter `window`, an operation `send`) are
- * coloured as what they name, not as keywords.
+ * message types, numbers/durations/percentages, and the names of
+ * scenarios, compares and sweeps. Names the grammar lets be keywords (a
+ * parameter `window`, an operation `send`) are coloured as what they name,
+ * not as keywords; a quoted node name as a node. Other strings are left to
+ * the TextMate grammar, which colours their escapes (a semantic token would
+ * paint the whole string over them).
  */
 import { GrammarAST, AstUtils, DocumentState, isCompositeCstNode, isReference, type AstNode, type CstNode } from 'langium';
 import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langium/lsp';
@@ -38,8 +41,6 @@ const PROPERTY_TOKENS: Record<string, string> = {
   'Compare.left': SemanticTokenTypes.string,
   'Compare.right': SemanticTokenTypes.string,
   'Sweep.base': SemanticTokenTypes.string,
-  'Import.path': SemanticTokenTypes.string,
-  'NoteAction.text': SemanticTokenTypes.string,
 };
 
 /** Literal-like properties, on any node. */
@@ -47,7 +48,6 @@ const LITERAL_TOKENS: Record<string, string> = {
   duration: SemanticTokenTypes.number,
   percent: SemanticTokenTypes.number,
   number: SemanticTokenTypes.number,
-  string: SemanticTokenTypes.string,
   repeat: SemanticTokenTypes.number,
   id: SemanticTokenTypes.enumMember,
 };
@@ -67,11 +67,11 @@ export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider
       if (node.$type !== t) continue;
       const value = propertyValue(node, p);
       if (value === undefined) continue;
-      // A name that resolves to no node is a role query (`leader`) or, quoted, a query's argument (`owner "apple"`).
+      // A name that resolves to no node is a role query (`leader`) or, quoted, a query's argument (`owner "apple"`: a plain string).
       const unresolvedNode = linked && isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
-      const unresolvedType = unresolvedNode && value.$refNode?.text.startsWith('"') ? SemanticTokenTypes.string : SemanticTokenTypes.function;
+      if (unresolvedNode && value.$refNode?.text.startsWith('"')) continue;
       acceptor({
-        node, property: p as never, type: unresolvedNode ? unresolvedType : type,
+        node, property: p as never, type: unresolvedNode ? SemanticTokenTypes.function : type,
         modifier: DECLARATIONS.has(property) ? SemanticTokenModifiers.declaration : undefined,
       });
     }
