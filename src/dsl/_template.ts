@@ -102,9 +102,12 @@ export function convertSlot(tok: ArgToken, spec: ArgSpec, env: MatchEnv): { ok: 
       if (tok.kind === 'id') return { ok: true, value: tok.text };
       if (tok.kind === 'duration' || tok.kind === 'percent') return { ok: true, value: tok.text };
       return badSlot(tok, spec, 'a value');
-    case 'node':
-      if (tok.kind !== 'id') return badSlot(tok, spec, 'a node name');
-      return env.isNode(tok.text) ? { ok: true, value: tok.text } : { ok: false, message: `<${spec.name}>: unknown node '${tok.text}'` };
+    case 'node': {
+      // A node name as written: `n1`, or quoted for names that are not identifiers (`"10.0.0.1:11211"`).
+      if (tok.kind !== 'id' && tok.kind !== 'string') return badSlot(tok, spec, 'a node name');
+      const name = String(tok.value);
+      return env.isNode(name) ? { ok: true, value: name } : { ok: false, message: `<${spec.name}>: unknown node '${name}'` };
+    }
     case 'nodes': {
       const one = convertSlot(tok, { ...spec, type: 'node' }, env);
       return one.ok ? { ok: true, value: [one.value] } : one;
@@ -196,8 +199,8 @@ class Matcher {
     const names: string[] = [];
     for (let t = ti; t < this.tokens.length; t++) {
       const tok = this.tokens[t]!;
-      if (tok.kind !== 'id' || !this.env.isNode(tok.text)) break;
-      names.push(tok.text);
+      if ((tok.kind !== 'id' && tok.kind !== 'string') || !this.env.isNode(String(tok.value))) break;
+      names.push(String(tok.value));
     }
     if (names.length === 0) {
       const tok = this.tokens[ti]!;

@@ -17,6 +17,7 @@ import type { Protocol } from '../engine/protocol.js';
 import type { OpSpec, QuerySpec } from '../engine/vocabulary.js';
 import type { Cluster } from './generated/ast.js';
 import { isNodeBlock } from './generated/ast.js';
+import { grammarKeywords, writtenNodeName } from './_lsp-names.js';
 import { clusterNear, paramDetail, protocolOf, templateSnippet } from './_lsp-vocab.js';
 import type { ScenarioServices } from './scenario-module.js';
 
@@ -26,10 +27,12 @@ const FAULT_WORDS = new Set(['crash', 'restart', 'pause', 'resume']);
 
 export class ScenarioCompletionProvider extends DefaultCompletionProvider {
   private readonly protocols: ReadonlyMap<string, Protocol>;
+  private readonly keywords: ReadonlySet<string>;
 
   constructor(services: ScenarioServices) {
     super(services);
     this.protocols = services.protocols.registry;
+    this.keywords = grammarKeywords(services.Grammar);
   }
 
   protected override filterKeyword(context: CompletionContext, keyword: GrammarAST.Keyword): boolean {
@@ -120,7 +123,11 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
       const quoted = JSON.stringify(description.name);
       return { ...item, label: quoted, filterText: quoted, detail: 'scenario' };
     }
-    if (description.type === 'NodeDecl') return { ...item, detail: `node of cluster ${this.cluster(context)?.name ?? '?'}` };
+    if (description.type === 'NodeDecl') {
+      // A name that is no identifier is offered (and inserted) as a string: `"10.0.0.1:11211"`.
+      const written = writtenNodeName(description.name, this.keywords);
+      return { ...item, label: written, filterText: written, detail: `node of cluster ${this.cluster(context)?.name ?? '?'}` };
+    }
     if (description.type === 'Cluster') return { ...item, detail: 'cluster' };
     return item;
   }

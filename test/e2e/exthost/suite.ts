@@ -146,6 +146,79 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('definition, references, rename, symbols, folding, formatting, semantic tokens and code actions come from the language server', async () => {
+    // The ketama server list example: node names that are not identifiers, quoted.
+    const uri = file('ring', 'memcached-servers.scenario');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const text = doc.getText();
+    // Occurrences counted from the cluster on: the header comment quotes a server too.
+    const nth = (needle: string, n: number, delta = 1): vscode.Position => {
+      let at = text.indexOf('cluster memcached') - 1;
+      for (let i = 0; i <= n; i++) at = text.indexOf(needle, at + 1);
+      assert.ok(at >= 0, `'${needle}' #${n} in the example`);
+      return doc.positionAt(at + delta);
+    };
+    const server = '"10.0.0.3:11211"';
+    const declared = nth(server, 0, 0);
+
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', uri, nth(server, 1));
+    const def = defs[0]!;
+    assert.deepEqual(('targetRange' in def ? (def.targetSelectionRange ?? def.targetRange) : def.range).start, declared, 'node "10.0.0.3:11211" { … } goes to its declaration');
+
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, nth(server, 1));
+    assert.deepEqual(refs.map((r) => r.range.start.line).sort((a, b) => a - b), [declared.line, nth(server, 1).line]);
+
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', uri, nth(server, 1), '10.0.0.9:11211');
+    const edits = edit.get(uri);
+    assert.equal(edits.length, 2);
+    assert.ok(edits.every((e) => e.newText === '"10.0.0.9:11211"' && doc.getText(e.range) === server), JSON.stringify(edits.map((e) => e.newText)));
+
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
+    assert.deepEqual(symbols.map((x) => x.name), ['memcached', 'memcached server list']);
+    assert.deepEqual(symbols[0]!.children.map((c) => c.name), ['10.0.0.1:11211', '10.0.0.2:11211', '10.0.0.3:11211', 'cache-a.example:11211']);
+
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', uri);
+    const scenarioLine = nth('scenario "memcached', 0, 0).line;
+    assert.ok(folds.some((f) => f.start === scenarioLine && f.end > scenarioLine + 5), JSON.stringify(folds));
+
+    const formatted = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+    const squash = (t: string) => t.replace(/\s+/g, '');
+    let after = text;
+    for (const e of [...formatted].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start))) {
+      after = after.slice(0, doc.offsetAt(e.range.start)) + e.newText + after.slice(doc.offsetAt(e.range.end));
+    }
+    assert.equal(squash(after), squash(text), 'formatting changes only whitespace');
+
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', uri);
+    const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', uri);
+    const typeAt = (p: vscode.Position, length: number): string | undefined => {
+      let line = 0;
+      let char = 0;
+      for (let i = 0; i < tokens.data.length; i += 5) {
+        line += tokens.data[i]!;
+        char = tokens.data[i] === 0 ? char + tokens.data[i + 1]! : tokens.data[i + 1]!;
+        if (line === p.line && char === p.character && tokens.data[i + 2] === length) return legend.tokenTypes[tokens.data[i + 3]!];
+      }
+      return undefined;
+    };
+    assert.equal(typeAt(nth(server, 1, 0), server.length), 'variable');
+    assert.equal(typeAt(nth('mode ketama', 0, 5), 'ketama'.length), 'enumMember');
+
+    // A misspelt quoted node: the diagnostic, and the quick fix that corrects it.
+    const typo = file('typo.scenario');
+    await write(typo, text.replace('node "10.0.0.3:11211"', 'node "10.0.0.3:11221"'));
+    await vscode.window.showTextDocument(typo);
+    const diags = await diagnosticsUntil(typo, (d) => d.some((x) => x.message.includes("'10.0.0.3:11221'")), 'the unknown-node diagnostic');
+    const diag = diags.find((x) => x.message.includes("did you mean '10.0.0.3:11211'"))!;
+    assert.ok(diag, diags.map((d) => d.message).join('; '));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', typo, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === "Change to '10.0.0.3:11211'");
+    assert.ok(fix?.edit, actions.map((a) => a.title).join('; '));
+    assert.deepEqual(fix.edit.get(typo).map((e) => e.newText), ['10.0.0.3:11211']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Run writes the trace next to the scenario and opens the viewer beside it', async () => {
     const uri = file('ring', 'balance.scenario');
     const result = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'balance');

@@ -7,9 +7,10 @@
  * (clusterFacts): a file of a hundred scenarios on one cluster computes them
  * once, not a hundred times.
  */
-import { AstUtils, type AstNode } from 'langium';
+import { AstUtils, GrammarUtils, type AstNode, type CstNode } from 'langium';
 import type { NodeId, ParamValue, Params, Protocol } from '../engine/protocol.js';
-import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type Scenario } from './generated/ast.js';
+import type { ParamSpec } from '../engine/vocabulary.js';
+import { Cluster as ClusterMeta, Scenario as ScenarioMeta, type Cluster, type NodeDecl, type NodeItem, type Scenario } from './generated/ast.js';
 import { isNodeBlock, isNodesDecl, isParamSetting, isScenario, isUse } from './generated/ast.js';
 import { expandRange } from './_names.js';
 import { convertParam } from './_units.js';
@@ -49,6 +50,31 @@ export function declaredNodes(cluster: Cluster): DeclaredNodes {
   return result;
 }
 
+/** Whether a node name was written as a string (`"10.0.0.1:11211"`) rather than as an identifier. */
+function quoted(cst: CstNode | undefined): boolean {
+  return cst !== undefined && cst.text.startsWith('"');
+}
+
+/**
+ * Whether a node range has a quoted end (`"n1".."n5"`): ranges take
+ * identifiers only, a quoted name is one name. Undefined when it is no range.
+ */
+export function quotedRange(item: NodeDecl | NodeItem): boolean | undefined {
+  if (item.last === undefined) return undefined;
+  if (item.$type === 'NodeDecl') return quoted(GrammarUtils.findNodeForProperty(item.$cstNode, 'name')) || quoted(GrammarUtils.findNodeForProperty(item.$cstNode, 'last'));
+  return quoted(item.node?.$refNode) || quoted(item.last.$refNode);
+}
+
+/** The message for a quoted range end. */
+export function quotedRangeMessage(first: string, last: string): string {
+  return `a node range takes names without quotes, like n1..n5; got "${first}".."${last}" (declare quoted names one by one: nodes "a", "b")`;
+}
+
+/** Whether a node reference was written as a string: `crash "10.0.0.1:11211"` (and, in a role query's arguments, a string argument). */
+export function quotedReference(item: NodeItem): boolean {
+  return quoted(item.node?.$refNode);
+}
+
 /** The scenario a node sits in, if any. */
 export function scenarioOf(node: AstNode): Scenario | undefined {
   return AstUtils.getContainerOfType(node, isScenario);
@@ -68,6 +94,11 @@ export function clusterAt(node: AstNode): Cluster | undefined {
 export function usedCluster(scenario: Scenario): Cluster | undefined {
   for (const st of scenario.statements) if (isUse(st)) return st.cluster?.ref;
   return undefined;
+}
+
+/** The parameters of the protocol visible at cluster level (and in `set` and `vary` lines). */
+export function clusterParamSpecs(protocol: Protocol): ParamSpec[] {
+  return protocol.vocabulary.params.filter((p) => (p.scope ?? 'cluster') === 'cluster');
 }
 
 /** Cluster parameters: defaults, overridden by the cluster's valid settings. */
