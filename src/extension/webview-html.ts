@@ -20,6 +20,7 @@ export function viewerHtml(webview: vscode.Webview, extensionUri: vscode.Uri, ti
   return renderWebviewHtml({
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
     cssUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'viewer.css')).toString(),
+    iconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicon.css')).toString(),
     cspSource: webview.cspSource,
     nonce: randomBytes(18).toString('base64url'),
     title,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+import { inlineCodiconFont, renderStandaloneHtml } from '../../src/shared/standalone-html.js';
 
 /** What page.evaluate callbacks see of the page (this folder is type-checked without the DOM lib). */
 export interface PageWindow {
@@ -42,13 +42,15 @@ export async function viewerBundle(): Promise<string> {
 }
 
 export const viewerCss = (): string => readFileSync('media/viewer.css', 'utf8');
+/** The codicon stylesheet with its font inlined, as the CLI's pages carry it. */
+export const iconCss = (): string => inlineCodiconFont(readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8'), readFileSync('node_modules/@vscode/codicons/dist/codicon.ttf').toString('base64'));
 
 const dir = mkdtempSync(join(tmpdir(), 'pp-viewer-'));
 let counter = 0;
 
 /** Writes a standalone page for the trace(s) and returns its file:// URL. */
 export async function standalonePage(trace: string, right?: string, title = 'trace'): Promise<string> {
-  const html = renderStandaloneHtml({ bundleJs: await viewerBundle(), css: viewerCss(), trace, ...(right !== undefined ? { right } : {}), title, nonce: `n0nce${(counter + 1).toString(36)}abcdef` });
+  const html = renderStandaloneHtml({ bundleJs: await viewerBundle(), css: viewerCss(), iconCss: iconCss(), trace, ...(right !== undefined ? { right } : {}), title, nonce: `n0nce${(counter + 1).toString(36)}abcdef` });
   const file = join(dir, `page-${++counter}.html`);
   writeFileSync(file, html);
   return pathToFileURL(file).href;

@@ -93,7 +93,7 @@ describe('webview viewer (Chromium)', function () {
     while ((await summary(page)).step < firstState.i) await page.keyboard.press('ArrowRight');
     const s = await summary(page);
     assert.equal(s.step, firstState.i);
-    assert.equal(s.kind, 'state');
+    assert.equal(s.eventKind, 'state');
     assert.ok(s.changedValues >= firstState.changes.length, `changed values marked: ${s.changedValues}`);
     // The changed node's section is open and shows the new value.
     const section = page.locator(`.node-state[data-node="${firstState.node}"]`);
@@ -114,7 +114,7 @@ describe('webview viewer (Chromium)', function () {
     await page.keyboard.press('v');
     let s = await summary(page);
     assert.equal(s.step, violation.i);
-    assert.equal(s.kind, 'violation');
+    assert.equal(s.eventKind, 'violation');
     assert.match(await page.locator('.event-desc').innerText(), /VIOLATION election_safety/);
     await page.keyboard.press('c');
     assert.equal((await summary(page)).step, violation.cause);

@@ -1,7 +1,9 @@
 /**
- * The derived, read-only indexes the viewer draws from, built once per trace
- * in one pass over its events (ShiViz-style space-time layout: one lane per
- * node, one arrow per message delivery or drop):
+ * The space-time layout of a trace (Lamport's diagram, as ShiViz draws it):
+ * the derived, read-only indexes the viewer and the SVG exporter draw from,
+ * built once per trace in one pass over its events (one lane per node, one
+ * arrow per message delivery or drop). Pure: no DOM, so src/trace/export
+ * uses it as the webview does.
  * - `times`: event times, for binary search of the visible window;
  * - `arrows`: send → deliver (or → drop), sorted by send time, with the
  *   longest arrow's span so the visible ones are found by binary search too;
@@ -9,7 +11,7 @@
  * - `partitions`: intervals from `partition` to the next `heal`;
  * - `violations` and per-kind / per-node event lists for the jump commands.
  */
-import type { TraceDocument, TraceEvent, TraceMessage } from '../src/trace/format.js';
+import type { TraceDocument, TraceEvent, TraceMessage } from './format.js';
 
 export interface Arrow {
   readonly msg: TraceMessage;
@@ -22,6 +24,8 @@ export interface Arrow {
   readonly t1: number;
   readonly dropped: boolean;
   readonly dup: boolean;
+  /** Index of the message's type in `TraceModel.types`. */
+  readonly type: number;
 }
 
 export interface Interval {
@@ -52,6 +56,10 @@ export class TraceModel {
   readonly partitions: PartitionSpan[] = [];
   readonly violations: number[] = [];
   readonly messages = new Map<number, { readonly msg: TraceMessage; readonly sendIndex: number }>();
+  /** Message types in the order of their first send, with how many messages of each were sent. */
+  readonly types: string[] = [];
+  readonly typeCounts: number[] = [];
+  private readonly typeIndex = new Map<string, number>();
   readonly maxArrowSpan: number;
   readonly start: number;
   readonly end: number;
@@ -72,9 +80,12 @@ export class TraceModel {
       const e = events[i]!;
       this.times[i] = e.t;
       switch (e.kind) {
-        case 'send':
+        case 'send': {
           this.messages.set(e.msg.id, { msg: e.msg, sendIndex: i });
+          const k = this.typeIndex.get(e.msg.type);
+          if (k === undefined) { this.typeIndex.set(e.msg.type, this.types.length); this.types.push(e.msg.type); this.typeCounts.push(1); } else this.typeCounts[k]!++;
           break;
+        }
         case 'deliver': case 'drop': {
           const sent = this.messages.get(e.msg);
           if (!sent) break;
@@ -82,6 +93,7 @@ export class TraceModel {
             msg: sent.msg, sendIndex: sent.sendIndex, endIndex: i,
             from: this.laneOf.get(sent.msg.from) ?? 0, to: this.laneOf.get(sent.msg.to) ?? 0,
             t0: events[sent.sendIndex]!.t, t1: e.t, dropped: e.kind === 'drop', dup: e.kind === 'deliver' && e.dup === true,
+            type: this.typeIndex.get(sent.msg.type)!,
           });
           break;
         }
@@ -119,7 +131,7 @@ export class TraceModel {
       if (ended.has(msg.id)) continue;
       this.arrows.push({
         msg, sendIndex, endIndex: -1, from: this.laneOf.get(msg.from) ?? 0, to: this.laneOf.get(msg.to) ?? 0,
-        t0: events[sendIndex]!.t, t1: this.end, dropped: false, dup: false,
+        t0: events[sendIndex]!.t, t1: this.end, dropped: false, dup: false, type: this.typeIndex.get(msg.type)!,
       });
     }
     this.arrows.sort((a, b) => a.t0 - b.t0 || a.sendIndex - b.sendIndex || a.endIndex - b.endIndex);
@@ -134,6 +146,9 @@ export class TraceModel {
   }
 
   get length(): number { return this.doc.events.length; }
+
+  /** The index of a message type in `types` (-1: never sent in this trace). */
+  typeOf(type: string): number { return this.typeIndex.get(type) ?? -1; }
 
   event(i: number): TraceEvent | undefined { return this.doc.events[i]; }
 
@@ -203,4 +218,12 @@ export function formatTime(us: number): string {
   if (Math.abs(us) >= 1_000_000) return `${+(us / 1_000_000).toFixed(3)}s`;
   if (Math.abs(us) >= 1000) return `${+(us / 1000).toFixed(3)}ms`;
   return `${us}µs`;
+}
+
+/** A round step (1, 2 or 5 × 10^k) near `raw`, for time axis ticks. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
 }
