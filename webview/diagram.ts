@@ -485,6 +485,18 @@ export class Diagram {
     return this.view.t0 + ((px - LABEL_W) / plotW) * (this.view.t1 - this.view.t0);
   }
 
+  /** Where event i is drawn, in the canvas's CSS pixels (for tests and tooltips). */
+  pointOf(i: number): { x: number; y: number } | undefined {
+    const e = this.model.event(i);
+    if (!e) return undefined;
+    const { x, y } = this.geometry(this.canvas.clientWidth, this.canvas.clientHeight);
+    const lane = this.model.laneOfEvent(e);
+    return { x: x(e.t), y: lane >= 0 ? y(lane) : AXIS_H + 8 };
+  }
+
+  /** The canvas (for tests: pointer input). */
+  get surface(): HTMLCanvasElement { return this.canvas; }
+
   /** The event nearest to a canvas point (within 10 px), or -1. */
   pick(px: number, py: number): number {
     const m = this.model;

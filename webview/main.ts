@@ -22,7 +22,7 @@ declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
 
 declare global {
   interface Window {
-    __viewer?: { summary(): ReturnType<Viewer['summary']>; goto(i: number): void; drawNow(): void; timings(): { shown: number; read: number; layout: number; draw: number } };
+    __viewer?: { summary(): ReturnType<Viewer['summary']>; goto(i: number): void; drawNow(): void; eventPoint(i: number): { x: number; y: number } | undefined; timings(): { shown: number; read: number; layout: number; draw: number } };
   }
 }
 
@@ -35,6 +35,8 @@ function hashState(): Partial<ViewState> {
   if (num('speed') !== undefined) out.speed = num('speed');
   const t0 = num('t0'), t1 = num('t1');
   if (t0 !== undefined && t1 !== undefined) out.view = { t0, t1 };
+  if (params.has('hide')) out.hiddenTypes = params.get('hide')!.split(',').filter(Boolean);
+  if (params.has('periodic')) out.hidePeriodic = params.get('periodic') === 'hidden';
   return out as Partial<ViewState>;
 }
 
@@ -45,6 +47,8 @@ function writeHash(state: ViewState): void {
   if (state.sync !== 'index') params.set('sync', state.sync);
   if (state.breakpoint) params.set('breakpoint', state.breakpoint);
   if (state.view) { params.set('t0', String(Math.round(state.view.t0))); params.set('t1', String(Math.round(state.view.t1))); }
+  if (state.hiddenTypes.length) params.set('hide', state.hiddenTypes.join(','));
+  if (state.hidePeriodic) params.set('periodic', 'hidden');
   const hash = `#${params.toString()}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
@@ -80,7 +84,7 @@ function start(): void {
   const phases = { read: 0, layout: 0, draw: 0 };
   let first = { ...phases };
   window.__viewer = Object.freeze({
-    summary: () => viewer.summary(), goto: (i: number) => viewer.goto(i), drawNow: () => viewer.drawNow(),
+    summary: () => viewer.summary(), goto: (i: number) => viewer.goto(i), drawNow: () => viewer.drawNow(), eventPoint: (i: number) => viewer.eventPoint(i),
     /**
      * `shown`: ms from navigation start until the first trace was read, laid out and drawn (on a
      * standalone page this includes the browser reading the page, trace included); `read`, `layout`,

@@ -437,14 +437,14 @@ export class Viewer {
   private onKey(ev: KeyboardEvent): void {
     const target = ev.target as HTMLElement | null;
     const tag = target?.tagName?.toLowerCase() ?? '';
-    if (tag === 'input' && (target as HTMLInputElement).type !== 'range') return;
+    if (tag === 'input' && (target as HTMLInputElement).type !== 'range' && (target as HTMLInputElement).type !== 'checkbox') return;
     if (tag === 'textarea' || tag === 'vscode-textfield' || tag === 'vscode-single-select' || target?.isContentEditable) return;
     if (tag === 'input' && (ev.key === 'ArrowLeft' || ev.key === 'ArrowRight' || ev.key === 'Home' || ev.key === 'End' || ev.key.startsWith('Page'))) {
       ev.preventDefault(); // the scrubber: let our handler do the step, so the inspector follows
     }
     const command = commandFor(ev);
     if (!command) return;
-    if ((tag === 'button' || tag === 'vscode-button' || tag === 'summary') && (ev.key === ' ' || ev.key === 'Enter')) return;
+    if ((tag === 'button' || tag === 'vscode-button' || tag === 'summary' || tag === 'input') && (ev.key === ' ' || ev.key === 'Enter')) return;
     if (command === 'close' && this.ui?.help.hidden) return;
     ev.preventDefault();
     this.run(command);
@@ -691,6 +691,15 @@ export class Viewer {
     const file = exportDiagram(format, { model: p.model, periodic: p.periodic, diagram: p.diagram, filter: this.ui.legend.current });
     this.host.saveFile(file.name, file.content);
     this.flash(`Exported ${file.name}`);
+  }
+
+  /** Where event i of the left trace is drawn, in page coordinates (for tests). */
+  eventPoint(i: number): { x: number; y: number } | undefined {
+    const d = this.left?.diagram;
+    const p = d?.pointOf(i);
+    if (!d || !p) return undefined;
+    const r = d.surface.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
   }
 
   /** Draws every diagram now (for measurements). */

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inlineCodiconFont, renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+import { loadScenarioFile } from '../../src/cli/load.js';
+import { runFile, traceOf } from '../../src/runner/run.js';
+import { stringifyTrace } from '../../src/trace/write.js';
+import type { TraceDocument } from '../../src/trace/format.js';
 
 /** What page.evaluate callbacks see of the page (this folder is type-checked without the DOM lib). */
 export interface PageWindow {
@@ -17,7 +21,8 @@ export interface PageWindow {
     summary(): Summary;
     goto(i: number): void;
     drawNow(): void;
-    timings(): { shown: number };
+    eventPoint(i: number): { x: number; y: number } | undefined;
+    timings(): { shown: number; read: number; layout: number; draw: number };
   };
   __posted?: { type: string; [key: string]: unknown }[];
   __state?: { step: number };
@@ -75,3 +80,12 @@ export async function openPage(browser: Browser, url: string, size = { width: 14
 }
 
 export const summary = (page: Page): Promise<Summary> => page.evaluate(() => window.__viewer!.summary());
+
+/** A real trace: the engine runs an example scenario (with a seed, or its own). */
+export async function engineTrace(file: string, scenario: string, seed?: number): Promise<{ doc: TraceDocument; text: string }> {
+  const loaded = await loadScenarioFile(file, seed);
+  if (!loaded.compiled.ok) throw new Error(`${file} does not compile`);
+  const outcome = runFile(loaded.compiled.file, scenario, { text: loaded.text });
+  const doc = traceOf(outcome.scenarios[0]!, loaded.text);
+  return { doc, text: stringifyTrace(doc) };
+}

@@ -8,27 +8,15 @@
  * Screenshots go to test-results/viewer-*.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceDocument, TraceEvent } from '../../src/trace/format.js';
 import { renderWebviewHtml } from '../../src/shared/standalone-html.js';
-import { launch, openPage, standalonePage, summary, viewerBundle, viewerCss, type PageWindow } from './_harness.js';
+import { engineTrace, launch, openPage, standalonePage, summary, viewerBundle, viewerCss, type PageWindow } from './_harness.js';
 import { syntheticTrace } from './_synthetic.js';
-import { loadScenarioFile } from '../../src/cli/load.js';
-import { runFile, traceOf } from '../../src/runner/run.js';
-import { stringifyTrace } from '../../src/trace/write.js';
-
-/** A real trace: the engine runs an example scenario with a seed. */
-async function engineTrace(file: string, scenario: string, seed: number): Promise<{ doc: TraceDocument; text: string }> {
-  const loaded = await loadScenarioFile(file, seed);
-  assert.equal(loaded.compiled.ok, true, `${file} compiles`);
-  const outcome = runFile(loaded.compiled.file, scenario, { text: loaded.text });
-  const doc = traceOf(outcome.scenarios[0]!, loaded.text);
-  return { doc, text: stringifyTrace(doc) };
-}
 
 // Browser globals inside page.evaluate callbacks.
 declare const window: PageWindow;
@@ -262,8 +250,9 @@ describe('webview viewer (Chromium)', function () {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'webview.js'), await viewerBundle());
     writeFileSync(join(dir, 'viewer.css'), viewerCss());
+    for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, join(dir, f));
     const nonce = 'abcdefgh12345678';
-    let html = renderWebviewHtml({ scriptUri: 'webview.js', cssUri: 'viewer.css', cspSource: 'file:', nonce, title: 'trace' });
+    let html = renderWebviewHtml({ scriptUri: 'webview.js', cssUri: 'viewer.css', iconCssUri: 'codicon.css', cspSource: 'file:', nonce, title: 'trace' });
     const stub = `<script nonce="${nonce}">window.__posted=[];window.__state=undefined;window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>window.__state,setState:(s)=>{window.__state=s;}});</script>`;
     html = html.replace('<div id="app"></div>', `<div id="app"></div>\n${stub}`);
     writeFileSync(join(dir, 'index.html'), html);
