@@ -394,7 +394,7 @@ export class Diagram {
           left = 16;
         }
         ctx.fillStyle = down ? P.muted : P.fg;
-        ctx.fillText(fitText(ctx, `${id}${role ? ` · ${role}` : ''}${down ? ' (down)' : ''}`, LABEL_W - left - 4), left, y(l) + 4);
+        ctx.fillText(fitText(ctx, `${id} · ${down ? 'down' : role ?? ''}`.replace(/ · $/, ''), LABEL_W - left - 4), left, y(l) + 4);
       }
     }
   }

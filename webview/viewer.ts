@@ -23,7 +23,7 @@ import { exportDiagram, EXPORT_FORMATS, type ExportFormat } from './export.js';
 import { Inspector } from './inspector.js';
 import { renderChecks, renderMetrics } from './metrics.js';
 import { describeEvent, formatTime, TraceModel } from '../src/trace/spacetime.js';
-import { panelFor } from './panels/index.js';
+import { panelFor, renderPanelLegend, type PanelInput } from './panels/index.js';
 import { DESCRIPTIONS, SHORTCUTS, commandFor, type Command } from './shortcuts.js';
 import { StateIndex } from '../src/trace/states.js';
 import type { ViewerSummary } from './summary.js';
@@ -537,12 +537,16 @@ export class Viewer {
     clear(body);
     for (const p of [this.left, this.right]) {
       if (!p?.snapshot) continue;
-      const input = { protocol: p.model.doc.scenario.protocol, nodes: p.model.nodes, states: p.snapshot.states, roles: p.snapshot.roles, down: this.downSet(p), params: p.model.doc.scenario.params };
+      const doc = p.model.doc;
+      const input: PanelInput = {
+        protocol: doc.scenario.protocol, nodes: p.model.nodes, states: p.snapshot.states, roles: p.snapshot.roles, down: this.downSet(p),
+        params: doc.scenario.params, doc, index: p.snapshot.i, time: p.snapshot.i >= 0 ? p.model.times[p.snapshot.i]! : p.model.start,
+      };
       const panel = panelFor(input);
       if (this.right) body.append(h('h3', {}, p === this.left ? 'Left' : 'Right'));
       if (!panel) { body.append(h('p', { class: 'empty' }, `No picture for protocol "${shorten(input.protocol, 40)}" yet; see the State tab.`)); continue; }
       try {
-        body.append(h('div', { class: `panel panel-${panel.id}`, 'data-panel': panel.id }, h('h4', {}, panel.title), panel.render(input)));
+        body.append(h('div', { class: `panel panel-${panel.id}`, 'data-panel': panel.id }, h('h4', {}, panel.title), renderPanelLegend(panel.legend(input)), panel.render(input)));
       } catch (err) {
         body.append(h('p', { class: 'error-message' }, `The ${panel.title} panel could not draw this state: ${String((err as Error).message)}`));
       }

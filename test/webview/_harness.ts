@@ -4,7 +4,7 @@
  * renderStandaloneHtml, and launches Debian's chromium through playwright-core.
  */
 import * as esbuild from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,6 +80,45 @@ export async function openPage(browser: Browser, url: string, size = { width: 14
 }
 
 export const summary = (page: Page): Promise<Summary> => page.evaluate(() => window.__viewer!.summary());
+
+/**
+ * Mocha hooks for a suite of viewer pages: one Chromium for the suite, the
+ * bundle built once, every page closed after its test. `open` makes a
+ * standalone page of one trace (or two side by side).
+ */
+export function viewerPages(shots: string): {
+  open(trace: string, right?: string, size?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }>;
+  /** A blank page of the suite's browser, closed after the test. */
+  newPage(size: { width: number; height: number }): Promise<Page>;
+} {
+  let browser: Browser;
+  const pages: Page[] = [];
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    await viewerBundle();
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
+  return {
+    async open(trace, right, size) {
+      const opened = await openPage(browser, await standalonePage(trace, right), size);
+      pages.push(opened.page);
+      return opened;
+    },
+    async newPage(size) {
+      const page = await browser.newPage({ viewport: size });
+      pages.push(page);
+      return page;
+    },
+  };
+}
+
+/** The last element matching `pred` (Array#findLast is ES2023). */
+export function findLast<T>(list: readonly T[], pred: (x: T) => boolean): T | undefined {
+  for (let k = list.length - 1; k >= 0; k--) if (pred(list[k]!)) return list[k];
+  return undefined;
+}
 
 /** A real trace: the engine runs an example scenario (with a seed, or its own). */
 export async function engineTrace(file: string, scenario: string, seed?: number): Promise<{ doc: TraceDocument; text: string }> {

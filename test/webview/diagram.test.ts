@@ -9,9 +9,9 @@
  * Screenshots go to test-results/diagram-*.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { engineTrace, launch, openPage, standalonePage, summary, viewerBundle, type PageWindow, type Summary } from './_harness.js';
+import type { Page } from 'playwright-core';
+import { engineTrace, summary, viewerPages, type PageWindow, type Summary } from './_harness.js';
+import type { TraceEvent } from '../../src/trace/format.js';
 
 declare const window: PageWindow;
 declare const location: { hash: string };
@@ -37,26 +37,14 @@ async function canvasWidth(page: Page): Promise<number> {
 
 describe('space-time diagram at every scale (Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  const pages: Page[] = [];
+  const pages = viewerPages(SHOTS);
+  const open = (text: string, size?: { width: number; height: number }): ReturnType<typeof pages.open> => pages.open(text, undefined, size);
   let failover: Awaited<ReturnType<typeof engineTrace>>;
   let partition: Awaited<ReturnType<typeof engineTrace>>;
-
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await viewerBundle();
-    browser = await launch();
     failover = await engineTrace('examples/raft/leader-failover.scenario', 'leader failover');
     partition = await engineTrace('examples/raft/stale-leader.scenario', 'stale leader in the minority');
   });
-  after(async () => { await browser?.close(); });
-  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
-
-  async function open(text: string, size?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const opened = await openPage(browser, await standalonePage(text), size);
-    pages.push(opened.page);
-    return opened;
-  }
 
   for (const [name, trace, must] of [
     ['leader failover', () => failover, ['crashed']],
@@ -135,7 +123,7 @@ describe('space-time diagram at every scale (Chromium)', function () {
 
   it('shows a tooltip for an event and for a message under the pointer', async () => {
     const { page, errors } = await open(failover.text);
-    const crash = failover.doc.events.find((e) => e.kind === 'crash')!;
+    const crash = failover.doc.events.find((e) => e.kind === 'crash') as TraceEvent & { node: string };
     const at = await page.evaluate((i) => window.__viewer!.eventPoint(i), crash.i);
     assert.ok(at);
     await page.mouse.move(at.x, at.y);
@@ -184,8 +172,7 @@ describe('space-time diagram at every scale (Chromium)', function () {
   it('side by side: the two time axes stay aligned when one is zoomed or panned', async () => {
     const a = await engineTrace('examples/raft/leader-failover.scenario', 'leader failover', 42);
     const b = await engineTrace('examples/raft/leader-failover.scenario', 'leader failover', 7);
-    const { page, errors } = await openPage(browser, await standalonePage(a.text, b.text));
-    pages.push(page);
+    const { page, errors } = await pages.open(a.text, b.text);
     let s = await summary(page);
     assert.equal(s.mode, 'pair');
     assert.deepEqual(s.rightView, s.view, 'both start on the same window');

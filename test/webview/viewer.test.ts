@@ -12,10 +12,9 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import type { TraceDocument, TraceEvent } from '../../src/trace/format.js';
 import { renderWebviewHtml } from '../../src/shared/standalone-html.js';
-import { engineTrace, launch, openPage, standalonePage, summary, viewerBundle, viewerCss, type PageWindow } from './_harness.js';
+import { engineTrace, summary, viewerBundle, viewerCss, viewerPages, type PageWindow } from './_harness.js';
 import { syntheticTrace } from './_synthetic.js';
 
 // Browser globals inside page.evaluate callbacks.
@@ -37,22 +36,8 @@ function expectedArrows(d: TraceDocument): number {
 
 describe('webview viewer (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  const pages: Page[] = [];
-
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await viewerBundle();
-    browser = await launch();
-  });
-  after(async () => { await browser?.close(); });
-  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
-
-  async function open(trace: string, right?: string): Promise<{ page: Page; errors: string[] }> {
-    const opened = await openPage(browser, await standalonePage(trace, right));
-    pages.push(opened.page);
-    return opened;
-  }
+  const pages = viewerPages(SHOTS);
+  const open = (trace: string, right?: string): ReturnType<typeof pages.open> => pages.open(trace, right);
 
   it('draws a lane per node and an arrow per message (send → deliver/drop, duplicates, in flight)', async () => {
     const { page, errors } = await open(FIXTURE);
@@ -256,8 +241,7 @@ describe('webview viewer (Chromium)', function () {
     const stub = `<script nonce="${nonce}">window.__posted=[];window.__state=undefined;window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>window.__state,setState:(s)=>{window.__state=s;}});</script>`;
     html = html.replace('<div id="app"></div>', `<div id="app"></div>\n${stub}`);
     writeFileSync(join(dir, 'index.html'), html);
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    pages.push(page);
+    const page = await pages.newPage({ width: 1200, height: 760 });
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
