@@ -24,7 +24,7 @@ export function exportDiagram(format: ExportFormat, input: ExportInput): { name:
   switch (format) {
     case 'svg': return { name, content: { text: exportSvg(model, { view: diagram.view, filter, periodic, colours: diagram.colours }) } };
     case 'png': return { name, content: { base64: diagram.toPng().replace(/^data:image\/png;base64,/, '') } };
-    case 'mermaid': return { name, content: { text: exportMermaid(model, { periodic, hiddenTypes: filter.hiddenTypes, view: diagram.view }) } };
+    case 'mermaid': return { name, content: { text: exportMermaid(model, { periodic, hiddenTypes: filter.hiddenTypes, hidePeriodic: filter.hidePeriodic, view: diagram.view }) } };
     case 'shiviz': return { name, content: { text: exportShiviz(model) } };
   }
 }

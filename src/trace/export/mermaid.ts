@@ -22,6 +22,8 @@ import { formatTime, TraceModel } from '../spacetime.js';
 export interface MermaidOptions {
   /** Include every routine periodic message instead of one note per band. */
   readonly all?: boolean;
+  /** Leave routine periodic messages out altogether (no note either). */
+  readonly hidePeriodic?: boolean;
   readonly maxMessages?: number;
   readonly periodic?: Periodic;
   /** Message types to leave out. */
@@ -56,6 +58,7 @@ export function exportMermaid(doc: TraceDocument | TraceModel, options: MermaidO
       const arrowIndex = model.arrowOfEvent.get(e.i);
       const arrow = arrowIndex === undefined ? undefined : model.arrows[arrowIndex];
       if (!arrow || hidden.has(arrow.msg.type)) continue;
+      if (options.hidePeriodic && periodic.routine[arrowIndex!]) continue;
       if (!options.all && periodic.routine[arrowIndex!]) {
         const band = periodic.bandOf[arrowIndex!]!;
         if (band >= 0 && !bandNoted.has(band)) {

@@ -90,7 +90,7 @@ export function exportSvg(doc: TraceDocument | TraceModel, options: SvgOptions =
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="10">`);
   out.push(`<title>${escapeXml(`${sc.name} (${sc.protocol}, seed ${sc.seed})`)}</title>`);
   out.push('<defs>');
-  for (const [c, id] of markers) out.push(`<marker id="${id}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="${c}"/></marker>`);
+  for (const [c, id] of markers) out.push(`<marker id="${id}" viewBox="0 0 8 8" refX="8" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto"><path d="M0 0L8 4L0 8z" fill="${c}"/></marker>`);
   out.push('</defs>');
   out.push(`<rect width="${width}" height="${height}" fill="${LIGHT.bg}"/>`);
   out.push(...body);
