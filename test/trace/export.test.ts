@@ -45,7 +45,7 @@ describe('exportShiviz()', () => {
   it('vector clocks: each host ticks by one per event, and every delivery happens after its send', () => {
     const lines = exportShiviz(doc).trimEnd().split('\n').slice(2);
     const own = new Map<string, number>();
-    const entries = [];
+    const entries: { text: string; host: string; clock: Record<string, number> }[] = [];
     for (let k = 0; k < lines.length; k += 2) {
       const m = /^(\S+) (\{.*\})$/.exec(lines[k + 1]!)!;
       const host = m[1]!, clock = JSON.parse(m[2]!) as Record<string, number>;
