@@ -27,7 +27,10 @@ export function viewerHtml(webview: vscode.Webview, extensionUri: vscode.Uri, ti
   });
 }
 
-export function errorHtml(title: string, message: string): string {
+/** A script-free page naming what is wrong, with an optional command link (the webview allows just that command). */
+export function errorHtml(title: string, message: string, action?: { label: string; command: string }): string {
+  const link = action && /^command:[\w.]+(\?[\w%.~-]*)?$/.test(action.command)
+    ? `<p><a class="action" href="${escapeHtml(action.command)}">${escapeHtml(action.label)}</a></p>\n` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -35,12 +38,14 @@ export function errorHtml(title: string, message: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:1.5em}
-.error-view{border-left:3px solid var(--vscode-errorForeground);padding:.5em 1em;white-space:pre-wrap}</style>
+.error-view{border-left:3px solid var(--vscode-errorForeground);padding:.5em 1em;white-space:pre-wrap}
+a.action{display:inline-block;margin-top:1em;padding:4px 12px;background:var(--vscode-button-background);color:var(--vscode-button-foreground);text-decoration:none;border-radius:2px}
+a.action:hover{background:var(--vscode-button-hoverBackground)}</style>
 </head>
 <body>
 <h2>Cannot show ${escapeHtml(title)}</h2>
 <div class="error-view" role="alert">${escapeHtml(message)}</div>
-</body>
+${link}</body>
 </html>
 `;
 }
