@@ -59,8 +59,11 @@ export interface ExtensionApi {
   status(): { text: string; visible: boolean };
   /** The Testing view's items: file → scenario → expect line (ids and labels). */
   tests(): { id: string; label: string; children: { id: string; label: string; children: { id: string; label: string }[] }[] }[];
-  /** The output channel's name (one channel for everything). */
+  /** Runs Testing-view items by id, as the view's Run does; each id's outcome. */
+  runTests(ids: readonly string[]): Promise<Record<string, string>>;
+  /** The output channel's name (one channel for everything) and the folder its log file is in. */
   readonly outputChannel: string;
+  readonly logFolder: string;
 }
 
 const MAX_SEED = 0xffff_ffff;
@@ -80,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const scenarioUri = (arg: unknown): vscode.Uri | undefined => {
     if (arg instanceof vscode.Uri) return arg;
     if (typeof arg === 'string' && arg.length > 0) return vscode.Uri.parse(arg);
-    const args = ScenariosView.argsOf(arg as Parameters<typeof ScenariosView.argsOf>[0]);
+    const args = ScenariosView.argsOf(arg);
     if (args) return args[0];
     const doc = vscode.window.activeTextEditor?.document;
     return doc?.languageId === 'scenario' ? doc.uri : undefined;
@@ -88,8 +91,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   /** A command's scenario name: the second argument, or the tree node's block. */
   const scenarioName = (arg: unknown, name: unknown): string | undefined => {
     if (typeof name === 'string') return name;
-    const args = ScenariosView.argsOf(arg as Parameters<typeof ScenariosView.argsOf>[0]);
-    return args?.[1];
+    return ScenariosView.argsOf(arg)?.[1];
   };
   const needScenario = (): undefined => {
     void vscode.window.showWarningMessage('Protocol Playground: open a .scenario file first.');
@@ -280,6 +282,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   updateStatus();
 
   setTimeout(() => startLanguageClient(context, log), 0);
+  // The Testing view lists the workspace's scenarios from the start (a line scan, no language server).
+  setTimeout(() => void tests.discover(), 0);
   push({ dispose: () => void client?.stop() });
 
   const own = performance.now() - started;
@@ -317,7 +321,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       });
       return out;
     },
+    runTests: (ids) => tests.runIds(ids),
     outputChannel: log.name,
+    logFolder: context.logUri.toString(),
   };
 }
 

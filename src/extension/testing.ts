@@ -26,7 +26,7 @@ export class ScenarioTests implements vscode.Disposable {
       if (item.uri) await this.refreshFile(item.uri);
     };
     c.refreshHandler = async () => { await this.discover(); };
-    c.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    c.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (request, token) => { await this.run(request, token); }, true);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.scenario');
     this.subscriptions.push(watcher,
       watcher.onDidCreate((u) => void this.refreshFile(u)),
@@ -77,8 +77,27 @@ export class ScenarioTests implements vscode.Disposable {
     }));
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
-    const run = this.controller.createTestRun(request);
+  /** Runs the items with these ids as the Run profile would; the outcome per id (for tests and the API). */
+  async runIds(ids: readonly string[]): Promise<Record<string, string>> {
+    const found: vscode.TestItem[] = [];
+    const visit = (item: vscode.TestItem): void => { if (ids.includes(item.id)) found.push(item); item.children.forEach(visit); };
+    this.controller.items.forEach(visit);
+    return this.run(new vscode.TestRunRequest(found), new vscode.CancellationTokenSource().token);
+  }
+
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<Record<string, string>> {
+    const results: Record<string, string> = {};
+    const real = this.controller.createTestRun(request);
+    // The outcome of each item, as reported to VS Code, is also returned.
+    const run = {
+      started: (i: vscode.TestItem) => real.started(i),
+      passed: (i: vscode.TestItem) => { results[i.id] = 'passed'; real.passed(i); },
+      skipped: (i: vscode.TestItem) => { results[i.id] = 'skipped'; real.skipped(i); },
+      failed: (i: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[]) => { results[i.id] = `failed: ${(Array.isArray(m) ? m : [m]).map((x: vscode.TestMessage) => String(x.message)).join(' | ')}`; real.failed(i, m); },
+      errored: (i: vscode.TestItem, m: vscode.TestMessage) => { results[i.id] = `errored: ${String(m.message)}`; real.errored(i, m); },
+      appendOutput: (text: string) => real.appendOutput(text),
+      end: () => real.end(),
+    };
     // Which scenarios of which files: a file means all its scenarios, an expect line its scenario.
     const wanted = new Map<string, { uri: vscode.Uri; scenarios: Map<string, vscode.TestItem> }>();
     const add = (item: vscode.TestItem): void => {
@@ -130,6 +149,7 @@ export class ScenarioTests implements vscode.Disposable {
       }
     }
     run.end();
+    return results;
   }
 
   dispose(): void {

@@ -63,8 +63,8 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
   }
 
   /** The arguments the run commands take from a tree node: the file and, for a block, its name. */
-  static argsOf(node: ScenarioNode | undefined): [vscode.Uri, string?] | undefined {
-    if (!node) return undefined;
+  static argsOf(node: unknown): [vscode.Uri, string?] | undefined {
+    if (!isNode(node)) return undefined;
     return node.kind === 'file' ? [node.uri] : [node.uri, node.block.name];
   }
 
@@ -72,6 +72,11 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+function isNode(v: unknown): v is ScenarioNode {
+  const n = v as Partial<ScenarioNode> | undefined;
+  return typeof n === 'object' && n !== null && (n.kind === 'file' || n.kind === 'block') && n.uri instanceof vscode.Uri;
 }
 
 export class TracesView implements vscode.TreeDataProvider<vscode.Uri>, vscode.Disposable {

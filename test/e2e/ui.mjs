@@ -97,13 +97,14 @@ const steps = [
     await page.keyboard.press('Enter');
     await cursorAt(12);
     await page.keyboard.press('Control+Space');
-    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: /^vnodes/ });
+    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: /^replicas/ });
     await item.first().waitFor({ timeout: 30_000 });
     const labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts();
-    for (const p of ['vnodes', 'hash', 'replicas']) if (!labels.includes(p)) throw new Error(`${p} not suggested: ${labels.join(', ')}`);
+    for (const p of ['replicas', 'mode']) if (!labels.includes(p)) throw new Error(`${p} not suggested: ${labels.join(', ')}`);
+    for (const p of ['vnodes', 'hash']) if (labels.includes(p)) throw new Error(`${p} is set already but suggested again: ${labels.join(', ')}`);
     const detail = (await item.first().locator('.details-label').innerText().catch(() => '')).trim();
-    log(`suggested ${labels.join(', ')}; vnodes detail: "${detail}"`);
-    if (detail && !/^int, default \d+/.test(detail)) throw new Error(`unexpected detail for vnodes: ${detail}`);
+    log(`suggested ${labels.join(', ')}; replicas detail: "${detail}"`);
+    if (detail && !/^int, default \d+/.test(detail)) throw new Error(`unexpected detail for replicas: ${detail}`);
     await page.screenshot({ path: join(SHOTS, '2b-completion.png') });
     await page.keyboard.press('Escape');
     await page.locator('.suggest-widget .monaco-list-row').first().waitFor({ state: 'hidden', timeout: 10_000 });
