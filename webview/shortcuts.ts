@@ -56,7 +56,7 @@ export const DESCRIPTIONS: Readonly<Record<Command, string>> = {
   togglePeriodic: 'Hide / show routine periodic messages (heartbeats)',
   export: 'Export the diagram (SVG, PNG, Mermaid, ShiViz)', compareSeeds: 'Compare this scenario with another seed',
   divergence: 'Go to the first divergence (side by side)', sync: 'Sync by index / by time (side by side)',
-  help: 'Show / hide this help', close: 'Close this help',
+  help: 'Keyboard shortcuts: show or hide this list', close: 'Close this list',
 };
 
 /** The first key of a command, as shown in tooltips ('' when it has none). */

@@ -159,6 +159,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       return runAndShow(uri, scenario !== undefined ? { select: [scenario] } : {});
     }),
 
+    // The Scenarios view's ▷ on a file or a scenario (the same as Run, with a shorter title).
+    vscode.commands.registerCommand('protocolPlayground.runFromView', (node?: unknown) => vscode.commands.executeCommand('protocolPlayground.run', node)),
+
     vscode.commands.registerCommand('protocolPlayground.runWithSeed', async (arg?: unknown, name?: unknown, seedArg?: unknown) => {
       const uri = scenarioUri(arg);
       if (!uri) return needScenario();

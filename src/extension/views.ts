@@ -33,9 +33,13 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
 
   refresh(): void { this.changed.fire(undefined); }
 
+  /** A few files open expanded; a workspace of many lists them collapsed. */
+  private expand = true;
+
   async getChildren(node?: ScenarioNode): Promise<ScenarioNode[]> {
     if (!node) {
       const files = await vscode.workspace.findFiles('**/*.scenario', EXCLUDE, MAX_FILES);
+      this.expand = files.length <= 4;
       return files.sort((a, b) => a.path.localeCompare(b.path)).map((uri) => ({ kind: 'file', uri }));
     }
     if (node.kind === 'block') return [];
@@ -45,7 +49,7 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
 
   getTreeItem(node: ScenarioNode): vscode.TreeItem {
     if (node.kind === 'file') {
-      const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(node.uri, this.expand ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.description = vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false);
       item.contextValue = 'scenarioFile';
       item.tooltip = `${vscode.workspace.asRelativePath(node.uri, false)}: run all of its scenarios with the ▷ button`;
