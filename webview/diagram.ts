@@ -197,8 +197,8 @@ export class Diagram {
     const e = m.event(i);
     if (!e) return;
     let a = e.t, b = e.t;
-    const arrow = m.arrowOfEvent.get(i);
-    if (arrow !== undefined) { a = Math.min(a, m.arrows[arrow]!.t0); b = Math.max(b, m.arrows[arrow]!.t1); }
+    const arrow = m.arrowOfEvent[i]!;
+    if (arrow >= 0) { a = Math.min(a, m.arrows[arrow]!.t0); b = Math.max(b, m.arrows[arrow]!.t1); }
     if (typeof e.cause === 'number') a = Math.min(a, m.times[e.cause]!);
     for (let j = i + 1; j < m.length && j < i + 200; j++) if (m.event(j)!.cause === i) b = Math.max(b, m.times[j]!);
     const span = Math.max(b - a, (this.end - this.start) / 200, 20);
@@ -353,8 +353,8 @@ export class Diagram {
     const laneH = this.laneGeometry(ch).laneH;
     ctx.save();
     ctx.beginPath(); ctx.rect(LABEL_W, AXIS_H, plotW + 10, ch - AXIS_H); ctx.clip();
-    const cursorArrow = this.cursor >= 0 ? m.arrowOfEvent.get(this.cursor) : undefined;
-    if (cursorArrow !== undefined) {
+    const cursorArrow = this.cursor >= 0 ? m.arrowOfEvent[this.cursor] ?? -1 : -1;
+    if (cursorArrow >= 0) {
       const a = m.arrows[cursorArrow]!;
       let x1 = x(a.t1), y1 = y(a.to);
       const x0 = x(a.t0), y0 = y(a.from);

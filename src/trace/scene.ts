@@ -316,8 +316,8 @@ export function buildScene(input: SceneInput): Scene {
       const band = periodic.eventBand[i]!;
       if (band >= 0 && collapsed[band]) return;
     }
-    const arrow = m.arrowOfEvent.get(i);
-    if (arrow !== undefined && hiddenType[arrows[arrow]!.type]) return;
+    const arrow = m.arrowOfEvent[i]!;
+    if (arrow >= 0 && hiddenType[arrows[arrow]!.type]) return;
     const lane = m.laneOfEvent(e);
     items.push({ k: 'mark', event: e, x: x(e.t), y: lane >= 0 ? y(lane) : AXIS_H + 8, r });
     marks++;

@@ -50,8 +50,8 @@ export class TraceModel {
   readonly laneOf = new Map<string, number>();
   readonly times: Float64Array;
   readonly arrows: Arrow[] = [];
-  /** Arrow index by event index (send, deliver and drop events). */
-  readonly arrowOfEvent = new Map<number, number>();
+  /** Arrow index by event index (send, deliver and drop events), -1 for other events. */
+  readonly arrowOfEvent: Int32Array;
   readonly down: Interval[] = [];
   readonly partitions: PartitionSpan[] = [];
   readonly violations: number[] = [];
@@ -71,6 +71,8 @@ export class TraceModel {
     const events = doc.events;
     this.times = new Float64Array(events.length);
     const downSince = new Map<number, { t: number; kind: 'crash' | 'pause' }>();
+    const firstEnd = new Int32Array(events.length).fill(-1);
+    const moreEnds = new Map<number, number[]>();
     let open: { t0: number; index: number; groupOf: Int32Array; cut?: readonly [number, number] } | null = null;
     const closePartition = (t1: number): void => {
       if (open) this.partitions.push({ ...open, t1 });
@@ -89,12 +91,9 @@ export class TraceModel {
         case 'deliver': case 'drop': {
           const sent = this.messages.get(e.msg);
           if (!sent) break;
-          this.arrows.push({
-            msg: sent.msg, sendIndex: sent.sendIndex, endIndex: i,
-            from: this.laneOf.get(sent.msg.from) ?? 0, to: this.laneOf.get(sent.msg.to) ?? 0,
-            t0: events[sent.sendIndex]!.t, t1: e.t, dropped: e.kind === 'drop', dup: e.kind === 'deliver' && e.dup === true,
-            type: this.typeIndex.get(sent.msg.type)!,
-          });
+          // Most messages end once; a duplicated one ends again (kept aside, in order).
+          if (firstEnd[sent.sendIndex] === -1) firstEnd[sent.sendIndex] = i;
+          else { const more = moreEnds.get(sent.sendIndex); if (more) more.push(i); else moreEnds.set(sent.sendIndex, [i]); }
           break;
         }
         case 'crash': case 'pause': {
@@ -125,23 +124,29 @@ export class TraceModel {
     this.end = Math.max(doc.end?.time ?? 0, events.length ? events[events.length - 1]!.t : 0, this.start + 1);
     closePartition(this.end);
     for (const [lane, since] of downSince) this.down.push({ lane, t0: since.t, t1: this.end, kind: since.kind });
-    // Messages never delivered nor dropped: in flight at the end.
-    const ended = new Set(this.arrows.map((a) => a.msg.id));
-    for (const { msg, sendIndex } of this.messages.values()) {
-      if (ended.has(msg.id)) continue;
-      this.arrows.push({
-        msg, sendIndex, endIndex: -1, from: this.laneOf.get(msg.from) ?? 0, to: this.laneOf.get(msg.to) ?? 0,
-        t0: events[sendIndex]!.t, t1: this.end, dropped: false, dup: false, type: this.typeIndex.get(msg.type)!,
-      });
-    }
-    this.arrows.sort((a, b) => a.t0 - b.t0 || a.sendIndex - b.sendIndex || a.endIndex - b.endIndex);
-    // Index by event after sorting.
+    // Arrows in send order (= by send time, as event times never decrease), each message's ends in
+    // event order: sorted by (t0, sendIndex, endIndex) without a sort. A message neither delivered
+    // nor dropped is in flight at the end.
+    this.arrowOfEvent = new Int32Array(events.length).fill(-1);
     let span = 0;
-    this.arrows.forEach((a, k) => {
+    const arrow = (sendIndex: number, endIndex: number): void => {
+      const msg = (events[sendIndex] as Extract<TraceEvent, { kind: 'send' }>).msg;
+      const end = endIndex >= 0 ? events[endIndex]! : undefined;
+      const a: Arrow = {
+        msg, sendIndex, endIndex, from: this.laneOf.get(msg.from) ?? 0, to: this.laneOf.get(msg.to) ?? 0,
+        t0: events[sendIndex]!.t, t1: end ? end.t : this.end, dropped: end?.kind === 'drop', dup: end?.kind === 'deliver' && end.dup === true,
+        type: this.typeIndex.get(msg.type)!,
+      };
+      const k = this.arrows.length;
+      this.arrows.push(a);
       span = Math.max(span, a.t1 - a.t0);
-      if (!this.arrowOfEvent.has(a.sendIndex)) this.arrowOfEvent.set(a.sendIndex, k);
-      if (a.endIndex >= 0) this.arrowOfEvent.set(a.endIndex, k);
-    });
+      if (this.arrowOfEvent[sendIndex] === -1) this.arrowOfEvent[sendIndex] = k;
+      if (endIndex >= 0) this.arrowOfEvent[endIndex] = k;
+    };
+    for (const { sendIndex } of this.messages.values()) {
+      arrow(sendIndex, firstEnd[sendIndex]!);
+      for (const more of moreEnds.get(sendIndex) ?? []) arrow(sendIndex, more);
+    }
     this.maxArrowSpan = span;
   }
 

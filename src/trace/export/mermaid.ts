@@ -55,8 +55,8 @@ export function exportMermaid(doc: TraceDocument | TraceModel, options: MermaidO
   for (const e of model.doc.events) {
     if (e.t < view.t0 || e.t > view.t1) continue;
     if (e.kind === 'deliver' || e.kind === 'drop') {
-      const arrowIndex = model.arrowOfEvent.get(e.i);
-      const arrow = arrowIndex === undefined ? undefined : model.arrows[arrowIndex];
+      const arrowIndex = model.arrowOfEvent[e.i]!;
+      const arrow = arrowIndex < 0 ? undefined : model.arrows[arrowIndex];
       if (!arrow || hidden.has(arrow.msg.type)) continue;
       if (options.hidePeriodic && periodic.routine[arrowIndex!]) continue;
       if (!options.all && periodic.routine[arrowIndex!]) {
