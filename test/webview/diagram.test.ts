@@ -9,6 +9,7 @@
  * Screenshots go to test-results/diagram-*.png.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { engineTrace, summary, viewerPages, type PageWindow, type Summary } from './_harness.js';
 import type { TraceEvent } from '../../src/trace/format.js';
@@ -190,6 +191,28 @@ describe('space-time diagram at every scale (Chromium)', function () {
     assert.deepEqual(boxes[0], boxes[1], 'the two plots have the same left edge and width');
     assert.equal(await page.locator('.legend').count(), 1, 'one legend for both');
     await page.screenshot({ path: `${SHOTS}/diagram-pair-synced.png` });
+    assert.deepEqual(errors, []);
+  });
+
+  it('exports what is on screen from the Export menu: SVG, PNG, Mermaid, ShiViz (downloads on a page)', async () => {
+    const { page, errors } = await open(partition.text);
+    await page.locator('button.legend-chip[data-type="RequestVoteReply"]').click();
+    const got: Record<string, string | Buffer> = {};
+    for (const id of ['svg', 'png', 'mermaid', 'shiviz']) {
+      await page.locator('.menu-wrap > button').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`button.menu-item[data-item="${id}"]`).click()]);
+      const path = await download.path();
+      got[download.suggestedFilename()] = readFileSync(path!, id === 'png' ? undefined : 'utf8');
+    }
+    assert.deepEqual(Object.keys(got).sort(), ['stale-leader-in-the-minority.seed-1.mmd', 'stale-leader-in-the-minority.seed-1.png', 'stale-leader-in-the-minority.seed-1.shiviz.log', 'stale-leader-in-the-minority.seed-1.svg']);
+    const svg = got['stale-leader-in-the-minority.seed-1.svg'] as string;
+    assert.match(svg, /^<svg xmlns/);
+    assert.ok(!svg.includes('>RequestVoteReply</text>'), 'a type hidden on screen is not in the SVG legend');
+    assert.ok(svg.includes('>RequestVote</text>'));
+    assert.deepEqual([...(got['stale-leader-in-the-minority.seed-1.png'] as Buffer).subarray(1, 4)], [0x50, 0x4e, 0x47]);
+    assert.match(got['stale-leader-in-the-minority.seed-1.mmd'] as string, /^sequenceDiagram\n/);
+    assert.ok(!(got['stale-leader-in-the-minority.seed-1.mmd'] as string).includes('RequestVoteReply'));
+    assert.match(got['stale-leader-in-the-minority.seed-1.shiviz.log'] as string, /^\(\?<event>/);
     assert.deepEqual(errors, []);
   });
 });

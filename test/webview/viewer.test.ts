@@ -186,6 +186,8 @@ describe('webview viewer (Chromium)', function () {
       assert.equal(s.mode, 'error');
       assert.match(s.error!, pattern);
       assert.match(await page.locator('.error-view').innerText(), pattern);
+      await page.getByRole('button', { name: 'Open as JSON' }).click();
+      assert.equal(await page.locator('.error-view pre.raw-json').innerText(), text.trimEnd(), 'the file as it is');
       assert.deepEqual(errors, []);
     }
   });
