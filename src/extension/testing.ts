@@ -145,7 +145,7 @@ export class ScenarioTests implements vscode.Disposable {
         });
         if (result.passed) run.passed(s);
         else run.failed(s, failures.length ? failures : [new vscode.TestMessage(`${result.failed} expect line${result.failed === 1 ? '' : 's'} failed`)]);
-        run.appendOutput(`${result.passed ? 'PASS' : 'FAIL'} ${s.label} (seed ${result.seed}): ${result.checks.filter((c) => c.status === 'held').length}/${result.checks.length} expects held, trace ${result.trace}\r\n`);
+        run.appendOutput(`${result.passed ? 'PASS' : 'FAIL'} ${s.label} (seed ${result.seed}): ${result.checks.filter((c) => c.status === 'held').length}/${result.checks.length} expects held, trace ${vscode.workspace.asRelativePath(vscode.Uri.parse(result.trace), false)}\r\n`);
       }
     }
     run.end();
