@@ -88,6 +88,8 @@ export class Diagram {
   /** The cached cursor-independent layer, and what it was drawn for. */
   private readonly base = document.createElement('canvas');
   private baseKey = '';
+  private readonly miniBase = document.createElement('canvas');
+  private miniKey = '';
   private themeVersion = 0;
   private highlightVersion = 0;
   private filterVersion = 0;
@@ -460,19 +462,29 @@ export class Diagram {
     if (this.minimap.width !== Math.round(cw * dpr) || this.minimap.height !== Math.round(ch * dpr)) {
       this.minimap.width = Math.round(cw * dpr); this.minimap.height = Math.round(ch * dpr);
     }
-    const ctx = this.minimap.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const P = this.palette, m = this.model;
-    ctx.fillStyle = P.labelBg; ctx.fillRect(0, 0, cw, ch);
-    const max = Math.max(1, ...this.density);
-    const bw = cw / this.density.length;
-    ctx.fillStyle = P.muted; ctx.globalAlpha = 0.6;
-    this.density.forEach((c, k) => { if (c) { const hgt = Math.max(1, (Math.sqrt(c) / Math.sqrt(max)) * (ch - 4)); ctx.fillRect(k * bw, ch - hgt, Math.max(1, bw), hgt); } });
-    ctx.globalAlpha = 1;
     const span = this.end - this.start || 1;
     const mx = (t: number): number => ((t - this.start) / span) * cw;
-    ctx.fillStyle = P.violation;
-    for (const vi of m.violations) ctx.fillRect(mx(m.times[vi]!) - 1, 0, 2, ch);
+    // The histogram and the violations change only with the size or the theme: drawn once, then copied.
+    const key = `${this.minimap.width}|${this.minimap.height}|${this.themeVersion}`;
+    if (key !== this.miniKey) {
+      this.miniBase.width = this.minimap.width; this.miniBase.height = this.minimap.height;
+      const b = this.miniBase.getContext('2d')!;
+      b.setTransform(dpr, 0, 0, dpr, 0, 0);
+      b.fillStyle = P.labelBg; b.fillRect(0, 0, cw, ch);
+      const max = Math.max(1, ...this.density);
+      const bw = cw / this.density.length;
+      b.fillStyle = P.muted; b.globalAlpha = 0.6;
+      this.density.forEach((c, k) => { if (c) { const hgt = Math.max(1, (Math.sqrt(c) / Math.sqrt(max)) * (ch - 4)); b.fillRect(k * bw, ch - hgt, Math.max(1, bw), hgt); } });
+      b.globalAlpha = 1;
+      b.fillStyle = P.violation;
+      for (const vi of m.violations) b.fillRect(mx(m.times[vi]!) - 1, 0, 2, ch);
+      this.miniKey = key;
+    }
+    const ctx = this.minimap.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.miniBase, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (this.cursor >= 0) { ctx.fillStyle = P.cursor; ctx.fillRect(mx(m.times[this.cursor]!) - 0.5, 0, 1.5, ch); }
     ctx.strokeStyle = P.fg; ctx.lineWidth = 1.5;
     const a = mx(this.view.t0), b = mx(this.view.t1);
