@@ -219,6 +219,13 @@ const steps = [
     const s = await viewerSummary();
     if (s.collapsedBands < 1 || s.labels.length < 5) throw new Error(`heartbeats not collapsed or no labels: ${JSON.stringify({ bands: s.collapsedBands, labels: s.labels.length })}`);
     await docShot('vscode-raft.png');
+    // The legend is the filter: hiding the heartbeats leaves the election and the client's messages.
+    await viewer().locator('label.legend-switch').click();
+    const deadline = Date.now() + 10_000;
+    let hidden = await viewerSummary();
+    while (hidden.collapsedBands > 0 && Date.now() < deadline) { await page.waitForTimeout(100); hidden = await viewerSummary(); }
+    if (hidden.collapsedBands !== 0 || hidden.labels.some((l) => /×\d+ · every/.test(l.text))) throw new Error('Hide periodic left the heartbeat bands');
+    await viewer().locator('label.legend-switch').click();
     await viewer().locator('body').press('End');
     await viewer().locator('#tab-panel').click();
     await viewer().locator('.panel-raft ul.panel-legend').waitFor({ timeout: 20_000 });
