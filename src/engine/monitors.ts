@@ -62,16 +62,16 @@ export class Monitors<S = unknown> {
     return out ?? NONE;
   }
 
-  /** Every monitor's end-of-run metrics (`MonitorSpec.metrics`), in the monitors' order; a monitor that throws adds none. */
+  /** The metrics every monitor with a `metrics` reports at the end (a monitor that throws reports none). */
   metrics(world: World<S>): Record<string, number> {
     const out: Record<string, number> = {};
-    if (this.memories === null) return out;
+    if (this.memories === null) this.start(world);
     for (const m of this.monitors) {
       if (m.metrics === undefined) continue;
       try {
-        Object.assign(out, m.metrics(this.memories.get(m), world));
+        Object.assign(out, m.metrics(this.memories!.get(m), world));
       } catch {
-        // A monitor whose metrics throw reports none; its invariants report their own errors.
+        // As in `check`: a broken monitor leaves its metrics out rather than ending the run.
       }
     }
     return out;

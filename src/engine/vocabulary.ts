@@ -40,10 +40,11 @@ export interface ParamSpec {
  * - `key`: an identifier or a string (`x`, `"user:1"`) → string
  * - `value`: any literal (number, string, `true`/`false`) → Json
  * - `node`: a declared node's name → string (validated; go-to-definition works)
+ * - `nodes`: one or more declared node names in a row (`p1 p2 p3`) → string[]
  * - `name`: a fresh identifier → string
  * - `algorithm`: an identifier → string, checked against `choices`
  */
-export type ArgType = 'int' | 'number' | 'string' | 'duration' | 'percent' | 'key' | 'value' | 'node' | 'name' | 'algorithm';
+export type ArgType = 'int' | 'number' | 'string' | 'duration' | 'percent' | 'key' | 'value' | 'node' | 'nodes' | 'name' | 'algorithm';
 
 export interface ArgSpec {
   readonly name: string;
@@ -86,10 +87,9 @@ export interface MonitorSpec<S = unknown, M = unknown> {
    */
   observe?(memory: M, world: World<S>, changed: readonly NodeView<S>[]): void;
   /**
-   * Metrics drawn from the memory when the run ends (statistics the monitor
-   * gathered along the way, such as how many lookups a brute-force oracle
-   * judged exact), merged into the run's metrics before `expect at end`
-   * lines are checked. Optional.
+   * Metrics the memory holds at the end of the run (anomalies a monitor
+   * counted as it watched: writes lost, the most siblings seen…), merged
+   * into the run's metrics after the protocol's `finalMetrics`. Optional.
    */
   metrics?(memory: M, world: World<S>): Record<string, number>;
 }

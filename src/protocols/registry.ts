@@ -3,8 +3,10 @@
  * protocol means adding its folder under src/protocols/ and one line here.
  */
 import type { Protocol } from '../engine/protocol.js';
+import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
 import { kademliaProtocol } from './kademlia/index.js';
+import { quorumProtocol } from './quorum/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
 
@@ -13,6 +15,8 @@ const all: readonly Protocol[] = [
   hashProtocol,
   ringProtocol,
   raftProtocol,
+  quorumProtocol,
+  commitProtocol,
   kademliaProtocol,
 ];
 

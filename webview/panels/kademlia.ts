@@ -17,7 +17,7 @@
  */
 import type { Json } from '../../src/engine/protocol.js';
 import { h, shorten, svg } from '../dom.js';
-import { hue, isRecord, type PanelInput, type ProtocolPanel } from './panel.js';
+import { hue, isRecord, type PanelInput, type PanelLegendItem, type ProtocolPanel } from './panel.js';
 
 interface Contact { node: string; id: string }
 interface Bucket { i: number; contacts: Contact[]; cache: number; stale: number }
@@ -219,12 +219,9 @@ function render(input: PanelInput, nodes: NodeView[], root: HTMLElement): void {
       h('td', {}, String(b.cache))));
   }
 
-  const legend = h('p', { class: 'kad-legend' }, sel
-    ? `Arcs: ${sel.node}'s k-buckets (bucket i: XOR distance 2^i..2^(i+1); darker = fuller). Grey lines: its contacts. Coloured lines: the nodes its lookup asked, by hop (dashed: no answer). Triangle: the lookup's target. Click a dot to select a node.`
-    : '');
   root.append(
     h('div', { class: 'kad-controls' }, h('label', {}, 'node ', pick)),
-    h('div', { class: 'kad-panel' }, h('div', {}, circle, legend), h('div', { class: 'kad-side' }, rounds, table)),
+    h('div', { class: 'kad-panel' }, circle, h('div', { class: 'kad-side' }, rounds, table)),
   );
 }
 
@@ -241,6 +238,21 @@ export const kademliaPanel: ProtocolPanel = {
   id: 'kademlia',
   title: 'Kademlia: ids, k-buckets and a lookup',
   applies: (input) => input.protocol === 'kademlia' || input.nodes.slice(0, 50).some((n) => nodeOf(n, input.states[n]) !== undefined),
+  legend(input): PanelLegendItem[] {
+    const any = input.nodes.some((n) => nodeOf(n, input.states[n]) !== undefined);
+    return [
+      { label: 'node (at its id; click to select)', swatch: 'text', text: '●', colour: 'var(--pp-fg)' },
+      { label: 'selected node', swatch: 'text', text: '●', colour: 'var(--pp-cursor)' },
+      { label: 'joining', swatch: 'text', text: '●', colour: 'var(--pp-arrow)' },
+      { label: 'down or left', swatch: 'text', text: '●', colour: 'var(--pp-muted)' },
+      ...(any ? [
+        { label: 'k-bucket i: XOR distance 2^i..2^(i+1), darker = fuller', swatch: 'fill' as const, colour: 'var(--pp-client)' },
+        { label: 'a contact in its buckets', swatch: 'line' as const, colour: 'var(--pp-muted)' },
+        { label: 'a node its lookup asked, coloured by hop (dashed: no answer)', swatch: 'line' as const, colour: hopColour(1) },
+        { label: 'the lookup\'s target', swatch: 'text' as const, text: '▲', colour: 'var(--pp-cursor)' },
+      ] : []),
+    ];
+  },
   render(input) {
     const root = h('div', { class: 'kad' });
     render(input, nodesOf(input), root);
