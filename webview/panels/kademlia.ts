@@ -93,6 +93,19 @@ function bucketArc(selfFrac: number, i: number, bits: number): [number, number] 
   return [start, start + half];
 }
 
+/**
+ * The subtree bucket i covers, as the paper's Figure 1 draws it: the ids that
+ * share the node's first bits - 1 - i bits and differ in the next (`01…` for
+ * bucket 6 of node 0011… with 8-bit ids); for ids over 32 bits, how many
+ * leading bits they share.
+ */
+function subtree(id: string, i: number, bits: number): string {
+  const shared = bits - 1 - i;
+  if (bits > 32) return `${shared} bits shared`;
+  const bin = parseInt(id, 16).toString(2).padStart(bits, '0');
+  return `${bin.slice(0, shared)}${bin[shared] === '0' ? '1' : '0'}…`;
+}
+
 function bitsOf(input: PanelInput, nodes: NodeView[]): number {
   const p = input.params['id_bits'];
   if (typeof p === 'number' && p >= 1 && p <= 160) return p;
@@ -117,7 +130,7 @@ function arcPath(f0: number, f1: number, r: number): string {
 }
 
 function hopColour(hop: number): string {
-  return `hsl(${hue(hop + 2)}, 70%, 58%)`;
+  return `hsl(${hue(hop + 2)}, 70%, 46%)`;
 }
 
 function render(input: PanelInput, nodes: NodeView[], root: HTMLElement): void {
@@ -207,12 +220,13 @@ function render(input: PanelInput, nodes: NodeView[], root: HTMLElement): void {
   } else rounds.append(h('p', { class: 'empty' }, sel ? `${sel.node} has made no lookup yet.` : 'No Kademlia node in this state.'));
 
   // The bucket table.
-  const table = h('table', { class: 'kad-buckets' }, h('tr', {}, h('th', {}, 'bucket'), h('th', {}, 'distance'), h('th', {}, 'fill'), h('th', {}, 'contacts'), h('th', {}, 'cache')));
+  const table = h('table', { class: 'kad-buckets' }, h('tr', {}, h('th', {}, 'bucket'), h('th', {}, 'subtree'), h('th', {}, 'distance'), h('th', {}, 'fill'), h('th', {}, 'contacts'), h('th', {}, 'cache')));
   for (const b of sel?.table ?? []) {
     if (b.contacts.length === 0 && b.cache === 0) continue;
     const bar = h('span', { class: 'kad-fill' }, `${b.contacts.length}/${kParam}`);
     table.append(h('tr', { 'data-bucket': b.i },
       h('td', {}, String(b.i)),
+      h('td', { class: 'kad-subtree' }, sel ? subtree(sel.id, b.i, bits) : ''),
       h('td', {}, `2^${b.i}..2^${b.i + 1}`),
       h('td', {}, bar),
       h('td', { class: 'kad-names' }, shorten(b.contacts.map((c) => c.node).join(' '), 160) + (b.stale > 0 ? ` (${b.stale} stale)` : '')),
@@ -248,7 +262,8 @@ export const kademliaPanel: ProtocolPanel = {
       ...(any ? [
         { label: 'k-bucket i: XOR distance 2^i..2^(i+1), darker = fuller', swatch: 'fill' as const, colour: 'var(--pp-client)' },
         { label: 'a contact in its buckets', swatch: 'line' as const, colour: 'var(--pp-muted)' },
-        { label: 'a node its lookup asked, coloured by hop (dashed: no answer)', swatch: 'line' as const, colour: hopColour(1) },
+        { label: 'a node its lookup asked: a line coloured by hop (hop 1, 2, 3…; dashed: no answer)', swatch: 'fill' as const, colour: hopColour(1) },
+        { label: 'in the rounds: asked, no answer yet (✗: none in time)', swatch: 'text' as const, text: '…' },
         { label: 'the lookup\'s target', swatch: 'text' as const, text: '▲', colour: 'var(--pp-cursor)' },
       ] : []),
     ];
