@@ -8,7 +8,9 @@
  * - 10 000 nodes join one after the other, then 10 000 lookups of random ids
  *   from random nodes, every invariant checked and the trace recorded, in a
  *   child process so its peak memory is its own (kademlia-scale.ts): wall
- *   time, CPU time and peak RSS (targets ≤ 30 s and ≤ 2 GB).
+ *   time, CPU time and peak RSS (targets ≤ 30 s and ≤ 2 GB); and the CPU
+ *   time per event against the same run at 1 000 nodes (the cost of a
+ *   simulated event must not grow with the number of nodes).
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -98,18 +100,35 @@ function closestRows(): BenchRow[] {
   }];
 }
 
-/** Runs kademlia-scale.ts in a child process (its own heap and peak RSS) and reads the JSON line it prints. */
-function scaleRows(): BenchRow[] {
+interface ScaleRun { nodes: number; lookups: number; wallMs: number; cpuMs: number; peakRssMB: number; events: number; exact: number; hops: number }
+
+/** Runs kademlia-scale.ts with `nodes` nodes in a child process (its own heap and peak RSS) and reads the JSON line it prints. */
+function scaleRun(nodes: number): ScaleRun {
   const script = fileURLToPath(new URL('./kademlia-scale.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, KADEMLIA_BENCH_NODES: String(nodes) } });
   const line = child.stdout.trim().split('\n').pop() ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`benchKademlia: the 10 000-node run failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`);
-  const r = JSON.parse(line) as { nodes: number; lookups: number; wallMs: number; cpuMs: number; peakRssMB: number; events: number; exact: number; hops: number };
+  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`benchKademlia: the ${nodes}-node run failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`);
+  return JSON.parse(line) as ScaleRun;
+}
+
+/**
+ * The 10 000-node run, and the cost of a simulated event against the same
+ * run at 1 000 nodes (joins, then as many lookups): CPU time per recorded
+ * event, which must not grow with the number of nodes.
+ */
+function scaleRows(): BenchRow[] {
+  const small = scaleRun(1_000);
+  const r = scaleRun(10_000);
+  const perEvent = (x: ScaleRun): number => (x.cpuMs * 1000) / x.events;
   return [
     { name: `kademlia ${r.nodes} nodes join + ${r.lookups} lookups, checks + trace: wall`, value: r.wallMs / 1000, unit: 's', target: '≤ 30 s' },
     { name: '  the same run: CPU time (user + system)', value: r.cpuMs / 1000, unit: 's' },
     { name: '  the same run: peak memory (RSS of the child process)', value: r.peakRssMB, unit: 'MB', target: '≤ 2048 MB' },
     { name: `  the same run: events recorded (lookup_exact ${r.exact}, mean hops ${r.hops})`, value: r.events, unit: 'events' },
+    {
+      name: `  CPU per event at ${r.nodes} nodes`, value: perEvent(r), unit: 'µs',
+      baseline: { name: `at ${small.nodes} nodes (${small.events} events)`, value: perEvent(small) }, target: 'ratio ≈ 1 (no growth with N)',
+    },
   ];
 }
 
