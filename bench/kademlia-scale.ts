@@ -4,7 +4,8 @@
  * (default 10 000) join one per millisecond through n1 — each pings n1 and
  * looks up its own id (join_refresh off: refreshing every farther bucket
  * costs about 13 more lookups per join at this size, see docs/kademlia.md)
- * — then as many lookups of random ids from random nodes, every invariant
+ * — then as many lookups of random ids from random nodes (or
+ * KADEMLIA_BENCH_LOOKUPS), every invariant
  * checked after every step and the trace recorded. Prints one JSON line.
  */
 import { performance } from 'node:perf_hooks';
@@ -14,10 +15,12 @@ import { kademliaProtocol } from '../src/protocols/kademlia/index.js';
 import { mulberry32 } from '../test/_random.js';
 
 const N = Number(process.env.KADEMLIA_BENCH_NODES ?? 10_000);
+/** Lookups after the joins (default: as many as nodes); more of them lengthen the run without changing N. */
+const LOOKUPS = Number(process.env.KADEMLIA_BENCH_LOOKUPS ?? N);
 const GAP = 1_000; // µs between joins
 const joined = N * GAP + 2_000_000;
 const rnd = mulberry32(5);
-const actions: TimedAction[] = Array.from({ length: N }, (_, i) => ({
+const actions: TimedAction[] = Array.from({ length: LOOKUPS }, (_, i) => ({
   at: joined + i * 100,
   action: { kind: 'client', target: { kind: 'nodes', nodes: [`n${1 + Math.floor(rnd() * N)}`] }, op: 'lookup', args: { target: 'random' } },
 }));
@@ -27,7 +30,7 @@ const spec: ScenarioSpec = {
   params: { ...params, size: N, join_gap: GAP, join_refresh: false },
   network: { ...DEFAULT_NETWORK, latency: { kind: 'uniform', min: 1_000, max: 5_000 } },
   storage: DEFAULT_STORAGE, actions, rules: [],
-  run: { until: joined + N * 100 + 5_000_000, maxTime: 10_000_000_000, maxEvents: 100_000_000 },
+  run: { until: joined + LOOKUPS * 100 + 5_000_000, maxTime: 10_000_000_000, maxEvents: 100_000_000 },
   expectations: [{ kind: 'always', invariants: ['bucket_size', 'bucket_prefix', 'no_self_contact', 'lookup_alpha'] }],
 };
 const cpu0 = process.cpuUsage();

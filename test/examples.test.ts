@@ -51,7 +51,8 @@ describe('examples', () => {
         }
       });
 
-      it('gives byte-identical traces for the same seed, readable by the reader', async () => {
+      it('gives byte-identical traces for the same seed, readable by the reader', async function () {
+        this.timeout(300_000); // twice each scenario: the Kademlia ones record 10^5–10^6 events
         const loaded = await loadScenarioFile(file);
         // The scenarios' traces (sweeps keep no trace: the test above runs them).
         const traces = (f: CompiledFile) => f.scenarios.map((spec) => stringifyTrace(traceOf(runScenario(spec, { text: loaded.text }), loaded.text)));

@@ -226,7 +226,10 @@ export const kademliaWatch: MonitorSpec<KademliaState, KademliaWatch> = {
           if (!lk.wide && lk.inflight > m.c.alpha) note(m, 'lookup_alpha', `${v.id}'s ${lk.kind} of ${short(lk.target)} has ${lk.inflight} RPCs in flight (α = ${m.c.alpha}) before its final round`);
         }
       }
-      if (s.last !== null && s.last !== before?.last) judge(m, world, v, s.last);
+      if (s.last !== null && s.last !== before?.last) {
+        for (const d of s.also) judge(m, world, v, d);
+        judge(m, world, v, s.last);
+      }
       m.seen[v.index] = s;
     }
   },

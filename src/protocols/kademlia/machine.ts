@@ -28,7 +28,7 @@ import { bucketIndex, compareDistance, digitsOf, isId, keyId, parseId, permutedI
 import { answered, askedWith, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
 import type { KademliaMessage } from './messages.js';
 import { bootstrapOf, config, positionOf, type Config } from './params.js';
-import { NO_LOOKUPS, NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
+import { NO_DONE, NO_LOOKUPS, NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
 import { bucketAt, closest, contactCount, failed, makeContact, nearestBucket, observe, touched, type Contact, type Table } from './table.js';
 
 type Ctx = Context<KademliaMessage>;
@@ -240,6 +240,9 @@ export class Draft {
   joinOp: string | null;
   done: number;
   last: Done | null;
+  also: readonly Done[];
+  /** Whether this handler has completed a lookup already (a second one goes to `also`). */
+  private recorded = false;
   readonly self: Contact;
 
   constructor(readonly base: KademliaState, readonly ctx: Ctx, readonly c: Config) {
@@ -256,6 +259,7 @@ export class Draft {
     this.joinOp = base.joinOp;
     this.done = base.done;
     this.last = base.last;
+    this.also = base.also;
   }
 
   /** The next state (the same object when nothing changed). */
@@ -263,10 +267,10 @@ export class Draft {
     const b = this.base;
     if (this.ownLookups && this.lookups.every((x) => x === null)) this.lookups = NO_LOOKUPS;
     if (this.phase === b.phase && this.table === b.table && this.store === b.store && this.published === b.published && this.lookups === b.lookups
-      && this.rpcs === b.rpcs && this.armed === b.armed && this.next === b.next && this.via === b.via && this.joinOp === b.joinOp && this.done === b.done && this.last === b.last) return b;
+      && this.rpcs === b.rpcs && this.armed === b.armed && this.next === b.next && this.via === b.via && this.joinOp === b.joinOp && this.done === b.done && this.last === b.last && this.also === b.also) return b;
     return {
       phase: this.phase, self: this.self, table: this.table, store: this.store, published: this.published, lookups: this.lookups,
-      rpcs: this.rpcs, armed: this.armed, next: this.next, via: this.via, joinOp: this.joinOp, done: this.done, last: this.last,
+      rpcs: this.rpcs, armed: this.armed, next: this.next, via: this.via, joinOp: this.joinOp, done: this.done, last: this.last, also: this.also,
     };
   }
 
@@ -542,6 +546,8 @@ export class Draft {
   }
 
   record(done: Done): void {
+    this.also = this.recorded && this.last !== null ? [...this.also, this.last] : NO_DONE;
+    this.recorded = true;
     this.last = done;
     this.done++;
   }

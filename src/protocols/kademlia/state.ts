@@ -92,18 +92,25 @@ export interface KademliaState {
   /** Lookups completed, and the last one. */
   readonly done: number;
   readonly last: Done | null;
+  /**
+   * Lookups that completed in the same step as `last`, before it (one RPC
+   * timer can end several lookups at once); usually none. The checks judge
+   * these and `last` whenever `last` changes.
+   */
+  readonly also: readonly Done[];
 }
 
 export const NO_STORE: Readonly<Record<Id, Stored>> = Object.freeze({});
 export const NO_PUBLISHED: Readonly<Record<Id, Published>> = Object.freeze({});
 export const NO_LOOKUPS: readonly (Lookup | null)[] = Object.freeze([]) as readonly (Lookup | null)[];
+export const NO_DONE: readonly Done[] = Object.freeze([]) as readonly Done[];
 const NO_RPCS: readonly Rpc[] = Object.freeze([]) as readonly Rpc[];
 
 /** A node outside the network with id `id`. */
 export function outState(self: Contact): KademliaState {
   return {
     phase: 'out', self, table: EMPTY_TABLE, store: NO_STORE, published: NO_PUBLISHED,
-    lookups: NO_LOOKUPS, rpcs: NO_RPCS, armed: -1, next: 1, via: null, joinOp: null, done: 0, last: null,
+    lookups: NO_LOOKUPS, rpcs: NO_RPCS, armed: -1, next: 1, via: null, joinOp: null, done: 0, last: null, also: NO_DONE,
   };
 }
 

@@ -176,6 +176,26 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     assert.deepEqual(bucket(s, 5)!.stale, { g: 1 });
   });
 
+  it('§2.3/§4.1: one RPC timer can end several lookups at once; the state keeps every one of them for the checks (`also`, then `last`)', () => {
+    let s = joined('a', ['d']);
+    s = kad.onClient(s, { id: 'c1', name: 'lookup', args: { id: '23' } }, ctx('a'));
+    s = kad.onClient(s, { id: 'c2', name: 'lookup', args: { id: '24' } }, ctx('a'));
+    assert.equal(activeLookups(s).length, 2);
+    const done = s.done;
+    const c = ctx('a', TIMEOUT);
+    s = kad.onTimer(s, 'rpc', c);
+    assert.deepEqual(activeLookups(s), [], 'd, the only contact, never answered: both lookups end in this one step');
+    assert.deepEqual(c.effects.replies.map((r) => r.opId), ['c1', 'c2']);
+    assert.equal(s.done, done + 2);
+    assert.deepEqual(s.also.map((d) => d.target), ['23']);
+    assert.equal(s.last!.target, '24');
+    // The next completion starts a fresh list.
+    s = kad.onClient(s, { id: 'c3', name: 'lookup', args: { id: '25' } }, ctx('a', TIMEOUT));
+    s = kad.onTimer(s, 'rpc', ctx('a', 2 * TIMEOUT));
+    assert.equal(s.last!.target, '25');
+    assert.deepEqual(s.also, []);
+  });
+
   it('§2.3 store: after the lookup, STORE goes to the k closest nodes it found (the node itself among them if it is)', () => {
     const c1 = ctx('a');
     let s = kad.onClient(joined('a', ['b', 'h']), { id: 'c1', name: 'store', args: { key: 'x', value: 1 } }, c1);
