@@ -689,14 +689,15 @@ class Simulation implements FaultHost, DeliverySink {
 
   private finalMetrics(end: RunEnd): Record<string, number> {
     const out: Record<string, number> = { ...this.measures };
+    const run = runMetrics({ ...this.counters(), now: end.time });
     if (this.protocol.finalMetrics !== undefined) {
       try {
-        Object.assign(out, this.protocol.finalMetrics(this.world));
+        Object.assign(out, this.protocol.finalMetrics(this.world, run));
       } catch (e) {
         this.trace.note(this.now, -1, -1, `protocol error in finalMetrics: ${errorText(e)}`);
       }
     }
-    return Object.assign(out, runMetrics({ ...this.counters(), now: end.time }));
+    return Object.assign(out, run);
   }
 }
 
