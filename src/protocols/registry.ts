@@ -4,6 +4,7 @@
  */
 import type { Protocol } from '../engine/protocol.js';
 import { hashProtocol } from './hash/index.js';
+import { paxosProtocol } from './paxos/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
 
@@ -12,6 +13,7 @@ const all: readonly Protocol[] = [
   hashProtocol,
   ringProtocol,
   raftProtocol,
+  paxosProtocol,
 ];
 
 export const protocols: ReadonlyMap<string, Protocol> = new Map(all.map((p) => [p.name, p]));

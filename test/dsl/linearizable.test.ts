@@ -27,9 +27,9 @@ describe('dsl: expect linearizable', () => {
     expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect «linearizable»\n}`, 'not-linearizable',
       'expect linearizable needs a protocol whose client operations follow a sequential model (kv: kv); toy declares none', { protocols: both }));
 
-  it('raft declares it; the other registered protocols do not', () => {
+  it('raft and paxos declare it; the other registered protocols do not', () => {
     const withHistory = [...registry.values()].filter((p) => p.vocabulary.history).map((p) => p.name);
-    assert.deepEqual(withHistory, ['raft']);
+    assert.deepEqual(withHistory, ['raft', 'paxos']);
   });
 
   it('is a keyword: a misspelling is a syntax error', async () => {
