@@ -48,7 +48,7 @@ import { compare, formatBallot, isBallot, max, parseBallot, same, type Ballot } 
 import type { Catchup, Decisions, Heartbeat, MultiMessage, Nack, P1a, P1bMulti, P2aMulti, P2bMulti } from './messages.js';
 import { CATCHUP_BATCH, CLIENT_TRIES, readParams, topology, type PaxosParams, type Topology } from './params.js';
 import {
-  copyMulti, hasRole, initialMulti, multiDurable, NO_IDS, NO_PROPOSALS, NO_PVALS, NOOP,
+  copyMulti, countOf, hasRole, initialMulti, multiDurable, NO_IDS, NO_PROPOSALS, NO_PVALS, NOOP,
   type Cmd, type MultiState, type Proposal, type PValue,
 } from './state.js';
 
@@ -122,7 +122,8 @@ function env(ctx: Ctx, s: MultiState): Env {
 /** Ends a handler call: writes the durable record when it changed (the engine holds this call's sends until it is durable). */
 function finish(o: Env, next: MultiState): MultiState {
   const a = o.orig;
-  if (a.accepted !== next.accepted || a.round !== next.round || (!o.p.bugForgetPromise && a.promised !== next.promised)) {
+  if (a.accepted !== next.accepted || a.round !== next.round || a.elections !== next.elections || a.noops !== next.noops
+    || (!o.p.bugForgetPromise && a.promised !== next.promised)) {
     o.ctx.persist(multiDurable(next, o.p.bugForgetPromise));
   }
   return next;
@@ -147,7 +148,9 @@ export function restart(durable: Json | undefined, ctx: Ctx): MultiState {
     // The promise was never written: the only ballots on disk are those of the accepted pvalues.
     for (const [, pv] of slotsBetween(s.accepted, 1, slotLength(s.accepted))) s.promised = max(s.promised, pv.b);
   }
-  s.round = typeof d.round === 'number' ? d.round : 0;
+  s.round = countOf(d.round);
+  s.elections = countOf(d.elections);
+  s.noops = countOf(d.noops);
   return s;
 }
 
@@ -215,8 +218,9 @@ export function startPhase1(s: MultiState, o: Env): MultiState {
   o.resetElectionTimer(next); // no majority in time: try again with a higher ballot
   if (o.p.bugSkipPhase1) return becomeLeader(next, o); // BUG: leads without phase 1, so it never hears what was accepted
   o.ctx.note(`campaigns with ballot ${formatBallot(next.ballot)}`);
+  // The P1a need not wait for the round to be on disk (its P2a will): see single.ts.
   const body: P1a = { b: next.ballot, from: s.commit + 1 };
-  for (const a of o.otherAcceptors) o.ctx.send(a, { type: 'P1a', body });
+  for (const a of o.otherAcceptors) o.ctx.send(a, { type: 'P1a', body }, { waitForWrites: false });
   if (hasRole(next, 'acceptor')) {
     // Its own acceptor promises at once (its ballot is above every round the node has seen).
     next.promised = next.ballot;

@@ -14,7 +14,8 @@ import type { Json, NodeId, NodeView, World } from '../../engine/protocol.js';
 import type { QuerySpec } from '../../engine/vocabulary.js';
 import { ballotKey, compare, type Ballot } from './ballot.js';
 import { majority } from './params.js';
-import type { MultiState, PaxosState, SingleState, Vote } from './state.js';
+import { slotAt } from './_slots.js';
+import type { Cmd, MultiState, PaxosState, SingleState, Vote } from './state.js';
 
 type PaxosWorld = World<PaxosState>;
 
@@ -65,6 +66,21 @@ export function chosenVote(world: PaxosWorld): Vote | undefined {
     if (count >= need && (best === undefined || compare(vote.b, best.b) < 0)) best = vote;
   }
   return best;
+}
+
+/** How a command reads in queries and notes: `put x = 1`, `get x`, `append x "a"`, `cas x 1 2`, `noop`. */
+export function commandLabel(cmd: Cmd): string {
+  switch (cmd.op) {
+    case 'noop': return 'noop';
+    case 'put': return `put ${cmd.key} = ${JSON.stringify(cmd.value)}`;
+    case 'get': return `get ${cmd.key}`;
+    case 'append': return `append ${cmd.key} ${JSON.stringify(cmd.value)}`;
+    case 'cas': return `cas ${cmd.key} ${JSON.stringify(cmd.expected)} ${JSON.stringify(cmd.value)}`;
+    default: {
+      const never: never = cmd;
+      return String(never);
+    }
+  }
 }
 
 function isMulti(world: PaxosWorld): boolean {
@@ -129,6 +145,14 @@ export const queries: readonly QuerySpec<PaxosState>[] = [
     },
   },
   {
+    name: 'proposal', template: 'proposal <node:node>', args: [{ name: 'node', type: 'node' }], returns: 'value',
+    doc: 'Single-decree: the value of NODE\'s latest accept request — its own, or one adopted from the promises (null before phase 2).',
+    evaluate: (world, args) => {
+      const s = nodeState(world, args.node);
+      return s !== undefined && s.mode === 'single' && s.phase !== 'idle' && s.phase !== 'prepare' ? s.proposal : null;
+    },
+  },
+  {
     name: 'round', template: 'round', args: [], returns: 'number',
     doc: 'The highest ballot round any live acceptor has promised (how many rounds of ballots there have been).',
     evaluate: (world) => Math.max(0, ...upNodes(world).map((n) => (Array.isArray(n.state.promised) ? n.state.promised[0] : 0))),
@@ -139,6 +163,19 @@ export const queries: readonly QuerySpec<PaxosState>[] = [
     evaluate: (world, args) => {
       const s = bestReplica(world);
       return s !== undefined && Object.hasOwn(s.kv, String(args.key)) ? s.kv[String(args.key)]! : null;
+    },
+  },
+  {
+    name: 'slot', template: 'slot <slot:int>', args: [{ name: 'slot', type: 'int', min: 1 }], returns: 'string',
+    doc: 'Multi-Paxos: the command decided in SLOT, as the most advanced replica knows it ("put x = 1", "get x", "noop"; "" while undecided).',
+    evaluate: (world, args) => {
+      let best: MultiState | undefined;
+      for (const n of upNodes(world)) {
+        const s = n.state;
+        if (s.mode === 'multi' && (!best || s.commit > best.commit)) best = s;
+      }
+      const cmd = best === undefined ? null : slotAt(best.decided, Number(args.slot));
+      return cmd === null ? '' : commandLabel(cmd);
     },
   },
   {

@@ -4,8 +4,8 @@
  *
  * - A client asks a proposer to `propose` a value. The proposer picks a
  *   ballot (round, its id) above every round it has used or seen, writes
- *   the round down (§2.5: it must never reuse a number) and sends P1a
- *   (prepare) to the acceptors.
+ *   the round down (§2.5: it must never reuse a number; its accept
+ *   requests wait for that write) and sends P1a (prepare) to the acceptors.
  * - Phase 1(b): an acceptor promises a ballot higher than any it promised,
  *   writes the promise to stable storage before answering (§2.5), and
  *   answers P1b with the highest-numbered proposal it has accepted; a lower
@@ -35,7 +35,7 @@ import { mayAccept, onPrepare } from './acceptor.js';
 import { compare, formatBallot, max, parseBallot, same, ZERO, type Ballot } from './ballot.js';
 import type { Nack, P1a, P1bSingle, P2aSingle, P2bSingle, SingleMessage } from './messages.js';
 import { readParams, topology, type PaxosParams, type Topology } from './params.js';
-import { copySingle, hasRole, initialSingle, NO_IDS, NO_VOTES, singleDurable, type Heard, type SingleState, type Vote } from './state.js';
+import { copySingle, countOf, hasRole, initialSingle, NO_IDS, NO_VOTES, singleDurable, type Heard, type SingleState, type Vote } from './state.js';
 
 type Ctx = Context<SingleMessage>;
 
@@ -58,7 +58,8 @@ function env(ctx: Ctx, s: SingleState): Env {
 /** Ends a handler call: writes the durable record when it changed (the engine holds this call's sends until it is durable). */
 function finish(o: Env, next: SingleState): SingleState {
   const a = o.orig;
-  if (a.accepted !== next.accepted || a.votes !== next.votes || a.round !== next.round || (!o.p.bugForgetPromise && a.promised !== next.promised)) {
+  if (a.accepted !== next.accepted || a.votes !== next.votes || a.round !== next.round || a.ballots !== next.ballots || a.preemptions !== next.preemptions
+    || (!o.p.bugForgetPromise && a.promised !== next.promised)) {
     o.ctx.persist(singleDurable(next, o.p.bugForgetPromise));
   }
   return next;
@@ -80,7 +81,9 @@ export function restart(durable: Json | undefined, ctx: Ctx): SingleState {
   s.promised = max(parseBallot(d.promised), accepted?.b ?? ZERO);
   s.accepted = accepted;
   s.votes = Array.isArray(d.votes) && d.votes.every(isVote) ? (d.votes as unknown as Vote[]) : NO_VOTES;
-  s.round = o.p.bugForgetRound || typeof d.round !== 'number' ? 0 : d.round;
+  s.round = o.p.bugForgetRound ? 0 : countOf(d.round);
+  s.ballots = countOf(d.ballots);
+  s.preemptions = countOf(d.preemptions);
   return s;
 }
 
@@ -156,8 +159,10 @@ export function startBallot(s: SingleState, o: Env): SingleState {
   const answer = hasRole(next, 'acceptor') ? onPrepare(next.promised, next.ballot) : 'none';
   if (answer === 'refuse') return preempt(next, next.promised, o);
   o.ctx.setTimer('retry', o.p.retryTimeout);
+  // The prepare requests need not wait for the round to be on disk: a proposer that crashes first and
+  // reuses the ballot after its restart has proposed no value in it (its P2a wait for that write).
   const body: P1a = { b: next.ballot };
-  for (const a of o.t.acceptors) if (a !== o.id) o.ctx.send(a, { type: 'P1a', body });
+  for (const a of o.t.acceptors) if (a !== o.id) o.ctx.send(a, { type: 'P1a', body }, { waitForWrites: false });
   if (answer === 'none') return next;
   if (answer === 'promise') next.promised = next.ballot;
   return receivePromise(next, o.id, next.accepted, o);

@@ -184,21 +184,28 @@ export function hasRole(s: { roles: readonly Role[] }, role: Role): boolean {
  * What survives a crash, written with `ctx.persist` before any reply that
  * reveals it leaves ("Paxos Made Simple" §2.5): an acceptor's promise and
  * what it accepted, and the highest round the node used as a proposer.
- * With `bug_forget_promise` the promise is (wrongly) never written.
+ * With `bug_forget_promise` the promise is (wrongly) never written. The
+ * record also keeps the node's counters for the run's metrics (ballots,
+ * preemptions; times it led, no-ops), so a restart does not reset them.
  */
-export type SingleDurable = { promised?: Ballot; accepted: Vote | null; votes: readonly Vote[]; round: number };
-export type MultiDurable = { promised?: Ballot; accepted: Slots<PValue>; round: number };
+export type SingleDurable = { promised?: Ballot; accepted: Vote | null; votes: readonly Vote[]; round: number; ballots: number; preemptions: number };
+export type MultiDurable = { promised?: Ballot; accepted: Slots<PValue>; round: number; elections: number; noops: number };
 
 export function singleDurable(s: SingleState, forgetPromise: boolean): Json {
   const d: SingleDurable = forgetPromise
-    ? { accepted: s.accepted, votes: s.votes, round: s.round }
-    : { promised: s.promised, accepted: s.accepted, votes: s.votes, round: s.round };
+    ? { accepted: s.accepted, votes: s.votes, round: s.round, ballots: s.ballots, preemptions: s.preemptions }
+    : { promised: s.promised, accepted: s.accepted, votes: s.votes, round: s.round, ballots: s.ballots, preemptions: s.preemptions };
   return d as unknown as Json;
 }
 
 export function multiDurable(s: MultiState, forgetPromise: boolean): Json {
   const d: MultiDurable = forgetPromise
-    ? { accepted: s.accepted, round: s.round }
-    : { promised: s.promised, accepted: s.accepted, round: s.round };
+    ? { accepted: s.accepted, round: s.round, elections: s.elections, noops: s.noops }
+    : { promised: s.promised, accepted: s.accepted, round: s.round, elections: s.elections, noops: s.noops };
   return d as unknown as Json;
+}
+
+/** A count from a durable record (0 when absent or malformed). */
+export function countOf(v: Json | undefined): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
 }
