@@ -308,7 +308,7 @@ function heardFromLeader(s: MultiState, from: NodeId, b: Ballot, o: Env): MultiS
   let next = s;
   if (s.role !== 'follower' && compare(b, s.ballot) > 0) next = stepDown(next, b, o);
   o.resetElectionTimer(next);
-  if (next.leader !== from || next.leaderBallot !== b) {
+  if (next.leader !== from || !same(next.leaderBallot, b)) {
     next = o.own(next);
     const changed = next.leader !== from;
     next.leader = from;
@@ -490,19 +490,21 @@ function decide(s: MultiState, slot: number, cmd: Cmd, o: Env): MultiState {
 
 /** Moves `commit` over the decided slots that follow it, applies them in slot order, and tells learners that hold no pvalues. */
 function advanceCommit(s: MultiState, o: Env): MultiState {
-  let c = s.commit;
+  const was = s.commit;
+  let c = was;
   while (slotAt(s.decided, c + 1) !== null) c++;
-  if (c === s.commit) return s;
-  let next = o.own(s);
+  if (c === was) return s;
+  const applied = s.applied;
+  let next = o.own(s); // may be `s` itself (this call's copy): its fields were read first
   next.commit = c;
   if (!o.p.bugApplyOutOfOrder) {
     const cmds: Cmd[] = [];
-    for (let i = s.applied + 1; i <= c; i++) cmds.push(slotAt(s.decided, i)!);
+    for (let i = applied + 1; i <= c; i++) cmds.push(slotAt(next.decided, i)!);
     next = apply(next, cmds, o);
   }
-  if (s.role === 'leader' && o.t.learners.length > o.t.acceptors.length) {
-    const body: Decisions = { from: s.commit + 1, cmds: [] };
-    for (let i = s.commit + 1; i <= c; i++) body.cmds.push(slotAt(s.decided, i)!);
+  if (next.role === 'leader' && o.t.learners.length > o.t.acceptors.length) {
+    const body: Decisions = { from: was + 1, cmds: [] };
+    for (let i = was + 1; i <= c; i++) body.cmds.push(slotAt(next.decided, i)!);
     for (const l of o.t.learners) if (l !== o.id && !o.t.acceptors.includes(l)) o.ctx.send(l, { type: 'Decisions', body });
   }
   return next;

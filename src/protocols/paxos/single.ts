@@ -211,13 +211,14 @@ function receiveAccept(s: SingleState, from: NodeId, o: Env): SingleState {
 
 /** The proposer knows `v` is chosen: it stops and answers every waiting client with it. */
 function becomeChosen(s: SingleState, v: Json, o: Env): SingleState {
-  const next = o.own(s);
+  const clients = s.clients;
+  const next = o.own(s); // may be `s` itself (this call's copy): read it first
   next.phase = 'chosen';
   next.proposal = v;
   next.clients = NO_IDS;
   o.ctx.cancelTimer('retry');
   o.ctx.cancelTimer('backoff');
-  for (const id of s.clients) o.ctx.reply(id, true, v);
+  for (const id of clients) o.ctx.reply(id, true, v);
   return next;
 }
 
