@@ -6,6 +6,7 @@
  * `acceptor`, `learner`), and the quorum. Durations are µs.
  */
 import type { NodeId, NumberRange, ParamValue, Params } from '../../engine/protocol.js';
+import { positive, range } from '../_kit/params.js';
 
 export type Mode = 'single' | 'multi';
 
@@ -81,19 +82,6 @@ export function readParams(params: Params): PaxosParams {
   };
   cache.set(params, p);
   return p;
-}
-
-function positive(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-function range(v: unknown, fallback: NumberRange, least: number): NumberRange {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= least) return { min: v, max: v };
-  if (v !== null && typeof v === 'object' && 'min' in v && 'max' in v) {
-    const { min, max } = v as NumberRange;
-    if (Number.isFinite(min) && Number.isFinite(max) && min >= least && max >= min) return { min, max };
-  }
-  return fallback;
 }
 
 // ---------------------------------------------------------------- topology

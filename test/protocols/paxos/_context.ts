@@ -1,10 +1,10 @@
 /**
- * A test Context for driving Paxos's handlers directly (etcd-io/raft's
- * paper tests style): it records every effect in order — with whether a
- * send waits for the node's writes — with a scripted clock and random
- * source, and helpers to build states and read what was sent.
+ * Driving Paxos's handlers directly (etcd-io/raft's paper tests style,
+ * with the shared effect recorder of ../_effects.ts): contexts for the two
+ * modes' usual clusters, initial states, and helpers to read what was sent.
  */
-import type { ClientOp, Context, Json, NodeId, Params, SendOptions } from '../../../src/engine/protocol.js';
+import type { ClientOp, Json, NodeId, Params } from '../../../src/engine/protocol.js';
+import { RecordingContext, sentIn, type RecordedEffect } from '../_effects.js';
 import { withDefaults } from '../../../src/engine/defaults.js';
 import { paxosProtocol } from '../../../src/protocols/paxos/index.js';
 import type { PaxosMessage } from '../../../src/protocols/paxos/messages.js';
@@ -12,46 +12,12 @@ import type { MultiState, PaxosState, SingleState } from '../../../src/protocols
 
 export const paxos = withDefaults(paxosProtocol);
 
-export type Effect =
-  | { kind: 'send'; to: NodeId; msg: PaxosMessage; waits: boolean }
-  | { kind: 'setTimer'; name: string; after: number }
-  | { kind: 'cancelTimer'; name: string }
-  | { kind: 'persist'; durable: Json }
-  | { kind: 'reply'; opId: string; ok: boolean; result?: Json }
-  | { kind: 'note'; text: string }
-  | { kind: 'metric'; name: string; value: number };
+export type Effect = RecordedEffect<PaxosMessage>;
 
-export class TestContext implements Context<PaxosMessage> {
-  effects: Effect[] = [];
-  now = 0;
-  readonly nodeParams: Record<NodeId, Params>;
-  constructor(readonly id: NodeId, readonly nodes: readonly NodeId[], readonly params: Params = {}, nodeParams: Record<NodeId, Params> = {}, private readonly rnd: () => number = () => 0) {
-    this.nodeParams = nodeParams;
-  }
-  random(): number {
-    return this.rnd();
-  }
-  randomInt(min: number, max: number): number {
-    return Math.min(max, min + Math.floor(this.rnd() * (max - min + 1)));
-  }
-  send(to: NodeId, msg: PaxosMessage, options?: SendOptions): void { this.effects.push({ kind: 'send', to, msg, waits: options?.waitForWrites !== false }); }
-  setTimer(name: string, after: number): void { this.effects.push({ kind: 'setTimer', name, after }); }
-  cancelTimer(name: string): void { this.effects.push({ kind: 'cancelTimer', name }); }
-  persist(durable: Json): void { this.effects.push({ kind: 'persist', durable }); }
-  reply(opId: string, ok: boolean, result?: Json): void { this.effects.push({ kind: 'reply', opId, ok, result }); }
-  note(text: string): void { this.effects.push({ kind: 'note', text }); }
-  metric(name: string, value: number): void { this.effects.push({ kind: 'metric', name, value }); }
-
-  /** Effects recorded so far, then cleared. */
-  take(): Effect[] {
-    const e = this.effects;
-    this.effects = [];
-    return e;
-  }
-}
+export class TestContext extends RecordingContext<PaxosMessage> {}
 
 export function sends(effects: Effect[], type?: PaxosMessage['type']): { to: NodeId; msg: PaxosMessage; waits: boolean }[] {
-  return effects.flatMap((e) => (e.kind === 'send' && (!type || e.msg.type === type) ? [{ to: e.to, msg: e.msg, waits: e.waits }] : []));
+  return sentIn(effects, type);
 }
 
 /** The bodies of the messages of `type` in `effects` (typed loosely, for assertions). */
@@ -82,7 +48,7 @@ export const SINGLE_ROLES: Record<NodeId, Params> = {
 };
 
 export function singleCtx(id: NodeId, params: Params = {}, rnd?: () => number): TestContext {
-  return new TestContext(id, SINGLE_NODES, { mode: 'single', ...params }, SINGLE_ROLES, rnd);
+  return new TestContext(id, SINGLE_NODES, { mode: 'single', ...params }, rnd, SINGLE_ROLES);
 }
 
 export function singleInit(id: NodeId, params: Params = {}): { s: SingleState; ctx: TestContext } {

@@ -3,6 +3,7 @@
 // Multi-Paxos, shaped init → step → check the messages sent and the state, as etcd-io/raft's
 // raft_paper_test.go.
 import assert from 'node:assert/strict';
+import type { Json } from '../../../src/engine/protocol.js';
 import { EMPTY_SLOTS, slotAt, withSlot } from '../../../src/protocols/paxos/_slots.js';
 import type { Ballot } from '../../../src/protocols/paxos/ballot.js';
 import { compare } from '../../../src/protocols/paxos/ballot.js';
@@ -75,8 +76,9 @@ describe('Paxos Made Simple (single-decree)', () => {
 
   it('§2.2 phase 2(a): when no promise reports an accepted proposal, the proposer asks for its own value', () => {
     const { s, ctx } = single('p1', { phase: 'prepare', ballot: B(1, 'p1'), round: 1, value: 'mine' });
-    let next = paxos.onMessage(s, 'a1', { type: 'P1b', body: { b: B(1, 'p1'), accepted: null } }, ctx) as SingleState;
-    next = paxos.onMessage(next, 'a3', { type: 'P1b', body: { b: B(1, 'p1'), accepted: null } }, ctx) as SingleState;
+    const one = paxos.onMessage(s, 'a1', { type: 'P1b', body: { b: B(1, 'p1'), accepted: null } }, ctx) as SingleState;
+    const two = paxos.onMessage(one, 'a3', { type: 'P1b', body: { b: B(1, 'p1'), accepted: null } }, ctx) as SingleState;
+    assert.equal(two.proposal, 'mine');
     assert.deepEqual(bodies(ctx.take(), 'P2a')[0], { b: [1, 'p1'], v: 'mine' });
     // Promises for another ballot do not count.
     const other = paxos.onMessage(s, 'a1', { type: 'P1b', body: { b: B(9, 'p2'), accepted: null } }, ctx);
@@ -346,7 +348,7 @@ describe('Paxos Made Moderately Complex (Multi-Paxos)', () => {
   it('PMS §2.5 / PMMC §3: a restarted node keeps its promise, pvalues and round, and starts its replica over (it catches up)', () => {
     const accepted = withSlot(EMPTY_SLOTS, 1, pv(B(2, 'n1'), put('c1', 'x', 1)));
     const ctx = multiCtx('n2');
-    const s = paxos.onRestart({ promised: B(3, 'n3'), accepted, round: 2, elections: 1, noops: 0 }, ctx) as MultiState;
+    const s = paxos.onRestart({ promised: B(3, 'n3'), accepted, round: 2, elections: 1, noops: 0 } as unknown as Json, ctx) as MultiState;
     assert.deepEqual([s.promised, s.accepted, s.round, s.role, s.commit, s.applied], [[3, 'n3'], accepted, 2, 'follower', 0, 0]);
     assert.equal(s.accepted, accepted, 'the durable array itself, shared');
   });
