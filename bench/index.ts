@@ -17,7 +17,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', benchEngine],
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
-  ['raft', benchRaft],
+  ['raft and multi-paxos', benchRaft],
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],
   ['package', benchPackage],

@@ -46,7 +46,7 @@ import { parseSlots, slotAt, slotLength, slotsBetween, withSlot } from './_slots
 import { mayAccept, onPrepare } from './acceptor.js';
 import { compare, formatBallot, isBallot, max, parseBallot, same, type Ballot } from './ballot.js';
 import type { Catchup, Decisions, Heartbeat, MultiMessage, Nack, P1a, P1bMulti, P2aMulti, P2bMulti } from './messages.js';
-import { CATCHUP_BATCH, CLIENT_TRIES, readParams, topology, type PaxosParams, type Topology } from './params.js';
+import { CATCHUP_BATCH, CLIENT_TRIES, settings, topology, type PaxosParams, type Topology } from './params.js';
 import {
   copyMulti, countOf, hasRole, initialMulti, multiDurable, NO_IDS, NO_PROPOSALS, NO_PVALS, NOOP,
   type Cmd, type MultiState, type Proposal, type PValue,
@@ -60,9 +60,6 @@ type Ctx = Context<MultiMessage>;
  * check) — and the client proxy's host, with the leader as the server.
  */
 class Env implements ProxyHost<MultiState, KvCommand> {
-  private others: readonly NodeId[] | null = null;
-  private otherAcceptorList: readonly NodeId[] | null = null;
-
   constructor(readonly ctx: Ctx, readonly p: PaxosParams, readonly t: Topology, readonly orig: MultiState) {}
 
   get id(): NodeId {
@@ -73,19 +70,11 @@ class Env implements ProxyHost<MultiState, KvCommand> {
   }
   /** The other members of the cluster. */
   get peers(): readonly NodeId[] {
-    if (this.others === null) {
-      const me = this.ctx.id;
-      this.others = this.t.members.filter((n) => n !== me);
-    }
-    return this.others;
+    return this.t.others.get(this.ctx.id)!;
   }
   /** The acceptors other than this node. */
   get otherAcceptors(): readonly NodeId[] {
-    if (this.otherAcceptorList === null) {
-      const me = this.ctx.id;
-      this.otherAcceptorList = this.t.acceptors.filter((n) => n !== me);
-    }
-    return this.otherAcceptorList;
+    return this.t.otherAcceptors.get(this.ctx.id)!;
   }
   /** A fresh randomized election timeout (proposers only: nobody else can lead). */
   resetElectionTimer(s: MultiState): void {
@@ -116,7 +105,8 @@ class Env implements ProxyHost<MultiState, KvCommand> {
 }
 
 function env(ctx: Ctx, s: MultiState): Env {
-  return new Env(ctx, readParams(ctx.params), topology(ctx), s);
+  const { p, t } = settings(ctx);
+  return new Env(ctx, p, t, s);
 }
 
 /** Ends a handler call: writes the durable record when it changed (the engine holds this call's sends until it is durable). */

@@ -58,12 +58,29 @@ export const CLIENT_TRIES = 20;
 /** Decisions one `Decisions` message carries at most (a lagging replica catches up in batches). */
 export const CATCHUP_BATCH = 64;
 
-const cache = new WeakMap<Params, PaxosParams>();
+/** Per params object: the parameters read, and the topology last built for them (one lookup per handler call). */
+interface Cached {
+  readonly p: PaxosParams;
+  topo: { nodes: readonly NodeId[]; nodeParams: object; settings: Settings } | null;
+}
+
+const cache = new WeakMap<Params, Cached>();
+
+function cached(params: Params): Cached {
+  let c = cache.get(params);
+  if (c === undefined) {
+    c = { p: parse(params), topo: null };
+    cache.set(params, c);
+  }
+  return c;
+}
 
 export function readParams(params: Params): PaxosParams {
-  const hit = cache.get(params);
-  if (hit) return hit;
-  const p: PaxosParams = {
+  return cached(params).p;
+}
+
+function parse(params: Params): PaxosParams {
+  return {
     mode: params.mode === 'multi' ? 'multi' : 'single',
     clusterSize: typeof params.cluster_size === 'number' && Number.isInteger(params.cluster_size) && params.cluster_size > 0 ? params.cluster_size : 0,
     electionTimeout: range(params.election_timeout, DEFAULTS.electionTimeout, 1),
@@ -80,8 +97,6 @@ export function readParams(params: Params): PaxosParams {
     bugForgetRound: params.bug_forget_round === true,
     bugApplyOutOfOrder: params.bug_apply_out_of_order === true,
   };
-  cache.set(params, p);
-  return p;
 }
 
 // ---------------------------------------------------------------- topology
@@ -97,33 +112,42 @@ export interface Topology {
   readonly learners: readonly NodeId[];
   /** Per member, its roles in a fixed order (shared arrays: states hold them). */
   readonly roles: ReadonlyMap<NodeId, readonly Role[]>;
+  /** Per member, the other members and the other acceptors (for broadcasts). */
+  readonly others: ReadonlyMap<NodeId, readonly NodeId[]>;
+  readonly otherAcceptors: ReadonlyMap<NodeId, readonly NodeId[]>;
   /** Acceptors needed for a majority (with `bug_small_quorum`, half of them, rounded down). */
   readonly quorum: number;
 }
 
 const NO_ROLES: readonly Role[] = [];
+const NO_NODES: readonly NodeId[] = [];
 
-/**
- * The topology of the cluster a context belongs to: members are the first
- * `cluster_size` declared nodes (all of them by default); each plays the
- * roles its per-node parameters give (all three by default). In Multi-Paxos
- * a proposer is always a learner too: a leader executes the commands it
- * orders, to answer its clients.
- */
-export function topology(ctx: { nodes: readonly NodeId[]; params: Params; nodeParams: Readonly<Record<NodeId, Params>> }): Topology {
-  let byParams = topologies.get(ctx.nodeParams);
-  if (byParams === undefined) {
-    byParams = new WeakMap();
-    topologies.set(ctx.nodeParams, byParams);
-  }
-  const hit = byParams.get(ctx.params);
-  if (hit !== undefined && hit.nodes === ctx.nodes) return hit.t;
-  const t = buildTopology(ctx.nodes, readParams(ctx.params), ctx.nodeParams);
-  byParams.set(ctx.params, { nodes: ctx.nodes, t });
-  return t;
+/** A handler's view of its cluster: the parameters and the topology, read once per run. */
+export interface Settings {
+  readonly p: PaxosParams;
+  readonly t: Topology;
 }
 
-const topologies = new WeakMap<object, WeakMap<Params, { nodes: readonly NodeId[]; t: Topology }>>();
+/**
+ * The parameters and topology of the cluster a context belongs to: members
+ * are the first `cluster_size` declared nodes (all of them by default);
+ * each plays the roles its per-node parameters give (all three by default).
+ * In Multi-Paxos a proposer is always a learner too: a leader executes the
+ * commands it orders, to answer its clients.
+ */
+export function settings(ctx: { nodes: readonly NodeId[]; params: Params; nodeParams: Readonly<Record<NodeId, Params>> }): Settings {
+  const c = cached(ctx.params);
+  let topo = c.topo;
+  if (topo === null || topo.nodes !== ctx.nodes || topo.nodeParams !== ctx.nodeParams) {
+    topo = { nodes: ctx.nodes, nodeParams: ctx.nodeParams, settings: { p: c.p, t: buildTopology(ctx.nodes, c.p, ctx.nodeParams) } };
+    c.topo = topo;
+  }
+  return topo.settings;
+}
+
+export function topology(ctx: { nodes: readonly NodeId[]; params: Params; nodeParams: Readonly<Record<NodeId, Params>> }): Topology {
+  return settings(ctx).t;
+}
 
 function buildTopology(nodes: readonly NodeId[], p: PaxosParams, nodeParams: Readonly<Record<NodeId, Params>>): Topology {
   const members = p.clusterSize > 0 ? nodes.slice(0, p.clusterSize) : [...nodes];
@@ -143,8 +167,14 @@ function buildTopology(nodes: readonly NodeId[], p: PaxosParams, nodeParams: Rea
   }
   const having = (role: Role) => members.filter((id) => roles.get(id)!.includes(role));
   const acceptors = having('acceptor');
+  const others = new Map<NodeId, readonly NodeId[]>();
+  const otherAcceptors = new Map<NodeId, readonly NodeId[]>();
+  for (const id of nodes) {
+    others.set(id, members.includes(id) ? members.filter((n) => n !== id) : NO_NODES);
+    otherAcceptors.set(id, acceptors.filter((n) => n !== id));
+  }
   const quorum = p.bugSmallQuorum ? Math.max(1, Math.floor(acceptors.length / 2)) : Math.floor(acceptors.length / 2) + 1;
-  return { members, proposers: having('proposer'), acceptors, learners: having('learner'), roles, quorum };
+  return { members, proposers: having('proposer'), acceptors, learners: having('learner'), roles, others, otherAcceptors, quorum };
 }
 
 /** A true majority of `acceptors` (what "chosen" means, whatever the quorum a buggy node uses). */

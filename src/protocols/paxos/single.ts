@@ -34,7 +34,7 @@ import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
 import { mayAccept, onPrepare } from './acceptor.js';
 import { compare, formatBallot, max, parseBallot, same, ZERO, type Ballot } from './ballot.js';
 import type { Nack, P1a, P1bSingle, P2aSingle, P2bSingle, SingleMessage } from './messages.js';
-import { readParams, topology, type PaxosParams, type Topology } from './params.js';
+import { settings, topology, type PaxosParams, type Topology } from './params.js';
 import { copySingle, countOf, hasRole, initialSingle, NO_IDS, NO_VOTES, singleDurable, type Heard, type SingleState, type Vote } from './state.js';
 
 type Ctx = Context<SingleMessage>;
@@ -52,7 +52,8 @@ class Env {
 }
 
 function env(ctx: Ctx, s: SingleState): Env {
-  return new Env(ctx, readParams(ctx.params), topology(ctx), s);
+  const { p, t } = settings(ctx);
+  return new Env(ctx, p, t, s);
 }
 
 /** Ends a handler call: writes the durable record when it changed (the engine holds this call's sends until it is durable). */
