@@ -1,0 +1,229 @@
+/**
+ * The Paxos panel (src/protocols/paxos): what the acceptors hold, with
+ * every ballot in its own colour (one hue per ballot, the same wherever it
+ * appears) and the value chosen marked.
+ *
+ * - Single-decree (`mode single`): one row per node — its roles; as an
+ *   acceptor its promise, accepted proposal and every vote it cast; as a
+ *   proposer its phase (prepare, accept, backoff, chosen), ballot and the
+ *   promises and accepts it holds; as a learner what it learned — above a
+ *   line saying which value is chosen (a majority of acceptors voted for it
+ *   in one ballot) and a legend of the four message phases the diagram's
+ *   arrows carry (P1a prepare, P1b promise, P2a accept, P2b accepted).
+ * - Multi-Paxos (`mode multi`): acceptors × slots. A cell is the pvalue the
+ *   acceptor accepted in that slot — the command, on its ballot's colour; a
+ *   slot whose column a majority of acceptors share one ballot in is
+ *   underlined (chosen), and a ✓ above it says a replica knows it decided.
+ *   Each row names the node, its role (★ the leader), its promise and how
+ *   far its replica has decided and applied. The last 24 slots are shown.
+ *
+ * States come from a trace file (untrusted): every field is checked before
+ * use, and text reaches the page only as text. The panel styles its own
+ * elements through the CSSOM (allowed under the viewer's CSP), so it needs
+ * nothing in the shared stylesheet.
+ */
+import { h, shorten, svg } from '../dom.js';
+import { hue, isRecord, type PanelInput, type ProtocolPanel } from './panel.js';
+
+type Ballot = [number, string];
+
+function ballotOf(v: unknown): Ballot | null {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string' ? [v[0], v[1]] : null;
+}
+
+function sameBallot(a: Ballot | null, b: Ballot | null): boolean {
+  return a !== null && b !== null && a[0] === b[0] && a[1] === b[1];
+}
+
+function ballotText(b: Ballot | null): string {
+  return b === null || b[0] === 0 ? '⊥' : `${b[0]}.${b[1]}`;
+}
+
+/** One hue per ballot: rounds spread around the wheel, proposers offset within a round. */
+function ballotColour(b: Ballot | null, nodes: readonly string[], light = 38): string {
+  if (b === null || b[0] === 0) return 'hsl(0, 0%, 35%)';
+  const k = b[0] * 5 + Math.max(0, nodes.indexOf(b[1]));
+  return `hsl(${hue(k)}, 55%, ${light}%)`;
+}
+
+function valueText(v: unknown): string {
+  if (isRecord(v) && typeof v.op === 'string') {
+    const key = typeof v.key === 'string' ? v.key : '?';
+    switch (v.op) {
+      case 'noop': return 'noop';
+      case 'put': return `${key}=${JSON.stringify(v.value ?? null)}`;
+      case 'get': return `get ${key}`;
+      case 'append': return `${key}+=${JSON.stringify(v.value ?? null)}`;
+      case 'cas': return `cas ${key}`;
+      default: return v.op;
+    }
+  }
+  return JSON.stringify(v ?? null);
+}
+
+function mode(input: PanelInput): 'single' | 'multi' | null {
+  for (const n of input.nodes) {
+    const s = input.states[n];
+    if (isRecord(s) && (s.mode === 'single' || s.mode === 'multi') && Array.isArray(s.roles) && ballotOf(s.promised) !== null) return s.mode;
+  }
+  return null;
+}
+
+function roles(s: Record<string, unknown>): string[] {
+  return Array.isArray(s.roles) ? s.roles.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/** Sets CSS properties on an element through the CSSOM. */
+function styled<E extends HTMLElement>(e: E, style: Partial<Record<'background' | 'color' | 'padding' | 'margin' | 'borderRadius' | 'fontWeight' | 'fontSize' | 'borderCollapse' | 'textAlign' | 'whiteSpace' | 'borderBottom' | 'opacity' | 'fontFamily', string>>): E {
+  Object.assign(e.style, style);
+  return e;
+}
+
+/** A ballot as a small coloured chip. */
+function chip(b: Ballot | null, nodes: readonly string[], text = ballotText(b)): HTMLElement {
+  const e = h('span', { class: 'paxos-chip', title: b === null || b[0] === 0 ? 'no ballot' : `ballot (${b[0]}, ${b[1]})` }, text);
+  return styled(e, { background: ballotColour(b, nodes), color: '#ffffff', padding: '0 5px', margin: '0 2px 0 0', borderRadius: '3px', whiteSpace: 'nowrap', fontFamily: 'var(--pp-mono, monospace)', fontSize: '0.9em' });
+}
+
+const PHASE_COLOURS: Record<string, string> = { idle: '#777777', prepare: '#c08a1e', accept: '#2f7fc1', backoff: '#a04a4a', chosen: '#2e8b57' };
+
+// ---------------------------------------------------------------- single-decree
+
+interface Vote { b: Ballot; v: unknown }
+
+function votesOf(s: Record<string, unknown>): Vote[] {
+  if (!Array.isArray(s.votes)) return [];
+  return s.votes.flatMap((x) => (isRecord(x) && ballotOf(x.b) !== null ? [{ b: ballotOf(x.b)!, v: x.v }] : []));
+}
+
+/** The value a majority of acceptors voted for in one ballot (lowest such ballot), from the states shown. */
+function chosenSingle(input: PanelInput): Vote | null {
+  const acceptors = input.nodes.filter((n) => isRecord(input.states[n]) && roles(input.states[n] as Record<string, unknown>).includes('acceptor'));
+  const need = Math.floor(acceptors.length / 2) + 1;
+  const tally = new Map<string, { vote: Vote; count: number }>();
+  for (const n of acceptors) {
+    const seen = new Set<string>();
+    for (const v of votesOf(input.states[n] as Record<string, unknown>)) {
+      const k = `${v.b[0]}.${v.b[1]}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const t = tally.get(k);
+      if (t) t.count++;
+      else tally.set(k, { vote: v, count: 1 });
+    }
+  }
+  let best: Vote | null = null;
+  for (const { vote, count } of tally.values()) if (count >= need && (best === null || vote.b[0] < best.b[0])) best = vote;
+  return best;
+}
+
+function renderSingle(input: PanelInput): Element {
+  const chosen = chosenSingle(input);
+  const banner = styled(h('div', { class: `paxos-chosen${chosen ? ' yes' : ''}` },
+    chosen ? '✓ chosen: ' : 'nothing chosen yet',
+    chosen ? h('strong', {}, shorten(valueText(chosen.v), 40)) : null,
+    chosen ? ' in ballot ' : null, chosen ? chip(chosen.b, input.nodes) : null), { margin: '4px 0 8px', fontWeight: chosen ? '600' : '400' });
+  const head = h('tr', {}, ...['node', 'roles', 'promised', 'accepted', 'votes', 'proposer', 'learned'].map((t) => styled(h('th', {}, t), { textAlign: 'left', padding: '2px 8px 2px 0', borderBottom: '1px solid var(--pp-border, #555)' })));
+  const rows = input.nodes.map((n) => {
+    const s = input.states[n];
+    const down = input.down.has(n);
+    if (!isRecord(s)) return h('tr', { class: 'down' }, h('td', {}, n));
+    const r = roles(s);
+    const acceptor = r.includes('acceptor');
+    const accepted = isRecord(s.accepted) && ballotOf(s.accepted.b) ? { b: ballotOf(s.accepted.b)!, v: s.accepted.v } : null;
+    const votes = votesOf(s);
+    const proposer = r.includes('proposer') && typeof s.phase === 'string'
+      ? h('span', {}, styled(h('span', { class: `paxos-phase ${s.phase}` }, s.phase), { color: '#ffffff', background: PHASE_COLOURS[s.phase] ?? '#777777', padding: '0 5px', borderRadius: '8px' }), ' ', chip(ballotOf(s.ballot), input.nodes),
+        ` ${Array.isArray(s.promises) ? s.promises.length : 0} promises, ${Array.isArray(s.accepts) ? s.accepts.length : 0} accepts`)
+      : '';
+    const learned = isRecord(s.learned) ? valueText(s.learned.v) : r.includes('learner') ? '—' : '';
+    const cell = (...children: (Node | string)[]) => styled(h('td', {}, ...children), { padding: '3px 8px 3px 0', whiteSpace: 'nowrap' });
+    return styled(h('tr', { class: down ? 'down' : '' },
+      cell(styled(h('span', { class: 'paxos-node' }, `${n}${down ? ' (down)' : ''}`), { fontWeight: '600' })),
+      cell(r.join(' ')),
+      cell(acceptor ? chip(ballotOf(s.promised), input.nodes) : ''),
+      cell(accepted ? h('span', {}, chip(accepted.b, input.nodes), ` ${shorten(valueText(accepted.v), 16)}`) : acceptor ? '—' : ''),
+      cell(...votes.slice(-8).map((v) => chip(v.b, input.nodes, `${ballotText(v.b)}:${shorten(valueText(v.v), 8)}`))),
+      cell(proposer),
+      cell(learned),
+    ), { opacity: down ? '0.5' : '1' });
+  });
+  const legend = styled(h('div', { class: 'paxos-legend' },
+    'Message phases in the diagram: ', h('b', {}, 'P1a'), ' prepare · ', h('b', {}, 'P1b'), ' promise · ',
+    h('b', {}, 'P2a'), ' accept · ', h('b', {}, 'P2b'), ' accepted · ', h('b', {}, 'Nack'), ' refused (a higher ballot was promised).'), { margin: '8px 0', opacity: '0.8' });
+  const table = styled(h('table', { class: 'paxos-table' }, h('thead', {}, head), h('tbody', {}, ...rows)), { borderCollapse: 'collapse' });
+  return h('div', { class: 'paxos-panel' }, banner, h('div', { class: 'panel-scroll' }, table), legend);
+}
+
+// ---------------------------------------------------------------- Multi-Paxos
+
+const CELL_W = 46;
+const CELL_H = 22;
+const SLOTS_SHOWN = 24;
+
+interface PV { b: Ballot; cmd: unknown }
+
+/** The entries of a chunked slot array (src/protocols/paxos/_slots.ts), by slot (1-based); null where empty. */
+function slotEntries<T>(v: unknown, read: (e: unknown) => T | null): (T | null)[] {
+  if (!Array.isArray(v)) return [];
+  const out: (T | null)[] = [];
+  for (const chunk of v) {
+    if (!Array.isArray(chunk)) return out;
+    for (const e of chunk) out.push(e === null ? null : read(e));
+  }
+  return out;
+}
+
+const readPV = (e: unknown): PV | null => (isRecord(e) && ballotOf(e.b) !== null ? { b: ballotOf(e.b)!, cmd: e.cmd } : null);
+
+function renderMulti(input: PanelInput): Element {
+  const rows = input.nodes.map((n) => {
+    const s = input.states[n];
+    return { id: n, s: isRecord(s) ? s : null, accepted: isRecord(s) ? slotEntries(s.accepted, readPV) : [] };
+  });
+  const acceptors = rows.filter((r) => r.s && roles(r.s).includes('acceptor'));
+  const need = Math.floor(acceptors.length / 2) + 1;
+  const maxSlot = Math.max(1, ...rows.map((r) => r.accepted.length), ...rows.map((r) => (r.s && typeof r.s.commit === 'number' ? r.s.commit : 0)));
+  const first = Math.max(1, maxSlot - SLOTS_SHOWN + 1);
+  const decided = Math.max(0, ...rows.map((r) => (r.s && !input.down.has(r.id) && typeof r.s.commit === 'number' ? r.s.commit : 0)));
+  const labelW = 190;
+  const width = labelW + (maxSlot - first + 1) * CELL_W + 10;
+  const height = 34 + rows.length * (CELL_H + 8);
+  const root = svg('svg', { class: 'paxos-grid', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'aria-label': 'Paxos acceptors by slot: each cell is the accepted command on its ballot\'s colour; underlined = chosen by a majority in one ballot; ✓ = decided' });
+  for (let slot = first; slot <= maxSlot; slot++) {
+    const x = labelW + (slot - first) * CELL_W + CELL_W / 2;
+    root.append(svg('text', { x, y: 12, class: 'axis', 'text-anchor': 'middle' }, String(slot)));
+    if (slot <= decided) root.append(svg('text', { x, y: 26, class: 'paxos-decided', 'text-anchor': 'middle' }, '✓'));
+  }
+  rows.forEach((r, row) => {
+    const y = 32 + row * (CELL_H + 8);
+    const s = r.s;
+    const leader = s !== null && s.role === 'leader';
+    const promised = s !== null ? ballotOf(s.promised) : null;
+    const label = s === null ? r.id
+      : `${leader ? '★ ' : ''}${shorten(r.id, 10)} ${typeof s.role === 'string' ? s.role : ''} p=${ballotText(promised)} d=${typeof s.commit === 'number' ? s.commit : 0}/${typeof s.applied === 'number' ? s.applied : 0}`;
+    root.append(svg('text', { x: 4, y: y + CELL_H * 0.7, class: `label${input.down.has(r.id) ? ' down' : ''}${leader ? ' leader' : ''}` }, label));
+    for (let slot = first; slot <= maxSlot; slot++) {
+      const pv = r.accepted[slot - 1] ?? null;
+      if (pv === null) continue;
+      const x = labelW + (slot - first) * CELL_W;
+      const cell = svg('rect', { x: x + 1, y, width: CELL_W - 2, height: CELL_H - 2, rx: 3, class: 'cell', fill: ballotColour(pv.b, input.nodes) });
+      cell.append(svg('title', {}, `slot ${slot}: ${valueText(pv.cmd)} in ballot (${pv.b[0]}, ${pv.b[1]})`));
+      root.append(cell);
+      root.append(svg('text', { x: x + CELL_W / 2, y: y + CELL_H * 0.68, class: 'term', 'text-anchor': 'middle' }, shorten(valueText(pv.cmd), 7)));
+      const votes = acceptors.filter((a) => sameBallot(a.accepted[slot - 1]?.b ?? null, pv.b)).length;
+      if (votes >= need) root.append(svg('rect', { x: x + 1, y: y + CELL_H, width: CELL_W - 2, height: 3, class: 'commit' }));
+    }
+  });
+  const legend = styled(h('div', { class: 'paxos-legend' }, 'Cells: the command each acceptor accepted per slot, on its ballot\'s colour; ',
+    'underlined: a majority accepted it in one ballot (chosen); ✓: a replica knows the slot decided. Rows: p = promised ballot, d = decided/applied.'), { margin: '8px 0', opacity: '0.8' });
+  return h('div', { class: 'paxos-panel' }, h('div', { class: 'panel-scroll' }, root), legend);
+}
+
+export const paxosPanel: ProtocolPanel = {
+  id: 'paxos',
+  title: 'Paxos acceptors',
+  applies: (input: PanelInput) => mode(input) !== null,
+  render: (input: PanelInput) => (mode(input) === 'multi' ? renderMulti(input) : renderSingle(input)),
+};
