@@ -5,6 +5,7 @@
  */
 import type { BenchRow } from './types.js';
 import { benchEngine } from './engine.bench.js';
+import { benchScale } from './scale.bench.js';
 import { benchProtocols } from './protocols.bench.js';
 import { benchDsl } from './dsl.bench.js';
 import { benchRaft } from './raft.bench.js';
@@ -15,6 +16,7 @@ import { benchActivation } from './activation.bench.js';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', benchEngine],
+  ['scale', benchScale],
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
   ['raft and multi-paxos', benchRaft],

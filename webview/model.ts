@@ -195,6 +195,7 @@ export function describeEvent(model: TraceModel, e: TraceEvent): string {
     case 'state': return `${e.node} state: ${e.changes.map((c) => c[0].join('.')).join(', ')}${e.role ? ` (becomes ${e.role})` : ''}`;
     case 'violation': return `VIOLATION ${e.invariant}: ${e.message}`;
     case 'note': return `${e.node ? `${e.node}: ` : ''}${e.text}`;
+    case 'durable': return `${e.node}: write on disk`;
   }
 }
 

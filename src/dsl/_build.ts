@@ -467,6 +467,16 @@ class ScenarioBuilder {
     return undefined;
   }
 
+  /** Whether `expect [violated] linearizable` applies: the protocol names a client model; else an error on the keyword. */
+  linearizable(st: AstNode & { kind: string; linearizable?: boolean }): boolean {
+    if (this.protocol.vocabulary.history) return true;
+    const able = [...this.protocols.values()].filter((p) => p.vocabulary.history).map((p) => `${p.name}: ${p.vocabulary.history!.model}`);
+    const line = st.kind === 'violated' ? 'expect violated linearizable' : 'expect linearizable';
+    this.error(st, `${line} needs a protocol whose client operations follow a sequential model (${able.join(', ') || 'none is registered'}); ${this.protocol.name} declares none`,
+      'not-linearizable', st.kind === 'violated' ? 'linearizable' : 'kind');
+    return false;
+  }
+
   // ── the scenario ──────────────────────────────────────────────────
 
   build(sc: Scenario, env: BuildEnv): ScenarioSpec {
@@ -582,6 +592,8 @@ class ScenarioBuilder {
         if (st.kind === 'always') {
           const invariants = st.invariants.map((i) => this.invariant(i)).filter((n): n is string => n !== undefined);
           if (invariants.length === st.invariants.length) expectations.push({ kind: 'always', invariants, source });
+        } else if (st.kind === 'violated' && st.linearizable) {
+          if (this.linearizable(st)) expectations.push({ kind: 'linearizable', violated: true, source });
         } else if (st.kind === 'violated') {
           const inv = st.invariants[0] ? this.invariant(st.invariants[0]) : undefined;
           if (inv) expectations.push({ kind: 'violated', invariant: inv, source });
@@ -599,11 +611,7 @@ class ScenarioBuilder {
           const condition = this.condition(st.condition);
           if (condition) expectations.push({ kind: 'atEnd', condition, source });
         } else if (st.kind === 'linearizable') {
-          if (this.protocol.vocabulary.history) expectations.push({ kind: 'linearizable', source });
-          else {
-            const able = [...this.protocols.values()].filter((p) => p.vocabulary.history).map((p) => `${p.name}: ${p.vocabulary.history!.model}`);
-            this.error(st, `expect linearizable needs a protocol whose client operations follow a sequential model (${able.join(', ') || 'none is registered'}); ${this.protocol.name} declares none`, 'not-linearizable', 'kind');
-          }
+          if (this.linearizable(st)) expectations.push({ kind: 'linearizable', source });
         }
       }
     }

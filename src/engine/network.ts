@@ -14,6 +14,10 @@
  * other node. One-way cuts block a single direction. `heal` clears both.
  * The simulator asks `reachable` both at send time and at delivery time, so
  * a partition that begins while a message is in flight loses it.
+ *
+ * Memory grows with the number of nodes, never with its square: links that
+ * a scenario overrides and cut directions are kept by (from, to) key; every
+ * other link is the network's default.
  */
 import type { Distribution, LinkSpec, NetworkSpec } from './spec.js';
 import type { Rng } from './rng.js';
@@ -82,13 +86,15 @@ export function sampleDelay(d: Distribution, rng: Rng): number {
 
 export class Network {
   private readonly n: number;
-  private readonly links: CompiledLink[];
+  /** Every link not overridden. */
+  private readonly base: CompiledLink;
+  /** Links a `link A -> B { … }` overrides, by from * n + to; null when there are none. */
+  private readonly overrides: Map<number, CompiledLink> | null;
   private readonly reorderWindow: number;
   /** Group of each node while a partition is active (-1: in no group); null: no partition. */
   private group: Int32Array | null = null;
-  /** cut[from * n + to] = 1 when that direction is cut. */
-  private readonly cut: Uint8Array;
-  private cuts = 0;
+  /** Cut directions, by from * n + to. */
+  private readonly cut = new Set<number>();
   /** Some link may lose / duplicate messages (else `lost` and `duplicated` need not be asked). */
   readonly lossy: boolean;
   readonly duplicating: boolean;
@@ -97,22 +103,28 @@ export class Network {
     this.n = nodes.length;
     this.reorderWindow = Math.max(0, spec.reorderWindow);
     const index = new Map(nodes.map((id, i) => [id, i]));
-    const base = compile({ latency: spec.latency, loss: spec.loss, duplicate: spec.duplicate, reorder: spec.reorder });
-    this.links = new Array<CompiledLink>(this.n * this.n).fill(base);
+    this.base = compile({ latency: spec.latency, loss: spec.loss, duplicate: spec.duplicate, reorder: spec.reorder });
+    const overrides = new Map<number, CompiledLink>();
     for (const link of spec.links) {
       const from = index.get(link.from);
       const to = index.get(link.to);
       if (from === undefined || to === undefined) continue;
-      this.links[from * this.n + to] = compile(overlay(this.links[from * this.n + to].link, link.spec));
+      const key = from * this.n + to;
+      overrides.set(key, compile(overlay((overrides.get(key) ?? this.base).link, link.spec)));
     }
-    this.cut = new Uint8Array(this.n * this.n);
-    this.lossy = this.links.some((l) => l.loss > 0);
-    this.duplicating = this.links.some((l) => l.duplicate > 0);
+    this.overrides = overrides.size > 0 ? overrides : null;
+    const all = [this.base, ...overrides.values()];
+    this.lossy = all.some((l) => l.loss > 0);
+    this.duplicating = all.some((l) => l.duplicate > 0);
+  }
+
+  private link(from: number, to: number): CompiledLink {
+    return this.overrides === null ? this.base : this.overrides.get(from * this.n + to) ?? this.base;
   }
 
   /** Can a message from `from` reach `to` right now (partitions and cuts only)? */
   reachable(from: number, to: number): boolean {
-    if (this.cuts > 0 && this.cut[from * this.n + to] === 1) return false;
+    if (this.cut.size > 0 && this.cut.has(from * this.n + to)) return false;
     const g = this.group;
     if (g === null || from === to) return true;
     return g[from] >= 0 && g[from] === g[to];
@@ -120,13 +132,13 @@ export class Network {
 
   /** Draws whether a message on this link is lost. */
   lost(from: number, to: number): boolean {
-    const p = this.links[from * this.n + to].loss;
+    const p = this.link(from, to).loss;
     return p > 0 && this.rng.next() < p;
   }
 
   /** Draws a message's transit time on this link, including any reordering delay. */
   latency(from: number, to: number): number {
-    const c = this.links[from * this.n + to];
+    const c = this.link(from, to);
     let d: number;
     if (c.mode === L_UNIFORM) d = Math.max(0, c.lo + Math.floor(this.rng.next() * c.span));
     else if (c.mode === L_FIXED) d = c.lo;
@@ -137,7 +149,7 @@ export class Network {
 
   /** Draws whether the network delivers an extra copy of a message on this link. */
   duplicated(from: number, to: number): boolean {
-    const p = this.links[from * this.n + to].duplicate;
+    const p = this.link(from, to).duplicate;
     return p > 0 && this.rng.next() < p;
   }
 
@@ -150,17 +162,13 @@ export class Network {
 
   /** Cuts one direction. */
   cutLink(from: number, to: number): void {
-    if (this.cut[from * this.n + to] === 0) {
-      this.cut[from * this.n + to] = 1;
-      this.cuts++;
-    }
+    this.cut.add(from * this.n + to);
   }
 
   /** Removes every partition and cut. */
   heal(): void {
     this.group = null;
-    this.cut.fill(0);
-    this.cuts = 0;
+    this.cut.clear();
   }
 }
 

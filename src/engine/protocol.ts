@@ -83,6 +83,8 @@ export interface Context<M extends Message = Message> {
   readonly id: NodeId;
   /** Every node of the cluster, in declaration order (including nodes that are down). */
   readonly nodes: readonly NodeId[];
+  /** This node's position in `nodes` (so a protocol need not search for itself: that costs O(N) per node). */
+  readonly index: number;
   /** The cluster's parameters with defaults filled in. */
   readonly params: Params;
   /** Per-node parameters (`node n1 { weight 2 }`), with defaults filled in. */

@@ -46,6 +46,7 @@ export class NodeContext implements Context {
 
   constructor(
     readonly id: NodeId,
+    readonly index: number,
     readonly nodes: readonly NodeId[],
     readonly params: Params,
     readonly nodeParams: Readonly<Record<NodeId, Params>>,

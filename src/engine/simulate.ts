@@ -33,7 +33,7 @@
 import { describeCondition, errorText, formatTime } from './conditions.js';
 import { withDefaults, type CompleteProtocol } from './defaults.js';
 import { Expectations } from './expectations.js';
-import { Faults, type FaultHost } from './faults.js';
+import { ScriptedActions, type ActionHost, type ScheduledAction } from './actions.js';
 import { Monitors } from './monitors.js';
 import { Network, sampleDelay } from './network.js';
 import type { ClientOp, Json, Message, NodeId, NodeView, Protocol, World } from './protocol.js';
@@ -45,7 +45,7 @@ import {
   E_CANCEL_TIMER, E_METRIC, E_NOTE, E_PERSIST, E_REPLY, E_SEND, E_SET_TIMER,
   NodeContext, NodeRuntime, SimWorld, type Write,
 } from './runtime.js';
-import type { Action, RuleSpec, ScenarioSpec, SourceRange, Target } from './spec.js';
+import type { RuleSpec, ScenarioSpec } from './spec.js';
 import { K, TraceRecorder } from '../trace/recorder.js';
 import type { RunEnd, TraceCheck, TraceNode } from '../trace/format.js';
 
@@ -55,6 +55,12 @@ export interface SimulateOptions {
   readonly onProgress?: (p: { time: number; events: number }) => void;
   /** Report progress every this many events (default 100 000). */
   readonly progressEvery?: number;
+  /**
+   * Metrics derived from the whole trace when the run ends, before the `at
+   * end` expectations are evaluated (the runner's client-history metrics:
+   * availability, latencies, stale reads). Optional.
+   */
+  readonly traceMetrics?: (trace: TraceRecorder) => Record<string, number>;
 }
 
 export interface SimulationResult {
@@ -73,14 +79,6 @@ const Q_ACTION = 3;
 
 /* A delivery's queue fields: `a` the message id, `b` = from * 4 + flags (rules.ts), `c` its send event. */
 
-interface ScheduledAction {
-  readonly action: Action;
-  readonly source?: SourceRange;
-  readonly cause: number;
-  readonly every?: number;
-  readonly until?: number;
-}
-
 interface HeldMessage {
   readonly from: number;
   readonly to: number;
@@ -95,7 +93,7 @@ export function simulate(spec: ScenarioSpec, protocol: Protocol, options: Simula
   return new Simulation(spec, protocol, options).run();
 }
 
-class Simulation implements FaultHost, DeliverySink {
+class Simulation implements ActionHost, DeliverySink {
   readonly ids: NodeId[];
   readonly index: Map<NodeId, number>;
   readonly rt: NodeRuntime[];
@@ -107,7 +105,7 @@ class Simulation implements FaultHost, DeliverySink {
   readonly vocabulary;
   readonly measures: Record<string, number> = {};
   private readonly storageRng: Rng;
-  private readonly faults: Faults;
+  private readonly actions: ScriptedActions;
   private readonly monitors: Monitors;
   private readonly expectations: Expectations;
   private readonly heldUntilHeal: HeldMessage[] = [];
@@ -119,7 +117,6 @@ class Simulation implements FaultHost, DeliverySink {
   };
   now = 0;
   private timerToken = 0;
-  private clientOps = 0;
   private drops = 0;
   private dirty = true;
   /** Nodes whose view changed since the last check, and a mark per node index. */
@@ -131,9 +128,9 @@ class Simulation implements FaultHost, DeliverySink {
   private readonly notifyDurable: boolean;
 
   /** The protocol with the handlers it leaves out filled in (defaults.ts). */
-  private readonly protocol: CompleteProtocol;
+  readonly protocol: CompleteProtocol;
 
-  constructor(private readonly spec: ScenarioSpec, protocol: Protocol, private readonly options: SimulateOptions) {
+  constructor(readonly spec: ScenarioSpec, protocol: Protocol, private readonly options: SimulateOptions) {
     this.protocol = withDefaults(protocol);
     const implicit = safe(() => protocol.implicitNodes?.(spec.params) ?? [], []);
     this.ids = [...spec.nodes];
@@ -141,7 +138,7 @@ class Simulation implements FaultHost, DeliverySink {
     for (const n of implicit) if (!declared.has(n.id)) this.ids.push(n.id);
     this.index = new Map(this.ids.map((id, i) => [id, i]));
     const root = new Rng(spec.seed);
-    this.rt = this.ids.map((id, i) => new NodeRuntime(id, i, new NodeContext(id, this.ids, spec.params, spec.nodeParams, root.fork(`node:${id}`))));
+    this.rt = this.ids.map((id, i) => new NodeRuntime(id, i, new NodeContext(id, i, this.ids, spec.params, spec.nodeParams, root.fork(`node:${id}`))));
     this.world = new SimWorld(this.rt, spec.params, this.measures);
     this.changedMark = new Uint8Array(this.ids.length);
     this.trace = new TraceRecorder(this.ids);
@@ -149,7 +146,7 @@ class Simulation implements FaultHost, DeliverySink {
     this.storageRng = root.fork('storage');
     this.vocabulary = protocol.vocabulary;
     this.rules = new MessageRules(spec.rules, this.ids, (rule, event) => this.scheduleRuleActions(rule, event));
-    this.faults = new Faults(this);
+    this.actions = new ScriptedActions(this);
     this.monitors = new Monitors(protocol.vocabulary.invariants);
     this.notifyDurable = typeof protocol.onDurable === 'function';
     this.expectations = new Expectations(spec, {
@@ -264,7 +261,7 @@ class Simulation implements FaultHost, DeliverySink {
         case Q_DELIVER: this.deliver(node, a, b, ref as Message, c); break;
         case Q_TIMER: this.timer(node, a, ref as string); break;
         case Q_WRITE: this.writeDone(node, ref as Write); break;
-        case Q_ACTION: this.action(ref as ScheduledAction); break;
+        case Q_ACTION: this.actions.run(ref as ScheduledAction); break;
       }
       if (this.dirty) this.afterStep(before);
       if (onProgress !== undefined && trace.length >= nextProgress) {
@@ -456,73 +453,18 @@ class Simulation implements FaultHost, DeliverySink {
     node.inFlight.length = 0;
   }
 
-  // ---- scripted actions --------------------------------------------------
+  // ---- scripted actions (actions.ts) --------------------------------------
 
-  private action(sa: ScheduledAction): void {
-    if (sa.every !== undefined && sa.every > 0) {
-      const next = this.now + sa.every;
-      if (sa.until === undefined || next <= sa.until) this.queue.push(next, Q_ACTION, -1, 0, 0, sa);
-    }
-    const a = sa.action;
-    const { cause, source } = sa;
-    switch (a.kind) {
-      case 'client': this.client(a, cause, source); break;
-      case 'crash':
-      case 'restart':
-      case 'pause':
-      case 'resume':
-        for (const n of this.resolve(a.target, a.kind, cause, source)) if (this.fault === null) this.faults.lifecycle(a.kind, this.rt[n], cause, source);
-        break;
-      case 'partition':
-      case 'cut':
-      case 'heal':
-        this.faults.network(a, cause, source);
-        break;
-      case 'note': this.trace.setSource(this.trace.note(this.now, -1, cause, a.text), source); break;
-      case 'drift':
-        for (const n of this.resolve(a.target, 'drift', cause, source)) this.faults.drift(this.rt[n], a.rate, cause, source);
-        break;
-    }
+  reschedule(at: number, sa: ScheduledAction): void {
+    this.queue.push(at, Q_ACTION, -1, 0, 0, sa);
   }
 
-  /** Node indices a target names right now (role queries are evaluated against the current world). */
-  private resolve(target: Target, verb: string, cause: number, src: SourceRange | undefined): number[] {
-    if (target.kind === 'nodes') return target.nodes.map((id) => this.index.get(id)).filter((x): x is number => x !== undefined);
-    const query = this.vocabulary.queries.find((q) => q.name === target.query);
-    let ids: unknown = [];
-    try {
-      ids = query?.evaluate(this.world, target.args) ?? [];
-    } catch (e) {
-      this.trace.setSource(this.trace.note(this.now, -1, cause, `${verb} ${target.query}: the query threw: ${errorText(e)}`), src);
-      return [];
-    }
-    const list = Array.isArray(ids) ? ids.map((id) => this.index.get(String(id))).filter((x): x is number => x !== undefined) : [];
-    if (list.length === 0) {
-      this.trace.setSource(this.trace.note(this.now, -1, cause, `${verb} ${target.query}: no node matches \`${target.query}\` at ${formatTime(this.now)}; nothing done`), src);
-    }
-    return list;
+  faulted(): boolean {
+    return this.fault !== null;
   }
 
-  private client(a: Extract<Action, { kind: 'client' }>, cause: number, src: SourceRange | undefined): void {
-    let target: number | undefined;
-    if (a.target === undefined) {
-      const id = safe(() => this.protocol.clientTarget({ nodes: this.ids, params: this.spec.params }), undefined);
-      target = id === undefined ? undefined : this.index.get(id);
-    } else target = this.resolve(a.target, `client ${a.op}`, cause, src)[0];
-    if (target === undefined) {
-      if (a.target === undefined) this.trace.setSource(this.trace.note(this.now, -1, cause, `client ${a.op}: the protocol named no node to send it to`), src);
-      return;
-    }
-    const op: ClientOp = { id: `c${++this.clientOps}`, name: a.op, args: a.args };
-    const node = this.rt[target];
-    const ev = this.trace.client(this.now, target, cause, op);
-    this.trace.setSource(ev, src);
-    if (this.rules.other.length > 0) this.rules.fire('client', this.now, target, a.op, ev);
-    if (node.status !== 'up') {
-      this.trace.reply(this.now, target, ev, { op: op.id, ok: false, result: `${node.id} is ${node.status}` });
-      return;
-    }
-    this.handle(node, ev, 'onClient', op, undefined);
+  takeClientOp(node: NodeRuntime, event: number, op: ClientOp): void {
+    this.handle(node, event, 'onClient', op, undefined);
   }
 
   restart(node: NodeRuntime, cause: number): void {
@@ -695,6 +637,14 @@ class Simulation implements FaultHost, DeliverySink {
         Object.assign(out, this.protocol.finalMetrics(this.world, run));
       } catch (e) {
         this.trace.note(this.now, -1, -1, `protocol error in finalMetrics: ${errorText(e)}`);
+      }
+    }
+    Object.assign(out, this.monitors.metrics(this.world as World));
+    if (this.options.traceMetrics !== undefined) {
+      try {
+        Object.assign(out, this.options.traceMetrics(this.trace));
+      } catch (e) {
+        this.trace.note(this.now, -1, -1, `trace metrics failed: ${errorText(e)}`);
       }
     }
     return Object.assign(out, run);

@@ -85,6 +85,12 @@ export interface MonitorSpec<S = unknown, M = unknown> {
    * Optional: invariants may update the memory themselves.
    */
   observe?(memory: M, world: World<S>, changed: readonly NodeView<S>[]): void;
+  /**
+   * Metrics the memory holds at the end of the run (anomalies a monitor
+   * counted as it watched: writes lost, the most siblings seen…), merged
+   * into the run's metrics after the protocol's `finalMetrics`. Optional.
+   */
+  metrics?(memory: M, world: World<S>): Record<string, number>;
 }
 
 /** A named predicate over the whole world, checked after every step that changed it. */

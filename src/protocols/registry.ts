@@ -4,6 +4,7 @@
  */
 import type { Protocol } from '../engine/protocol.js';
 import { hashProtocol } from './hash/index.js';
+import { quorumProtocol } from './quorum/index.js';
 import { paxosProtocol } from './paxos/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
@@ -13,6 +14,7 @@ const all: readonly Protocol[] = [
   hashProtocol,
   ringProtocol,
   raftProtocol,
+  quorumProtocol,
   paxosProtocol,
 ];
 

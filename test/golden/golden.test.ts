@@ -1,9 +1,14 @@
 /**
- * Golden traces, in the manner of etcd-io/raft's testdata transcripts: the
- * sha256 of every example scenario's trace JSON (file + scenario name →
- * hash) is stored in test/golden/traces.json. A change to the engine, a
- * protocol or the trace format that alters any trace shows up here as a
- * reviewed diff. Regenerate after an intended change with
+ * Golden traces, in the manner of etcd-io/raft's testdata transcripts: for
+ * every example scenario (file + scenario name) test/golden/traces.json
+ * keeps two sha256 hashes — `run`, of what happened (nodes, events with
+ * their state changes, checks, metrics, how the run ended), and `trace`, of
+ * the whole trace JSON (adding the scenario header: parameters with their
+ * defaults, source text). A change to the engine, a protocol or the trace
+ * format that alters any trace shows up here as a reviewed diff, and the
+ * two hashes say which kind it is: a new parameter default changes `trace`
+ * only; a change of behaviour changes `run`. Regenerate after an intended
+ * change with
  *   UPDATE_GOLDEN=1 npx mocha test/golden/golden.test.ts
  * Sweeps are not included (their variants are covered by the base scenario).
  */
@@ -26,14 +31,19 @@ function scenarioFiles(dir: string): string[] {
   });
 }
 
-async function currentHashes(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+interface Golden { readonly run: string; readonly trace: string }
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+async function currentHashes(): Promise<Record<string, Golden>> {
+  const out: Record<string, Golden> = {};
   for (const file of scenarioFiles(join(ROOT, 'examples'))) {
     const rel = relative(ROOT, file);
     const loaded = await loadScenarioFile(file);
     for (const spec of loaded.compiled.file.scenarios) {
-      const json = stringifyTrace(traceOf(runScenario(spec), loaded.text));
-      out[`${rel} :: ${spec.name}`] = createHash('sha256').update(json).digest('hex');
+      const doc = traceOf(runScenario(spec), loaded.text);
+      const run = JSON.stringify({ nodes: doc.nodes, events: doc.events, checks: doc.checks, metrics: doc.metrics, end: doc.end });
+      out[`${rel} :: ${spec.name}`] = { run: sha256(run), trace: sha256(stringifyTrace(doc)) };
     }
   }
   return out;
@@ -47,10 +57,11 @@ describe('golden traces (examples)', () => {
       writeFileSync(GOLDEN, `${JSON.stringify(now, null, 2)}\n`);
       return;
     }
-    const recorded = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, string>;
-    const changed = Object.keys(now).filter((k) => recorded[k] !== now[k]);
+    const recorded = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, Golden>;
+    const ran = Object.keys(now).filter((k) => recorded[k]?.run !== now[k]!.run);
+    const header = Object.keys(now).filter((k) => recorded[k]?.run === now[k]!.run && recorded[k]!.trace !== now[k]!.trace);
     const gone = Object.keys(recorded).filter((k) => !(k in now));
-    assert.deepEqual({ changed, gone }, { changed: [], gone: [] },
+    assert.deepEqual({ 'behaviour changed': ran, 'only the header changed': header, gone }, { 'behaviour changed': [], 'only the header changed': [], gone: [] },
       'traces changed: review the difference, then regenerate with UPDATE_GOLDEN=1 npx mocha test/golden/golden.test.ts');
   });
 });

@@ -42,6 +42,7 @@ export function makeContext<M extends Message = Message>(o: ContextOptions): Tes
   return {
     id: o.id,
     nodes: o.nodes,
+    index: o.nodes.indexOf(o.id),
     params: o.params ?? {},
     nodeParams,
     now: o.now ?? 0,

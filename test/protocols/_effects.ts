@@ -29,6 +29,9 @@ export class RecordingContext<M extends Message> implements Context<M> {
     private readonly rnd: () => number = () => 0,
     readonly nodeParams: Record<NodeId, Params> = {},
   ) {}
+  get index(): number {
+    return this.nodes.indexOf(this.id);
+  }
   random(): number {
     return this.rnd();
   }

@@ -343,7 +343,7 @@ export function isElement(item: unknown): item is Element {
     return reflection.isInstance(item, Element.$type);
 }
 
-/** `expect always|violated|eventually|at end|linearizable …` */
+/** `expect always|violated|eventually|at end|linearizable …`; `expect violated linearizable`: the client history is not linearizable. */
 export interface Expect extends langium.AstNode {
     readonly $container: Scenario;
     readonly $type: 'Expect';
@@ -351,6 +351,7 @@ export interface Expect extends langium.AstNode {
     condition?: Condition;
     invariants: Array<InvariantRef>;
     kind: 'always' | 'at' | 'eventually' | 'linearizable' | 'violated';
+    linearizable: boolean;
     measure?: string;
     within?: Quantity;
 }
@@ -361,6 +362,7 @@ export const Expect = {
     condition: 'condition',
     invariants: 'invariants',
     kind: 'kind',
+    linearizable: 'linearizable',
     measure: 'measure',
     within: 'within'
 } as const;
@@ -1371,6 +1373,10 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 kind: {
                     name: Expect.kind
+                },
+                linearizable: {
+                    name: Expect.linearizable,
+                    defaultValue: false
                 },
                 measure: {
                     name: Expect.measure

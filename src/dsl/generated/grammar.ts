@@ -3210,16 +3210,30 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     }
                   },
                   {
-                    "$type": "Assignment",
-                    "feature": "invariants",
-                    "operator": "+=",
-                    "terminal": {
-                      "$type": "RuleCall",
-                      "rule": {
-                        "$ref": "#/rules@51"
+                    "$type": "Alternatives",
+                    "elements": [
+                      {
+                        "$type": "Assignment",
+                        "feature": "invariants",
+                        "operator": "+=",
+                        "terminal": {
+                          "$type": "RuleCall",
+                          "rule": {
+                            "$ref": "#/rules@51"
+                          },
+                          "arguments": []
+                        }
                       },
-                      "arguments": []
-                    }
+                      {
+                        "$type": "Assignment",
+                        "feature": "linearizable",
+                        "operator": "?=",
+                        "terminal": {
+                          "$type": "Keyword",
+                          "value": "linearizable"
+                        }
+                      }
+                    ]
                   }
                 ]
               },
@@ -3361,7 +3375,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       "entry": false,
       "fragment": false,
       "parameters": [],
-      "$comment": "/** \`expect always|violated|eventually|at end|linearizable …\` */"
+      "$comment": "/** \`expect always|violated|eventually|at end|linearizable …\`; \`expect violated linearizable\`: the client history is not linearizable. */"
     },
     {
       "$type": "ParserRule",

@@ -1,10 +1,13 @@
 /**
- * Handlers that never throw, for a protocol's `Protocol` object: a handler
- * that meets a malformed input (a message body of the wrong shape, say)
- * notes it in the trace and keeps its state. Effects are buffered until the
- * handler returns, so none of a failed call's effects leave — though the
- * note does. Each wrapper has its own try/catch and no closure is made per
- * call: these run for nearly every event.
+ * Handlers that never throw: a protocol's message, timer and client
+ * handlers wrapped so that one meeting a malformed input (a message body of
+ * the wrong shape, a bad argument) notes it in the trace and keeps its state
+ * instead of ending the run (an exception that reaches the simulator is a
+ * protocol fault and stops it). Effects the handler issued before it threw
+ * still apply; the note says which input was ignored.
+ *
+ * The wrappers are made once per protocol, not per call (handlers run for
+ * nearly every event), each with its own try/catch.
  */
 import type { ClientOp, Context, Message, NodeId, Protocol } from '../../engine/protocol.js';
 
@@ -18,19 +21,18 @@ export function guarded<S, M extends Message>(protocol: string, h: Handlers<S, M
   const malformed = (ctx: Context<M>, what: string, e: unknown): void => {
     ctx.note(`${protocol}: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
   };
-  const { message, timer, client } = h;
   return {
     onMessage(s, from, msg, ctx) {
       try {
-        return message(s, from, msg, ctx);
+        return h.message(s, from, msg, ctx);
       } catch (e) {
-        malformed(ctx, `${(msg as { type?: string } | undefined)?.type ?? 'message'} from ${from}`, e);
+        malformed(ctx, `${msg?.type ?? 'message'} from ${from}`, e);
         return s;
       }
     },
     onTimer(s, name, ctx) {
       try {
-        return timer(s, name, ctx);
+        return h.timer(s, name, ctx);
       } catch (e) {
         malformed(ctx, `timer ${name}`, e);
         return s;
@@ -38,7 +40,7 @@ export function guarded<S, M extends Message>(protocol: string, h: Handlers<S, M
     },
     onClient(s, op, ctx) {
       try {
-        return client(s, op, ctx);
+        return h.client(s, op, ctx);
       } catch (e) {
         malformed(ctx, `client operation ${op?.id}`, e);
         return s;

@@ -17,7 +17,7 @@
 import type { ClientOp, Context } from '../../engine/protocol.js';
 import { DIGEST_BITS, digest, digestHex, digestPrefix32 } from './algorithms.js';
 import { uniformity } from './stats.js';
-import { asText, bucketsOf, type HashState } from './state.js';
+import { asText, bucketsOf, dedupeKeyText, textBytes, type HashState } from './state.js';
 import { utf8 } from './_utf8.js';
 import { generatedKey } from '../_keys.js';
 
@@ -36,7 +36,7 @@ function intArg(op: ClientOp, name: string, min: number, max: number): number | 
 /** `hash V`: digest, dedupe, reply. */
 export function hashValue(state: HashState, op: ClientOp, ctx: Context): HashState {
   const value = asText(op.args['value']);
-  const hex = digestHex(state.algorithm, value, state.seed);
+  const hex = digestHex(state.algorithm, textBytes(dedupeKeyText(value, ctx.params), ctx.params), state.seed);
   const entry = state.seen[hex];
   if (entry) {
     const collision = entry.value !== value;
@@ -73,7 +73,7 @@ export function hashKeys(state: HashState, op: ClientOp, ctx: Context): HashStat
   if (typeof buckets === 'string') return fail(state, op, ctx, buckets);
   const hist = new Array<number>(buckets).fill(0);
   for (let i = 0; i < count; i++) {
-    const b = digestPrefix32(state.algorithm, generatedKey(i), state.seed) % buckets;
+    const b = digestPrefix32(state.algorithm, textBytes(generatedKey(i), ctx.params), state.seed) % buckets;
     hist[b]!++;
   }
   const u = uniformity(hist);

@@ -4,6 +4,7 @@
  */
 import type { Json, Params } from '../../engine/protocol.js';
 import { isAlgorithm, type Algorithm } from './algorithms.js';
+import { utf8 } from './_utf8.js';
 
 export const HASHER = 'hasher';
 
@@ -65,6 +66,27 @@ export function initialState(id: string, params: Params): HashState {
     buckets: [],
     avalanche: null,
   };
+}
+
+/**
+ * The bytes a text is hashed as: its UTF-8 encoding — or, with the bug switch
+ * `bug_utf16`, its UTF-16LE code units (what .NET's `Encoding.Unicode` or a
+ * careless `charCodeAt` loop gives), which no published vector matches.
+ */
+export function textBytes(text: string, params: Params): Uint8Array {
+  if (params['bug_utf16'] !== true) return utf8(text);
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[2 * i] = c & 0xff;
+    out[2 * i + 1] = c >>> 8;
+  }
+  return out;
+}
+
+/** The text the dedupe table files a value under: the value itself, or lower-cased with the bug switch `bug_normalize`. */
+export function dedupeKeyText(value: string, params: Params): string {
+  return params['bug_normalize'] === true ? value.toLowerCase() : value;
 }
 
 /** A client argument as the string to hash (numbers and booleans by their JSON text). */

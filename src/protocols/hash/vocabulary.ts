@@ -8,7 +8,7 @@ import type { ParamSpec, OpSpec, QuerySpec, Vocabulary } from '../../engine/voca
 import { ALGORITHMS, digestHex } from './algorithms.js';
 import { invariants, hasherState } from './invariants.js';
 import { MAX_AVALANCHE, MAX_BUCKETS, MAX_KEYS } from './machine.js';
-import { algorithmOf, asText, DEFAULT_ALGORITHM, DEFAULT_BUCKETS, seedOf, type HashState } from './state.js';
+import { algorithmOf, asText, DEFAULT_ALGORITHM, DEFAULT_BUCKETS, seedOf, type HashState, textBytes } from './state.js';
 
 export const params: readonly ParamSpec[] = [
   {
@@ -17,6 +17,10 @@ export const params: readonly ParamSpec[] = [
   },
   { name: 'buckets', type: 'int', default: DEFAULT_BUCKETS, min: 1, max: MAX_BUCKETS, doc: 'Default bucket count for `hash_keys`.' },
   { name: 'hash_seed', type: 'int', default: 0, min: 0, max: 0xffffffff, doc: 'Seed for murmur3 and xxhash64 (the others take none).' },
+  { name: 'bug_utf16', type: 'bool', default: false,
+    doc: 'BUG: hash a text\'s UTF-16 code units instead of its UTF-8 bytes (.NET\'s Encoding.Unicode, a careless charCodeAt loop); no published vector matches.' },
+  { name: 'bug_normalize', type: 'bool', default: false,
+    doc: 'BUG: dedupe case-insensitively but store the value as given, so "Apple" is filed under the digest of "apple".' },
 ];
 
 export const ops: readonly OpSpec[] = [
@@ -52,7 +56,7 @@ export const queries: readonly Q[] = [
     name: 'digest', template: 'digest <value:string>', doc: 'The hex digest of a value with the configured algorithm.',
     args: [{ name: 'value', type: 'string' }], returns: 'string',
     evaluate: (world: World<HashState>, args: Readonly<Record<string, Json>>) =>
-      digestHex(algorithmOf(world.params), asText(args['value']), seedOf(world.params)),
+      digestHex(algorithmOf(world.params), textBytes(asText(args['value']), world.params), seedOf(world.params)),
   },
   {
     name: 'bucket_count', template: 'bucket_count <bucket:int>', doc: 'Keys in a bucket after the last `hash_keys` (0-based).',

@@ -476,6 +476,11 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
     if (last > 0) hint = last + 1;
   }
   const n = Math.max(match + 1, Math.min(hint, lastIndex(s.log) + 1));
+  if (o.p.bugTruncateOnReject && n <= lastIndex(s.log)) {
+    // BUG: the back-off applied to the leader's own log, not only to nextIndex.
+    next = own(next, s);
+    next.log = truncate(s.log, n - 1);
+  }
   if (n !== s.nextIndex[from]) {
     next = own(next, s);
     next.nextIndex = withKey(s.nextIndex, from, n);

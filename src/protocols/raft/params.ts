@@ -20,6 +20,7 @@ export interface RaftParams {
   readonly bugCommitOldTerms: boolean;
   readonly bugForgetVote: boolean;
   readonly bugSkipLogCheck: boolean;
+  readonly bugTruncateOnReject: boolean;
 }
 
 export const DEFAULTS: RaftParams = {
@@ -32,6 +33,7 @@ export const DEFAULTS: RaftParams = {
   bugCommitOldTerms: false,
   bugForgetVote: false,
   bugSkipLogCheck: false,
+  bugTruncateOnReject: false,
 };
 
 /** How many rpc_timeout rounds a node keeps retrying a client operation before giving up. */
@@ -52,6 +54,7 @@ export function readParams(params: Params): RaftParams {
     bugCommitOldTerms: params.bug_commit_old_terms === true,
     bugForgetVote: params.bug_forget_vote === true,
     bugSkipLogCheck: params.bug_skip_log_check === true,
+    bugTruncateOnReject: params.bug_truncate_on_reject === true,
   };
   cache.set(params, p);
   return p;

@@ -31,6 +31,8 @@ export const vocabulary: Vocabulary<RaftState> = {
       doc: 'BUG: do not persist votedFor, so a restarted node can vote twice in one term.' },
     { name: 'bug_skip_log_check', type: 'bool', default: false,
       doc: 'BUG: accept AppendEntries without checking prevLogTerm (breaks the consistency check of §5.3).' },
+    { name: 'bug_truncate_on_reject', type: 'bool', default: false,
+      doc: 'BUG: a leader that gets a rejected AppendEntries truncates its own log to the follower\'s hint instead of only moving nextIndex back (breaks Leader Append-Only).' },
   ],
   ops: kvOps('through the log'),
   invariants,

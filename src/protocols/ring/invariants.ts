@@ -1,7 +1,9 @@
 /**
  * Invariants of the `ring` protocol, checked after every step. Each is a
- * pure function of the router's state (and the parameters), so results are
- * memoised per state object: a state that has not changed is not rechecked.
+ * pure function of the router's state (and the run's parameters), so the
+ * run's monitor memory keeps, per invariant, the router state it last
+ * checked and the verdict: a step that did not change the router (a server
+ * storing its keys, most steps) costs a comparison.
  * - `single_owner`: every placed key maps to exactly one member, and the
  *   router's per-member counts equal a recount and sum to the keys placed.
  * - `preference_distinct`: the preference list of a sample of keys (the
@@ -12,7 +14,7 @@
  *   (consistent hashing's monotonicity, Karger et al. 1997 §4).
  */
 import type { NodeId, Params, World } from '../../engine/protocol.js';
-import type { InvariantSpec } from '../../engine/vocabulary.js';
+import type { InvariantSpec, MonitorSpec } from '../../engine/vocabulary.js';
 import { generatedKey } from '../_keys.js';
 import { keyHashes, ownersOf, ringFor, ringOf, ringParams, ROUTER, type RingState, type RouterState } from './state.js';
 
@@ -21,25 +23,7 @@ export function routerOf(world: World<RingState>): RouterState | undefined {
   return n && n.up && n.state && n.state.role === 'router' ? n.state : undefined;
 }
 
-/** The parameters a check depends on, as a string (worlds may hand out fresh params objects). */
-function paramsKey(params: Params): string {
-  const p = ringParams(params);
-  return `${p.mode}|${p.hash}|${p.vnodes}|${p.replicas}`;
-}
-
-function memo(fn: (s: RouterState, params: Params) => string | null): (s: RouterState, params: Params) => string | null {
-  const cache = new WeakMap<RouterState, { key: string; result: string | null }>();
-  return (s, params) => {
-    const key = paramsKey(params);
-    const hit = cache.get(s);
-    if (hit && hit.key === key) return hit.result;
-    const result = fn(s, params);
-    cache.set(s, { key, result });
-    return result;
-  };
-}
-
-export const checkSingleOwner = memo((s, params) => {
+export function checkSingleOwner(s: RouterState, params: Params): string | null {
   if (s.keys === 0) return null;
   const ring = ringOf(s, params);
   const owners = ownersOf(ring, keyHashes(ringParams(params).hash, s.keys));
@@ -50,8 +34,9 @@ export const checkSingleOwner = memo((s, params) => {
     counts[o]!++;
   }
   let sum = 0;
+  const members = new Set(s.members);
   for (const [m, c] of Object.entries(s.load)) {
-    if (!s.members.includes(m) && c > 0) return `${m} holds ${c} keys but is not a member`;
+    if (!members.has(m) && c > 0) return `${m} holds ${c} keys but is not a member`;
     sum += c;
   }
   for (let k = 0; k < ring.members.length; k++) {
@@ -60,24 +45,25 @@ export const checkSingleOwner = memo((s, params) => {
   }
   if (sum !== s.keys) return `key counts sum to ${sum}, but ${s.keys} keys are placed`;
   return null;
-});
+}
 
-export const checkPreferenceDistinct = memo((s, params) => {
+export function checkPreferenceDistinct(s: RouterState, params: Params): string | null {
   const ring = ringOf(s, params);
   const n = ringParams(params).replicas;
   const want = Math.min(n, s.members.length);
   const sample = s.keys > 0 ? Math.min(s.keys, 256) : 64;
+  const members = new Set(s.members);
   for (let i = 0; i < sample; i++) {
     const key = s.keys > 0 ? generatedKey(i) : `probe-${i}`;
     const list = ring.preference(key, n);
     if (list.length !== want) return `preference(${key}) has ${list.length} nodes, expected ${want}`;
     if (new Set(list).size !== list.length) return `preference(${key}) repeats a node: ${list.join(', ')}`;
-    for (const m of list) if (!s.members.includes(m)) return `preference(${key}) names ${m}, not a member`;
+    for (const m of list) if (!members.has(m)) return `preference(${key}) names ${m}, not a member`;
   }
   return null;
-});
+}
 
-export const checkMoves = memo((s, params) => {
+export function checkMoves(s: RouterState, params: Params): string | null {
   const change = s.lastChange;
   if (!change || s.keys === 0) return null;
   const p = ringParams(params);
@@ -101,22 +87,39 @@ export const checkMoves = memo((s, params) => {
   }
   if (wrong === 0) return null;
   return `${change.kind} ${change.node} moved ${wrong} keys between other nodes (e.g. ${first}: ${example![0]} → ${example![1]})`;
-});
+}
+
+/** The router state each invariant last checked in this run, and its verdict. */
+interface Verdicts {
+  readonly last: Map<string, { state: RouterState; verdict: string | null }>;
+}
+
+const ringVerdicts: MonitorSpec<RingState, Verdicts> = {
+  name: 'ring verdicts',
+  create: () => ({ last: new Map() }),
+};
+
+/** An invariant over the router state, rechecked only when that state changed. */
+function routerInvariant(name: string, doc: string, check: (s: RouterState, params: Params) => string | null): InvariantSpec<RingState, Verdicts> {
+  return {
+    name, doc, monitor: ringVerdicts,
+    check(world, _changed, memory) {
+      const s = routerOf(world);
+      if (!s) return null;
+      const hit = memory.last.get(name);
+      if (hit !== undefined && hit.state === s) return hit.verdict;
+      const verdict = check(s, world.params);
+      memory.last.set(name, { state: s, verdict });
+      return verdict;
+    },
+  };
+}
 
 export const invariants: readonly InvariantSpec<RingState>[] = [
-  {
-    name: 'single_owner',
-    doc: 'Every placed key has exactly one owner among the members, and the per-node counts sum to the keys placed.',
-    check: (world) => { const s = routerOf(world); return s ? checkSingleOwner(s, world.params) : null; },
-  },
-  {
-    name: 'preference_distinct',
-    doc: 'A preference list is min(replicas, members) distinct physical nodes.',
-    check: (world) => { const s = routerOf(world); return s ? checkPreferenceDistinct(s, world.params) : null; },
-  },
-  {
-    name: 'moves_only_to_changed_node',
-    doc: 'After add X, moved keys all went to X; after remove X, only X\'s keys moved.',
-    check: (world) => { const s = routerOf(world); return s ? checkMoves(s, world.params) : null; },
-  },
+  routerInvariant('single_owner',
+    'Every placed key has exactly one owner among the members, and the per-node counts sum to the keys placed.', checkSingleOwner),
+  routerInvariant('preference_distinct',
+    'A preference list is min(replicas, members) distinct physical nodes.', checkPreferenceDistinct),
+  routerInvariant('moves_only_to_changed_node',
+    'After add X, moved keys all went to X; after remove X, only X\'s keys moved.', checkMoves),
 ];

@@ -28,8 +28,12 @@ export const MAX_KEYS = 1_000_000;
 type Ctx = Context<RingMessage>;
 
 export function init(ctx: Ctx): RingState {
+  if (ctx.id !== ROUTER) {
+    // The servers are the declared nodes, in order, before the router: the first `initial` (or all) start in the ring.
+    const k = ringParams(ctx.params).initial;
+    return { role: k === 0 || ctx.index < k ? 'server' : 'spare', keys: 0 };
+  }
   const members = initialMembers(ctx.nodes, ctx.params);
-  if (ctx.id !== ROUTER) return { role: members.includes(ctx.id) ? 'server' : 'spare', keys: 0 };
   const weights: Record<NodeId, number> = {};
   for (const m of members) weights[m] = weightOf(ctx.nodeParams, m);
   const load: Record<NodeId, number> = {};
@@ -93,27 +97,24 @@ export function movesBetween(before: RouterState, after: Pick<RouterState, 'memb
   const r1 = ringFor(after.members, after.weights, p);
   const o0 = ownersOf(r0, hashes);
   const o1 = ownersOf(r1, hashes);
-  const m0 = r0.members.length;
   const m1 = r1.members.length;
-  const matrix = new Int32Array(Math.max(1, m0 * m1));
+  // Sparse (from, to) counts: a dense matrix would be members² cells (10^8 at 10 000 nodes).
+  const counts = new Map<number, number>();
   let moved = 0;
   for (let i = 0; i < keys; i++) {
     const a = o0[i]!;
     const b = o1[i]!;
     if (a < 0 || b < 0 || r0.members[a] === r1.members[b]) continue;
-    matrix[a * m1 + b]!++;
+    const cell = a * m1 + b;
+    counts.set(cell, (counts.get(cell) ?? 0) + 1);
     moved++;
   }
   const pairs = new Map<NodeId, Map<NodeId, number>>();
-  for (let a = 0; a < m0; a++) {
-    for (let b = 0; b < m1; b++) {
-      const c = matrix[a * m1 + b]!;
-      if (c === 0) continue;
-      const from = r0.members[a]!;
-      let row = pairs.get(from);
-      if (!row) pairs.set(from, (row = new Map()));
-      row.set(r1.members[b]!, c);
-    }
+  for (const cell of [...counts.keys()].sort((x, y) => x - y)) {
+    const from = r0.members[Math.floor(cell / m1)]!;
+    let row = pairs.get(from);
+    if (!row) pairs.set(from, (row = new Map()));
+    row.set(r1.members[cell % m1]!, counts.get(cell)!);
   }
   return { moved, pairs };
 }
@@ -121,7 +122,8 @@ export function movesBetween(before: RouterState, after: Pick<RouterState, 'memb
 function applyChange(s: RouterState, op: ClientOp, ctx: Ctx, kind: 'add' | 'remove', node: NodeId, members: NodeId[], weights: Record<NodeId, number>): RingState {
   const moves = movesBetween(s, { members, weights }, s.keys, ctx);
   const p = ringParams(ctx.params);
-  const load = s.keys > 0 ? loadOf(ringFor(members, weights, p), s.keys, p.hash) : Object.fromEntries(members.map((m) => [m, 0]));
+  const load = p.bugNoDecrement ? gainsOnly(s, members, moves)
+    : s.keys > 0 ? loadOf(ringFor(members, weights, p), s.keys, p.hash) : Object.fromEntries(members.map((m) => [m, 0]));
   const next: RouterState = {
     role: 'router', members, weights, keys: s.keys, load,
     lastChange: { kind, node, before: s.members, beforeWeights: s.weights, moved: moves.moved },
@@ -146,6 +148,14 @@ function applyChange(s: RouterState, op: ClientOp, ctx: Ctx, kind: 'add' | 'remo
   ctx.note(`${kind} ${node}: ${moves.moved} of ${s.keys} keys move (${(fraction * 100).toFixed(1)}%)`);
   ctx.reply(op.id, true, { moved: moves.moved, fraction: round6(fraction) });
   return next;
+}
+
+/** `bug_no_decrement`: every member's count plus the keys it gains — the keys it loses are never taken off. */
+function gainsOnly(s: RouterState, members: readonly NodeId[], moves: Moves): Record<NodeId, number> {
+  const load: Record<NodeId, number> = {};
+  for (const m of members) load[m] = s.load[m] ?? 0;
+  for (const row of moves.pairs.values()) for (const [to, c] of row) load[to] = (load[to] ?? 0) + c;
+  return load;
 }
 
 /** `add NODE [weight W]`. */
@@ -208,7 +218,8 @@ export function serverMessage(s: ServerState, from: NodeId, msg: RingMessage, ct
     case 'Handoff': {
       let keys = s.keys;
       for (const [to, count] of Object.entries(msg.body.moves)) {
-        ctx.send(to, { type: 'Transfer', body: { keys: count } });
+        // The keys go at once, while the new count is being written.
+        ctx.send(to, { type: 'Transfer', body: { keys: count } }, { waitForWrites: false });
         keys -= count;
       }
       if (keys < 0) {
@@ -226,7 +237,7 @@ export function serverMessage(s: ServerState, from: NodeId, msg: RingMessage, ct
   }
 }
 
-/** Persist the server's count (a Handoff's Transfers are issued before the write, so they leave at once). */
+/** Persist the server's count (a Handoff's Transfers do not wait for it). */
 function saveServer(next: ServerState, ctx: Ctx): ServerState {
   ctx.persist({ role: next.role, keys: next.keys });
   return next;

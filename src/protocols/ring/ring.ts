@@ -41,6 +41,13 @@ export interface RingOptions {
   readonly mode?: RingMode;
   /** Members and their weights, in member order (an object keeps insertion order; a list of names means weight 1). */
   readonly weights: Readonly<Record<string, number>> | readonly (readonly [string, number])[] | readonly string[];
+  /**
+   * false reproduces a classic mistake (the ring protocol's
+   * `bug_vnode_preference`): a preference list of the next N points, so two
+   * vnodes of one server can both be in it. Default true: N distinct
+   * physical nodes, skipping points of members already taken (Dynamo §4.3).
+   */
+  readonly distinctPreference?: boolean;
 }
 
 function le32(d: Uint8Array, at: number): number {
@@ -106,6 +113,7 @@ export class Ring {
   readonly owners: Uint32Array;
   /** `index[b]`: first point whose top bits are ≥ b; `index[2^bits]` = size. */
   private readonly index: Uint32Array;
+  private readonly distinctPreference: boolean;
   private readonly shift: number;
 
   constructor(options: RingOptions) {
@@ -124,6 +132,7 @@ export class Ring {
     this.hash = hash;
     this.mode = mode;
     this.vnodes = vnodes;
+    this.distinctPreference = options.distinctPreference ?? true;
 
     const values: number[] = [];
     const who: number[] = [];
@@ -230,7 +239,8 @@ export class Ring {
     const size = this.points.length;
     for (let step = 0; step < size && out.length < want; step++) {
       const owner = this.owners[(start + step) % size]!;
-      if (!taken[owner]) { taken[owner] = 1; out.push(this.members[owner]!); }
+      if (!this.distinctPreference) out.push(this.members[owner]!);
+      else if (!taken[owner]) { taken[owner] = 1; out.push(this.members[owner]!); }
     }
     return out;
   }

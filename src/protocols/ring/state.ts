@@ -48,9 +48,13 @@ export interface RingParams {
   readonly mode: RingMode;
   readonly replicas: number;
   readonly initial: number;
+  /** Bug switch: preference lists of the next N points, not N distinct nodes. */
+  readonly bugVnodePreference: boolean;
+  /** Bug switch: after add/remove the router counts the keys the new owner gains but takes none off the old owners. */
+  readonly bugNoDecrement: boolean;
 }
 
-export const DEFAULTS: RingParams = { vnodes: 100, hash: 'md5', mode: 'standard', replicas: 3, initial: 0 };
+export const DEFAULTS: RingParams = { vnodes: 100, hash: 'md5', mode: 'standard', replicas: 3, initial: 0, bugVnodePreference: false, bugNoDecrement: false };
 
 function int(v: unknown, min: number, fallback: number): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fallback;
@@ -65,6 +69,8 @@ export function ringParams(params: Params): RingParams {
     mode: (RING_MODES as readonly unknown[]).includes(mode) ? (mode as RingMode) : DEFAULTS.mode,
     replicas: int(params['replicas'], 1, DEFAULTS.replicas),
     initial: int(params['initial'], 0, DEFAULTS.initial),
+    bugVnodePreference: params['bug_vnode_preference'] === true,
+    bugNoDecrement: params['bug_no_decrement'] === true,
   };
 }
 
@@ -92,14 +98,16 @@ const RING_CACHE_SIZE = 16;
 const rings = new Map<string, Ring>();
 
 export function ringFor(members: readonly NodeId[], weights: Readonly<Record<NodeId, number>>, p: RingParams): Ring {
-  const sig = `${p.mode}|${p.hash}|${p.vnodes}|${members.map((m) => `${m}:${weights[m] ?? 1}`).join(',')}`;
+  const sig = `${p.mode}|${p.hash}|${p.vnodes}|${p.bugVnodePreference}|${members.map((m) => `${m}:${weights[m] ?? 1}`).join(',')}`;
   let ring = rings.get(sig);
   if (ring) {
     rings.delete(sig);
     rings.set(sig, ring);
     return ring;
   }
-  ring = new Ring({ vnodes: p.vnodes, hash: p.hash, mode: p.mode, weights: members.map((m) => [m, weights[m] ?? 1] as const) });
+  ring = new Ring({
+    vnodes: p.vnodes, hash: p.hash, mode: p.mode, weights: members.map((m) => [m, weights[m] ?? 1] as const), distinctPreference: !p.bugVnodePreference,
+  });
   rings.set(sig, ring);
   if (rings.size > RING_CACHE_SIZE) rings.delete(rings.keys().next().value!);
   return ring;

@@ -18,6 +18,10 @@ export const params: readonly ParamSpec[] = [
   { name: 'replicas', type: 'int', default: DEFAULTS.replicas, min: 1, max: 100, doc: 'N: length of a key\'s preference list (distinct physical nodes).' },
   { name: 'initial', type: 'int', default: DEFAULTS.initial, min: 0, doc: 'How many of the declared nodes start in the ring (the first ones); 0 = all.' },
   { name: 'weight', type: 'int', default: 1, min: 1, max: 1000, scope: 'node', doc: 'This node\'s weight: its share of points and keys.' },
+  { name: 'bug_vnode_preference', type: 'bool', default: false,
+    doc: 'BUG: a preference list of the next N points clockwise, so two vnodes of one server can hold two replicas (Dynamo §4.3 skips them).' },
+  { name: 'bug_no_decrement', type: 'bool', default: false,
+    doc: 'BUG: after add/remove the router adds the keys each node gains but never subtracts the keys it loses.' },
 ];
 
 export const ops: readonly OpSpec[] = [

@@ -13,7 +13,7 @@ import type { Json } from '../../../src/engine/protocol.js';
 import { DEFAULT_NETWORK, type Action, type ScenarioSpec, type TimedAction } from '../../../src/engine/spec.js';
 import { invariants } from '../../../src/protocols/paxos/invariants.js';
 import { runScenario } from '../../../src/runner/run.js';
-import { assertLinearizableRuns, faultActions, faultArb } from '../_schedules.js';
+import { assertLinearizableRuns, faultActions, faultArb } from '../_schedule.js';
 
 const INVARIANTS = invariants.map((i) => i.name);
 const KEYS = ['x', 'y'];
@@ -43,7 +43,7 @@ const opArb = fc.record({
 const multiArb = fc.record({
   nodes: fc.constantFrom(3, 5),
   net: networkArb,
-  faults: fc.array(faultArb, { maxLength: 4 }),
+  faults: fc.array(faultArb(1_500_000, { down: 600_000, length: 700_000 }), { maxLength: 4 }),
   ops: fc.array(opArb, { minLength: 1, maxLength: 12 }),
 });
 
@@ -51,9 +51,8 @@ type MultiSchedule = typeof multiArb extends fc.Arbitrary<infer T> ? T : never;
 
 function multiSpec(c: MultiSchedule, extra: Record<string, Json> = {}): ScenarioSpec {
   const nodes = Array.from({ length: c.nodes }, (_, i) => `n${i + 1}`);
-  const actions: TimedAction[] = [];
+  const actions: TimedAction[] = faultActions(c.faults, nodes);
   const at = (t: number, action: Action) => actions.push({ at: t, action });
-  faultActions(c.faults, nodes, at);
   for (const o of c.ops) {
     const key = KEYS[o.key]!;
     const args: Record<string, Json> = o.op === 'put' ? { key, value: o.a } : o.op === 'get' ? { key } : o.op === 'append' ? { key, value: String(o.a) }

@@ -63,7 +63,7 @@ export function runCluster(o: ClusterOptions): ClusterResult {
   const ctxOf = (id: NodeId): Context<RaftMessage> => {
     const nodeRnd = mulberry32(o.seed * 31 + Number(id.slice(1)));
     return {
-      id, nodes: ids, params, nodeParams: {},
+      id, index: ids.indexOf(id), nodes: ids, params, nodeParams: {},
       get now() { return now; },
       random: nodeRnd,
       randomInt: (min, max) => min + Math.floor(nodeRnd() * (max - min + 1)),

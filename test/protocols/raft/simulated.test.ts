@@ -12,7 +12,7 @@ import type { Json } from '../../../src/engine/protocol.js';
 import { DEFAULT_NETWORK, DEFAULT_STORAGE, type Action, type ScenarioSpec, type TimedAction } from '../../../src/engine/spec.js';
 import { invariants } from '../../../src/protocols/raft/invariants.js';
 import { runScenario } from '../../../src/runner/run.js';
-import { assertLinearizableRuns, faultActions, faultArb } from '../_schedules.js';
+import { assertLinearizableRuns, faultActions, faultArb } from '../_schedule.js';
 
 const INVARIANTS = invariants.map((i) => i.name);
 const KEYS = ['x', 'y'];
@@ -27,7 +27,7 @@ const scheduleArb = fc.record({
   loss: fc.constantFrom(0, 0.01, 0.05, 0.15),
   duplicate: fc.constantFrom(0, 0.02, 0.1),
   preVote: fc.boolean(),
-  faults: fc.array(faultArb, { maxLength: 4 }),
+  faults: fc.array(faultArb(1_500_000, { down: 600_000, length: 700_000 }), { maxLength: 4 }),
   ops: fc.array(opArb, { minLength: 1, maxLength: 12 }),
 });
 
@@ -36,9 +36,8 @@ type Schedule = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : never;
 function spec(c: Schedule): ScenarioSpec {
   const nodes = Array.from({ length: c.nodes }, (_, i) => `n${i + 1}`);
   const node = (i: number) => nodes[i % nodes.length]!;
-  const actions: TimedAction[] = [];
+  const actions: TimedAction[] = faultActions(c.faults, nodes);
   const at = (t: number, action: Action) => actions.push({ at: t, action });
-  faultActions(c.faults, nodes, at);
   for (const o of c.ops) {
     const key = KEYS[o.key]!;
     const args: Record<string, Json> = o.op === 'put' ? { key, value: o.a } : o.op === 'get' ? { key } : { key, expected: o.a === 0 ? null : o.a, value: o.b };
