@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+import { loadScenarioFile } from '../../src/cli/load.js';
+import { runFile, traceOf } from '../../src/runner/run.js';
+import type { TraceDocument } from '../../src/trace/format.js';
+import { stringifyTrace } from '../../src/trace/write.js';
 
 /** What page.evaluate callbacks see of the page (this folder is type-checked without the DOM lib). */
 export interface PageWindow {
@@ -73,3 +77,24 @@ export async function openPage(browser: Browser, url: string, size = { width: 14
 }
 
 export const summary = (page: Page): Promise<Summary> => page.evaluate(() => window.__viewer!.summary());
+
+/** The trace of one scenario of an example file, run by the engine as the CLI runs it. */
+export async function exampleTrace(file: string, scenario: string): Promise<TraceDocument> {
+  const loaded = await loadScenarioFile(file);
+  return traceOf(runFile(loaded.compiled.file, scenario, { text: loaded.text }).scenarios[0]!, loaded.text);
+}
+
+/** The first event index at or after time `t` (µs); the last event when none is. */
+export const stepAt = (doc: TraceDocument, t: number): number => {
+  const i = doc.events.findIndex((e) => e.t >= t);
+  return i < 0 ? doc.events.length - 1 : i;
+};
+
+/** A standalone viewer on `doc` at event `step`, showing the Picture tab with protocol panel `panel` drawn. */
+export async function showPanel(browser: Browser, doc: TraceDocument, step: number, panel: string, size = { width: 1400, height: 1100 }): Promise<{ page: Page; errors: string[]; text: () => Promise<string> }> {
+  const { page, errors } = await openPage(browser, await standalonePage(stringifyTrace(doc)), size);
+  await page.evaluate((i) => window.__viewer!.goto(i), step);
+  await page.getByRole('tab', { name: 'Picture' }).click();
+  await page.waitForSelector(`.panel-${panel}`);
+  return { page, errors, text: async () => (await page.locator(`.panel-${panel}`).innerText()) };
+}

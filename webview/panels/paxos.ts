@@ -3,10 +3,11 @@
  * every ballot in its own colour (one hue per ballot, the same wherever it
  * appears) and the value chosen marked.
  *
- * - Single-decree (`mode single`): one row per node — its roles; as an
- *   acceptor its promise, accepted proposal and every vote it cast; as a
- *   proposer its phase (prepare, accept, backoff, chosen), ballot and the
- *   promises and accepts it holds; as a learner what it learned — above a
+ * - Single-decree (`mode single`): one row per node — its roles (P, A, L);
+ *   as an acceptor its promise, accepted proposal and the ballots of every
+ *   vote it cast; as a proposer its phase (prepare, accept, backoff,
+ *   chosen), ballot and the promises (p) and accepts (a) it holds; as a
+ *   learner what it learned — above a
  *   line saying which value is chosen (a majority of acceptors voted for it
  *   in one ballot) and a legend of the four message phases the diagram's
  *   arrows carry (P1a prepare, P1b promise, P2a accept, P2b accepted).
@@ -123,7 +124,7 @@ function renderSingle(input: PanelInput): Element {
     chosen ? '✓ chosen: ' : 'nothing chosen yet',
     chosen ? h('strong', {}, shorten(valueText(chosen.v), 40)) : null,
     chosen ? ' in ballot ' : null, chosen ? chip(chosen.b, input.nodes) : null), { margin: '4px 0 8px', fontWeight: chosen ? '600' : '400' });
-  const head = h('tr', {}, ...['node', 'roles', 'promised', 'accepted', 'votes', 'proposer', 'learned'].map((t) => styled(h('th', {}, t), { textAlign: 'left', padding: '2px 8px 2px 0', borderBottom: '1px solid var(--pp-border, #555)' })));
+  const head = h('tr', {}, ...['node', 'promised', 'accepted', 'votes', 'proposer', 'learned'].map((t) => styled(h('th', {}, t), { textAlign: 'left', padding: '2px 8px 2px 0', borderBottom: '1px solid var(--pp-border, #555)' })));
   const rows = input.nodes.map((n) => {
     const s = input.states[n];
     const down = input.down.has(n);
@@ -132,20 +133,23 @@ function renderSingle(input: PanelInput): Element {
     const acceptor = r.includes('acceptor');
     const accepted = isRecord(s.accepted) && ballotOf(s.accepted.b) ? { b: ballotOf(s.accepted.b)!, v: s.accepted.v } : null;
     const votes = votesOf(s);
-    const proposer = r.includes('proposer') && typeof s.phase === 'string'
-      ? h('span', {}, styled(h('span', { class: `paxos-phase ${s.phase}` }, s.phase), { color: '#ffffff', background: PHASE_COLOURS[s.phase] ?? '#777777', padding: '0 5px', borderRadius: '8px' }), ' ', chip(ballotOf(s.ballot), input.nodes),
-        ` ${Array.isArray(s.promises) ? s.promises.length : 0} promises, ${Array.isArray(s.accepts) ? s.accepts.length : 0} accepts`)
-      : '';
+    const phase = typeof s.phase === 'string' ? s.phase : '';
+    const phaseChip = styled(h('span', { class: `paxos-phase ${phase}` }, phase), { color: '#ffffff', background: PHASE_COLOURS[phase] ?? '#777777', padding: '0 5px', borderRadius: '8px' });
+    const proposer = !r.includes('proposer') || phase === '' ? ''
+      : phase === 'idle' ? phaseChip
+        : h('span', {}, phaseChip, ' ', chip(ballotOf(s.ballot), input.nodes),
+          ` ${Array.isArray(s.promises) ? s.promises.length : 0}p ${Array.isArray(s.accepts) ? s.accepts.length : 0}a`);
     const learned = isRecord(s.learned) ? valueText(s.learned.v) : r.includes('learner') ? '—' : '';
     const cell = (...children: (Node | string)[]) => styled(h('td', {}, ...children), { padding: '3px 8px 3px 0', whiteSpace: 'nowrap' });
-    return styled(h('tr', { class: down ? 'down' : '' },
-      cell(styled(h('span', { class: 'paxos-node' }, `${n}${down ? ' (down)' : ''}`), { fontWeight: '600' })),
-      cell(r.join(' ')),
+    // Roles as letters under the name: P proposer, A acceptor, L learner.
+    const letters = r.map((x) => x[0]!.toUpperCase()).join('');
+    return styled(h('tr', { class: down ? 'down' : '', title: `${n}: ${r.join(', ') || 'no role'}${down ? ' (down)' : ''}` },
+      cell(styled(h('span', { class: 'paxos-node' }, n), { fontWeight: '600' }), styled(h('span', {}, ` ${letters}${down ? ' down' : ''}`), { opacity: '0.7', fontSize: '0.85em' })),
       cell(acceptor ? chip(ballotOf(s.promised), input.nodes) : ''),
-      cell(accepted ? h('span', {}, chip(accepted.b, input.nodes), ` ${shorten(valueText(accepted.v), 16)}`) : acceptor ? '—' : ''),
-      cell(...votes.slice(-8).map((v) => chip(v.b, input.nodes, `${ballotText(v.b)}:${shorten(valueText(v.v), 8)}`))),
+      cell(accepted ? h('span', {}, chip(accepted.b, input.nodes), ` ${shorten(valueText(accepted.v), 14)}`) : acceptor ? '—' : ''),
+      cell(...votes.slice(-6).map((v) => { const c = chip(v.b, input.nodes); c.title = `voted ${valueText(v.v)} in ballot (${v.b[0]}, ${v.b[1]})`; return c; })),
       cell(proposer),
-      cell(learned),
+      cell(shorten(learned, 14)),
     ), { opacity: down ? '0.5' : '1' });
   });
   const legend = styled(h('div', { class: 'paxos-legend' },
@@ -199,10 +203,11 @@ function renderMulti(input: PanelInput): Element {
   rows.forEach((r, row) => {
     const y = 32 + row * (CELL_H + 8);
     const s = r.s;
-    const leader = s !== null && s.role === 'leader';
+    const down = input.down.has(r.id);
+    const leader = s !== null && s.role === 'leader' && !down;
     const promised = s !== null ? ballotOf(s.promised) : null;
     const label = s === null ? r.id
-      : `${leader ? '★ ' : ''}${shorten(r.id, 10)} ${typeof s.role === 'string' ? s.role : ''} p=${ballotText(promised)} d=${typeof s.commit === 'number' ? s.commit : 0}/${typeof s.applied === 'number' ? s.applied : 0}`;
+      : `${leader ? '★ ' : ''}${shorten(r.id, 10)} ${down ? '(down)' : typeof s.role === 'string' ? s.role : ''} p=${ballotText(promised)} d=${typeof s.commit === 'number' ? s.commit : 0}/${typeof s.applied === 'number' ? s.applied : 0}`;
     root.append(svg('text', { x: 4, y: y + CELL_H * 0.7, class: `label${input.down.has(r.id) ? ' down' : ''}${leader ? ' leader' : ''}` }, label));
     for (let slot = first; slot <= maxSlot; slot++) {
       const pv = r.accepted[slot - 1] ?? null;
