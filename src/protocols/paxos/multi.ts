@@ -492,10 +492,10 @@ function advanceCommit(s: MultiState, o: Env): MultiState {
     for (let i = applied + 1; i <= c; i++) cmds.push(slotAt(next.decided, i)!);
     next = apply(next, cmds, o);
   }
-  if (next.role === 'leader' && o.t.learners.length > o.t.acceptors.length) {
+  if (next.role === 'leader' && o.t.learnersOnly.length > 0) {
     const body: Decisions = { from: was + 1, cmds: [] };
     for (let i = was + 1; i <= c; i++) body.cmds.push(slotAt(next.decided, i)!);
-    for (const l of o.t.learners) if (l !== o.id && !o.t.acceptors.includes(l)) o.ctx.send(l, { type: 'Decisions', body });
+    for (const l of o.t.learnersOnly) if (l !== o.id) o.ctx.send(l, { type: 'Decisions', body });
   }
   return next;
 }

@@ -110,6 +110,8 @@ export interface Topology {
   readonly proposers: readonly NodeId[];
   readonly acceptors: readonly NodeId[];
   readonly learners: readonly NodeId[];
+  /** The learners that are not acceptors (they get decisions pushed: they hold no pvalues to decide from). */
+  readonly learnersOnly: readonly NodeId[];
   /** Per member, its roles in a fixed order (shared arrays: states hold them). */
   readonly roles: ReadonlyMap<NodeId, readonly Role[]>;
   /** Per member, the other members and the other acceptors (for broadcasts). */
@@ -174,7 +176,9 @@ function buildTopology(nodes: readonly NodeId[], p: PaxosParams, nodeParams: Rea
     otherAcceptors.set(id, acceptors.filter((n) => n !== id));
   }
   const quorum = p.bugSmallQuorum ? Math.max(1, Math.floor(acceptors.length / 2)) : Math.floor(acceptors.length / 2) + 1;
-  return { members, proposers: having('proposer'), acceptors, learners: having('learner'), roles, others, otherAcceptors, quorum };
+  const learners = having('learner');
+  const learnersOnly = learners.filter((id) => !roles.get(id)!.includes('acceptor'));
+  return { members, proposers: having('proposer'), acceptors, learners, learnersOnly, roles, others, otherAcceptors, quorum };
 }
 
 /** A true majority of `acceptors` (what "chosen" means, whatever the quorum a buggy node uses). */

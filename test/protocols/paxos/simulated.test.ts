@@ -135,6 +135,30 @@ describe('Paxos on the simulator (random schedules)', () => {
     assert.ok(chosen > 400, `a value was chosen in ${chosen} of 500 runs`);
   });
 
+  it('Multi-Paxos roles: a replica that is not an acceptor gets the decisions pushed and applies the same commands; a node outside cluster_size takes no part', () => {
+    const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    const actions: TimedAction[] = [];
+    for (let i = 0; i < 20; i++) actions.push({ at: 400_000 + i * 30_000, action: { kind: 'client', target: { kind: 'nodes', nodes: [nodes[i % 3]!] }, op: 'append', args: { key: 'x', value: String(i % 10) } } });
+    const outcome = runScenario({
+      name: 'roles', protocol: 'paxos', nodes, seed: 5,
+      nodeParams: { n1: {}, n2: {}, n3: {}, n4: { acceptor: false, proposer: false }, n5: {} },
+      params: { mode: 'multi', cluster_size: 4, election_timeout: { min: 150_000, max: 300_000 }, heartbeat: 50_000, rpc_timeout: 100_000 },
+      network: network({ loss: 0, duplicate: 0, reorder: 0 }, [1_000, 5_000]), storage: storage(0),
+      actions, rules: [], run: { until: 2_000_000, maxTime: 2_000_000, maxEvents: 300_000 },
+      expectations: [{ kind: 'always', invariants: INVARIANTS }, { kind: 'linearizable' }],
+    });
+    assert.deepEqual(outcome.result.checks.filter((k) => k.status !== 'held'), []);
+    const world = outcome.result.trace.stateAt(outcome.result.trace.length - 1);
+    const n4 = world.n4 as { commit: number; kv: Record<string, Json>; accepted: unknown[] };
+    const n1 = world.n1 as { commit: number; kv: Record<string, Json> };
+    assert.deepEqual(n4.accepted, [], 'n4 accepts nothing');
+    assert.equal(n4.commit, 20);
+    assert.deepEqual(n4.kv, n1.kv);
+    assert.equal(String(n4.kv.x).length, 20);
+    const n5 = world.n5 as { roles: string[]; commit: number };
+    assert.deepEqual([n5.roles, n5.commit], [[], 0], 'n5 is outside cluster_size 4');
+  });
+
   it('with a bug switch on, random schedules expose a failed invariant', () => {
     // Search fixed schedules (each with a leader crash) for one where the bugs surface: the checks must bite.
     const bites = fc.sample(multiArb, { numRuns: 100, seed: 99 }).some((c) => {
