@@ -242,7 +242,10 @@ class Simulation implements ActionHost, DeliverySink {
         }
         if (t > maxTime) {
           this.now = run.maxTime;
-          return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): the scenario may not terminate; add \`run until\` with a time or check its timers`);
+          const why = run.untilCondition !== undefined
+            ? `the run-until condition ${describeCondition(run.untilCondition)} did not hold within it`
+            : 'the scenario may not terminate; add `run until` with a time or check its timers';
+          return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): ${why}`);
         }
       }
       if (expectations.pending > 0) expectations.closeBefore(t, this.now, this.worldVersion);
