@@ -3,6 +3,7 @@
  * protocol means adding its folder under src/protocols/ and one line here.
  */
 import type { Protocol } from '../engine/protocol.js';
+import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
 import { quorumProtocol } from './quorum/index.js';
 import { paxosProtocol } from './paxos/index.js';
@@ -16,6 +17,7 @@ const all: readonly Protocol[] = [
   raftProtocol,
   quorumProtocol,
   paxosProtocol,
+  commitProtocol,
 ];
 
 export const protocols: ReadonlyMap<string, Protocol> = new Map(all.map((p) => [p.name, p]));

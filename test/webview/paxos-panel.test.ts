@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { parseAndCompile } from '../../src/dsl/compile.js';
 import { runFile, traceOf } from '../../src/runner/run.js';
 import type { TraceDocument } from '../../src/trace/format.js';
-import { exampleTrace, launch, showPanel, stepAt, summary, type PageWindow } from './_harness.js';
+import { engineTrace, launch, showPanel, stepAt, summary, type PageWindow } from './_harness.js';
 
 declare const window: PageWindow;
 const SHOTS = 'test-results';
@@ -30,7 +30,7 @@ describe('webview: the Paxos panel (Chromium)', function () {
   const show = (doc: TraceDocument, step: number) => showPanel(browser, doc, step, 'paxos');
 
   it('single-decree: proposers in phase 2, acceptors\' promises and votes, then the value chosen and learned', async () => {
-    const doc = await exampleTrace('examples/paxos/value-chosen.scenario', 'a value chosen');
+    const doc = (await engineTrace('examples/paxos/value-chosen.scenario', 'a value chosen')).doc;
     // Mid-run: p1 has sent its accept requests; nothing is chosen yet.
     const firstP2a = doc.events.findIndex((e) => e.kind === 'send' && e.msg.type === 'P2a');
     const mid = await show(doc, firstP2a);
@@ -40,7 +40,9 @@ describe('webview: the Paxos panel (Chromium)', function () {
     assert.match(before, /p1 P\s+accept\s+1\.p1 2p 0a/);
     assert.match(before, /p2 P\s+idle\s/);
     assert.match(before, /a1 AL\s+1\.p1\s+—/);
-    assert.match(before, /Message phases in the diagram: P1a prepare · P1b promise · P2a accept · P2b accepted/);
+    const legend = await mid.page.locator('.panel-paxos ul.panel-legend').innerText();
+    assert.match(legend, /arrows: P1a prepare, P1b promise, P2a accept, P2b accepted, Nack refused/);
+    for (const phase of ['prepare', 'accept', 'backoff', 'chosen']) assert.ok(legend.includes(`proposer: ${phase}`), phase);
     await mid.page.locator('.panel-paxos').screenshot({ path: `${SHOTS}/viewer-paxos-single-phase2.png` });
     const end = await show(doc, doc.events.length - 1);
     const after = await end.text();
@@ -67,10 +69,11 @@ describe('webview: the Paxos panel (Chromium)', function () {
   });
 
   it('Multi-Paxos: acceptors × slots, the leader starred, decided slots ticked and chosen ones underlined', async () => {
-    const doc = await exampleTrace('examples/paxos/gap-noop.scenario', 'a gap filled with a no-op');
-    const { page, errors, text } = await show(doc, doc.events.length - 1);
-    const t = await text();
-    assert.match(t, /Cells: the command each acceptor accepted per slot/);
+    const doc = (await engineTrace('examples/paxos/gap-noop.scenario', 'a gap filled with a no-op')).doc;
+    const { page, errors } = await show(doc, doc.events.length - 1);
+    const legend = await page.locator('.panel-paxos ul.panel-legend').innerText();
+    assert.match(legend, /a cell: the command accepted in that slot, on its ballot's colour/);
+    assert.match(legend, /underlined: chosen \(a majority accepted it in one ballot\)/);
     const labels = await page.locator('svg.paxos-grid text.label').allTextContents();
     assert.deepEqual(labels.filter((l) => l.startsWith('★')).map((l) => l.split(' ')[1]), ['n2'], 'n2 leads after the failover');
     assert.ok(labels.some((l) => l.startsWith('n1 (down)')), labels.join(' | '));
@@ -84,7 +87,7 @@ describe('webview: the Paxos panel (Chromium)', function () {
   });
 
   it('Multi-Paxos under load: the panel keeps the last 24 slots', async () => {
-    const doc = await exampleTrace('examples/paxos/leader-failover.scenario', 'leader failover under load');
+    const doc = (await engineTrace('examples/paxos/leader-failover.scenario', 'leader failover under load')).doc;
     const { page, errors } = await show(doc, stepAt(doc, 1_500_000));
     const axis = (await page.locator('svg.paxos-grid text.axis').allTextContents()).map(Number);
     assert.equal(axis.length, 24);

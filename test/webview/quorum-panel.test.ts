@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { parseAndCompile } from '../../src/dsl/compile.js';
 import { runFile, traceOf } from '../../src/runner/run.js';
 import type { TraceDocument } from '../../src/trace/format.js';
-import { exampleTrace, launch, showPanel, stepAt, summary, type PageWindow } from './_harness.js';
+import { engineTrace, launch, showPanel, stepAt, summary, type PageWindow } from './_harness.js';
 
 declare const window: PageWindow;
 const SHOTS = 'test-results';
@@ -29,7 +29,7 @@ describe('webview: the quorum store panel (Chromium)', function () {
   const show = (doc: TraceDocument, step: number) => showPanel(browser, doc, step, 'quorum');
 
   it('during a partition: hinted copies, replicas behind; after the heal: replicas agree, no hints', async () => {
-    const doc = await exampleTrace('examples/quorum/base.scenario', 'BASE: partition, heal, converge');
+    const doc = (await engineTrace('examples/quorum/base.scenario', 'BASE: partition, heal, converge')).doc;
     const during = await show(doc, stepAt(doc, 900_000));
     assert.equal((await summary(during.page)).panel, 'quorum');
     const text = await during.text();
@@ -49,7 +49,7 @@ describe('webview: the quorum store panel (Chromium)', function () {
   });
 
   it('ABD: tags, and the requests coordinators are carrying out with their phase', async () => {
-    const doc = await exampleTrace('examples/quorum/not-linearizable.scenario', 'ABD: the same schedule, linearizable');
+    const doc = (await engineTrace('examples/quorum/not-linearizable.scenario', 'ABD: the same schedule, linearizable')).doc;
     const { page, errors, text } = await show(doc, stepAt(doc, 21_000));
     const t = await text();
     assert.match(t, /mode abd, N=3 R=2 W=2, strict quorums/);

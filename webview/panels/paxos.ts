@@ -7,10 +7,11 @@
  *   as an acceptor its promise, accepted proposal and the ballots of every
  *   vote it cast; as a proposer its phase (prepare, accept, backoff,
  *   chosen), ballot and the promises (p) and accepts (a) it holds; as a
- *   learner what it learned — above a
- *   line saying which value is chosen (a majority of acceptors voted for it
- *   in one ballot) and a legend of the four message phases the diagram's
- *   arrows carry (P1a prepare, P1b promise, P2a accept, P2b accepted).
+ *   learner what it learned — below a line saying which value is chosen (a
+ *   majority of acceptors voted for it in one ballot). The legend (drawn by
+ *   the viewer above the picture) also names the message phases the
+ *   diagram's arrows carry (P1a prepare, P1b promise, P2a accept, P2b
+ *   accepted).
  * - Multi-Paxos (`mode multi`): acceptors × slots. A cell is the pvalue the
  *   acceptor accepted in that slot — the command, on its ballot's colour; a
  *   slot whose column a majority of acceptors share one ballot in is
@@ -24,7 +25,7 @@
  * nothing in the shared stylesheet.
  */
 import { h, shorten, svg } from '../dom.js';
-import { hue, isRecord, type PanelInput, type ProtocolPanel } from './panel.js';
+import { hue, isRecord, type PanelInput, type PanelLegendItem, type ProtocolPanel } from './panel.js';
 
 type Ballot = [number, string];
 
@@ -152,11 +153,8 @@ function renderSingle(input: PanelInput): Element {
       cell(shorten(learned, 14)),
     ), { opacity: down ? '0.5' : '1' });
   });
-  const legend = styled(h('div', { class: 'paxos-legend' },
-    'Message phases in the diagram: ', h('b', {}, 'P1a'), ' prepare · ', h('b', {}, 'P1b'), ' promise · ',
-    h('b', {}, 'P2a'), ' accept · ', h('b', {}, 'P2b'), ' accepted · ', h('b', {}, 'Nack'), ' refused (a higher ballot was promised).'), { margin: '8px 0', opacity: '0.8' });
   const table = styled(h('table', { class: 'paxos-table' }, h('thead', {}, head), h('tbody', {}, ...rows)), { borderCollapse: 'collapse' });
-  return h('div', { class: 'paxos-panel' }, banner, h('div', { class: 'panel-scroll' }, table), legend);
+  return h('div', { class: 'paxos-panel' }, banner, h('div', { class: 'panel-scroll' }, table));
 }
 
 // ---------------------------------------------------------------- Multi-Paxos
@@ -190,7 +188,16 @@ function renderMulti(input: PanelInput): Element {
   const maxSlot = Math.max(1, ...rows.map((r) => r.accepted.length), ...rows.map((r) => (r.s && typeof r.s.commit === 'number' ? r.s.commit : 0)));
   const first = Math.max(1, maxSlot - SLOTS_SHOWN + 1);
   const decided = Math.max(0, ...rows.map((r) => (r.s && !input.down.has(r.id) && typeof r.s.commit === 'number' ? r.s.commit : 0)));
-  const labelW = 190;
+  const labels = rows.map((r) => {
+    const s = r.s;
+    const down = input.down.has(r.id);
+    const leader = s !== null && s.role === 'leader' && !down;
+    const label = s === null ? r.id
+      : `${leader ? '★ ' : ''}${shorten(r.id, 10)} ${down ? '(down)' : typeof s.role === 'string' ? s.role : ''} p=${ballotText(ballotOf(s.promised))} d=${typeof s.commit === 'number' ? s.commit : 0}/${typeof s.applied === 'number' ? s.applied : 0}`;
+    return { leader, label };
+  });
+  // Wide enough for the longest row label (about 7.5 px a character, bold for the leader).
+  const labelW = Math.max(120, Math.ceil(7.5 * Math.max(...labels.map((l) => l.label.length))) + 16);
   const width = labelW + (maxSlot - first + 1) * CELL_W + 10;
   const height = 34 + rows.length * (CELL_H + 8);
   const root = svg('svg', { class: 'paxos-grid', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
@@ -202,12 +209,7 @@ function renderMulti(input: PanelInput): Element {
   }
   rows.forEach((r, row) => {
     const y = 32 + row * (CELL_H + 8);
-    const s = r.s;
-    const down = input.down.has(r.id);
-    const leader = s !== null && s.role === 'leader' && !down;
-    const promised = s !== null ? ballotOf(s.promised) : null;
-    const label = s === null ? r.id
-      : `${leader ? '★ ' : ''}${shorten(r.id, 10)} ${down ? '(down)' : typeof s.role === 'string' ? s.role : ''} p=${ballotText(promised)} d=${typeof s.commit === 'number' ? s.commit : 0}/${typeof s.applied === 'number' ? s.applied : 0}`;
+    const { leader, label } = labels[row]!;
     root.append(svg('text', { x: 4, y: y + CELL_H * 0.7, class: `label${input.down.has(r.id) ? ' down' : ''}${leader ? ' leader' : ''}` }, label));
     for (let slot = first; slot <= maxSlot; slot++) {
       const pv = r.accepted[slot - 1] ?? null;
@@ -221,9 +223,7 @@ function renderMulti(input: PanelInput): Element {
       if (votes >= need) root.append(svg('rect', { x: x + 1, y: y + CELL_H, width: CELL_W - 2, height: 3, class: 'commit' }));
     }
   });
-  const legend = styled(h('div', { class: 'paxos-legend' }, 'Cells: the command each acceptor accepted per slot, on its ballot\'s colour; ',
-    'underlined: a majority accepted it in one ballot (chosen); ✓: a replica knows the slot decided. Rows: p = promised ballot, d = decided/applied.'), { margin: '8px 0', opacity: '0.8' });
-  return h('div', { class: 'paxos-panel' }, h('div', { class: 'panel-scroll' }, root), legend);
+  return h('div', { class: 'paxos-panel' }, h('div', { class: 'panel-scroll' }, root));
 }
 
 export const paxosPanel: ProtocolPanel = {
@@ -231,4 +231,25 @@ export const paxosPanel: ProtocolPanel = {
   title: 'Paxos acceptors',
   applies: (input: PanelInput) => mode(input) !== null,
   render: (input: PanelInput) => (mode(input) === 'multi' ? renderMulti(input) : renderSingle(input)),
+  legend: (input: PanelInput) => (mode(input) === 'multi' ? MULTI_LEGEND : SINGLE_LEGEND),
 };
+
+/** Sample swatches for the legend: a ballot of round 1, and no ballot. */
+const BALLOT_SWATCHES: readonly PanelLegendItem[] = [
+  { label: 'a ballot (round.proposer): one colour per ballot', swatch: 'fill', colour: ballotColour([1, ''], []) },
+  { label: 'no ballot (⊥)', swatch: 'fill', colour: ballotColour(null, []) },
+];
+
+const SINGLE_LEGEND: readonly PanelLegendItem[] = [
+  ...BALLOT_SWATCHES,
+  ...(['prepare', 'accept', 'backoff', 'chosen'] as const).map((p): PanelLegendItem => ({ label: `proposer: ${p}`, swatch: 'fill', colour: PHASE_COLOURS[p]! })),
+  { label: 'roles: Proposer, Acceptor, Learner; p / a: promises / accepts held', swatch: 'text', text: 'PAL' },
+  { label: 'arrows: P1a prepare, P1b promise, P2a accept, P2b accepted, Nack refused', swatch: 'line' },
+];
+
+const MULTI_LEGEND: readonly PanelLegendItem[] = [
+  { label: 'a cell: the command accepted in that slot, on its ballot\'s colour', swatch: 'fill', colour: ballotColour([1, ''], []) },
+  { label: 'underlined: chosen (a majority accepted it in one ballot)', swatch: 'line' },
+  { label: 'a replica knows the slot decided', swatch: 'text', text: '✓' },
+  { label: 'the leader; p = promised ballot, d = decided/applied', swatch: 'text', text: '★' },
+];

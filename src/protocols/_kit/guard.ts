@@ -1,30 +1,30 @@
 /**
- * Handlers that never throw: a protocol's message, timer and client
- * handlers wrapped so that one meeting a malformed input (a message body of
- * the wrong shape, a bad argument) notes it in the trace and keeps its state
- * instead of ending the run (an exception that reaches the simulator is a
- * protocol fault and stops it). Effects the handler issued before it threw
- * still apply; the note says which input was ignored.
+ * Guards for a protocol's hot handlers: a handler that throws on a malformed
+ * input (a message body of the wrong shape, an op with odd arguments) notes
+ * it in the trace and keeps its state, instead of ending the run with a
+ * protocol error. Its effects were buffered in the context; those issued
+ * before the throw still apply.
  *
- * The wrappers are made once per protocol, not per call (handlers run for
- * nearly every event), each with its own try/catch.
+ * Each wrapper is a plain function made once per protocol (no closure per
+ * call), as these handlers run for nearly every event.
  */
-import type { ClientOp, Context, Message, NodeId, Protocol } from '../../engine/protocol.js';
+import type { ClientOp, Context, Message, NodeId } from '../../engine/protocol.js';
 
-export interface Handlers<S, M extends Message> {
-  message(s: S, from: NodeId, msg: M, ctx: Context<M>): S;
-  timer(s: S, name: string, ctx: Context<M>): S;
-  client(s: S, op: ClientOp, ctx: Context<M>): S;
+export interface GuardedHandlers<S, M extends Message> {
+  onMessage(state: S, from: NodeId, msg: M, ctx: Context<M>): S;
+  onTimer(state: S, name: string, ctx: Context<M>): S;
+  onClient(state: S, op: ClientOp, ctx: Context<M>): S;
 }
 
-export function guarded<S, M extends Message>(protocol: string, h: Handlers<S, M>): Required<Pick<Protocol<S, M>, 'onMessage' | 'onTimer' | 'onClient'>> {
-  const malformed = (ctx: Context<M>, what: string, e: unknown): void => {
-    ctx.note(`${protocol}: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
+/** `label` names the protocol in the note: "raft: ignored a malformed …". */
+export function guarded<S, M extends Message>(label: string, h: GuardedHandlers<S, M>): GuardedHandlers<S, M> {
+  const malformed = (ctx: Context<M>, what: string, e: unknown) => {
+    ctx.note(`${label}: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
   };
   return {
     onMessage(s, from, msg, ctx) {
       try {
-        return h.message(s, from, msg, ctx);
+        return h.onMessage(s, from, msg, ctx);
       } catch (e) {
         malformed(ctx, `${msg?.type ?? 'message'} from ${from}`, e);
         return s;
@@ -32,7 +32,7 @@ export function guarded<S, M extends Message>(protocol: string, h: Handlers<S, M
     },
     onTimer(s, name, ctx) {
       try {
-        return h.timer(s, name, ctx);
+        return h.onTimer(s, name, ctx);
       } catch (e) {
         malformed(ctx, `timer ${name}`, e);
         return s;
@@ -40,7 +40,7 @@ export function guarded<S, M extends Message>(protocol: string, h: Handlers<S, M
     },
     onClient(s, op, ctx) {
       try {
-        return h.client(s, op, ctx);
+        return h.onClient(s, op, ctx);
       } catch (e) {
         malformed(ctx, `client operation ${op?.id}`, e);
         return s;

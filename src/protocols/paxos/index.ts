@@ -16,7 +16,7 @@ export const paxosProtocol: Protocol<PaxosState, PaxosMessage> = {
   name: 'paxos',
   vocabulary,
   init,
-  ...guarded('paxos', { message, timer, client }),
+  ...guarded<PaxosState, PaxosMessage>('paxos', { onMessage: message, onTimer: timer, onClient: client }),
   onRestart: (d: Json | undefined, ctx) => restart(d, ctx),
   role,
   finalMetrics(world: World<PaxosState>, run) {

@@ -28,7 +28,7 @@ export const quorumProtocol: Protocol<QuorumState, QuorumMessage> = {
   name: 'quorum',
   vocabulary,
   init,
-  ...guarded<QuorumState, QuorumMessage>('quorum', { message, timer, client }),
+  ...guarded<QuorumState, QuorumMessage>('quorum', { onMessage: message, onTimer: timer, onClient: client }),
   onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
   role: (s) => (s && Object.keys(s.hints ?? {}).length > 0 ? 'fallback' : 'replica'),
   finalMetrics: (world: World<QuorumState>) => ({

@@ -16,7 +16,7 @@ export const raftProtocol: Protocol<RaftState, RaftMessage> = {
   name: 'raft',
   vocabulary,
   init,
-  ...guarded<RaftState, RaftMessage>('raft', { message, timer, client }),
+  ...guarded<RaftState, RaftMessage>('raft', { onMessage: message, onTimer: timer, onClient: client }),
   onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
   role: (s) => s.role,
   finalMetrics(world: World<RaftState>) {
