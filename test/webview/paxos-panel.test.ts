@@ -50,6 +50,7 @@ describe('webview: the Paxos panel (Chromium)', function () {
     // a3 promised p2's ballot (1, p2) and voted "apple" in both ballots: p2 adopted p1's value.
     assert.match(after, /a3 AL\s+1\.p2\s+1\.p2 "apple"\s+1\.p1\s*1\.p2\s+"apple"/);
     assert.match(after, /p2 P\s+chosen 1\.p2 2p 2a/);
+    assert.match(await end.page.locator('table.paxos-proposers').innerText(), /p2 P\s+chosen 1\.p2 2p 2a\s+"apple"/, 'p2 proposed the value its promises reported');
     assert.match(await end.page.locator('.paxos-chip[title^="voted"]').first().getAttribute('title') ?? '', /voted "apple" in ballot \(1, p1\)/);
     // Every ballot has its own colour, the same wherever it appears.
     const colours = await end.page.locator('.paxos-chip').evaluateAll((els) => els.map((e) => [e.textContent, (e as unknown as { style: { background: string } }).style.background]));

@@ -3,14 +3,15 @@
  * every ballot in its own colour (one hue per ballot, the same wherever it
  * appears) and the value chosen marked.
  *
- * - Single-decree (`mode single`): one row per node — its roles (P, A, L);
- *   as an acceptor its promise, accepted proposal and the ballots of every
- *   vote it cast; as a proposer its phase (prepare, accept, backoff,
- *   chosen), ballot and the promises (p) and accepts (a) it holds; as a
- *   learner what it learned — below a line saying which value is chosen (a
- *   majority of acceptors voted for it in one ballot). The legend (drawn by
- *   the viewer above the picture) also names the message phases the
- *   diagram's arrows carry (P1a prepare, P1b promise, P2a accept, P2b
+ * - Single-decree (`mode single`): a table of the proposers — each one's
+ *   phase (prepare, accept, backoff, chosen), ballot, the promises (p) and
+ *   accepts (a) it holds, and the value of its accept request — and one of
+ *   the acceptors and learners — each one's promise, accepted proposal, the
+ *   ballots of every vote it cast, and what it learned; roles as letters
+ *   (P, A, L) after the name. Above them, a line saying which value is
+ *   chosen (a majority of acceptors voted for it in one ballot). The legend
+ *   (drawn by the viewer above the picture) also names the message phases
+ *   the diagram's arrows carry (P1a prepare, P1b promise, P2a accept, P2b
  *   accepted).
  * - Multi-Paxos (`mode multi`): acceptors × slots. A cell is the pvalue the
  *   acceptor accepted in that slot — the command, on its ballot's colour; a
@@ -119,42 +120,64 @@ function chosenSingle(input: PanelInput): Vote | null {
   return best;
 }
 
+/** A table of one row per node in `ids`, under the column titles `head`; `row` gives a node's cells after its name. */
+function nodeTable(input: PanelInput, ids: readonly string[], cls: string, head: readonly string[], row: (s: Record<string, unknown>, r: string[]) => (Node | string)[][]): Element {
+  const th = h('tr', {}, ...['node', ...head].map((t) => styled(h('th', {}, t), { textAlign: 'left', padding: '2px 8px 2px 0', borderBottom: '1px solid var(--pp-border, #555)' })));
+  const cell = (children: (Node | string)[]) => styled(h('td', {}, ...children), { padding: '3px 8px 3px 0', whiteSpace: 'nowrap' });
+  const rows = ids.map((n) => {
+    const s = input.states[n];
+    const down = input.down.has(n);
+    if (!isRecord(s)) return h('tr', { class: 'down' }, h('td', {}, n));
+    const r = roles(s);
+    // Roles as letters after the name: P proposer, A acceptor, L learner.
+    const letters = r.map((x) => x[0]!.toUpperCase()).join('');
+    return styled(h('tr', { class: down ? 'down' : '', title: `${n}: ${r.join(', ') || 'no role'}${down ? ' (down)' : ''}` },
+      cell([styled(h('span', { class: 'paxos-node' }, n), { fontWeight: '600' }), styled(h('span', {}, ` ${letters}${down ? ' down' : ''}`), { opacity: '0.7', fontSize: '0.85em' })]),
+      ...row(s, r).map(cell),
+    ), { opacity: down ? '0.5' : '1' });
+  });
+  return h('div', { class: 'panel-scroll' }, styled(h('table', { class: `paxos-table ${cls}` }, h('thead', {}, th), h('tbody', {}, ...rows)), { borderCollapse: 'collapse', margin: '0 0 8px' }));
+}
+
+const hasRole = (input: PanelInput, role: string) => (n: string): boolean => {
+  const s = input.states[n];
+  return isRecord(s) && roles(s).includes(role);
+};
+
+/**
+ * Two tables, so each fits a narrow column: the proposers (phase, ballot,
+ * promises and accepts held, the value of its accept request), then the
+ * acceptors and learners (promise, accepted proposal, every vote, what was
+ * learned). A node with both kinds of role is in both.
+ */
 function renderSingle(input: PanelInput): Element {
   const chosen = chosenSingle(input);
   const banner = styled(h('div', { class: `paxos-chosen${chosen ? ' yes' : ''}` },
     chosen ? '✓ chosen: ' : 'nothing chosen yet',
     chosen ? h('strong', {}, shorten(valueText(chosen.v), 40)) : null,
     chosen ? ' in ballot ' : null, chosen ? chip(chosen.b, input.nodes) : null), { margin: '4px 0 8px', fontWeight: chosen ? '600' : '400' });
-  const head = h('tr', {}, ...['node', 'promised', 'accepted', 'votes', 'proposer', 'learned'].map((t) => styled(h('th', {}, t), { textAlign: 'left', padding: '2px 8px 2px 0', borderBottom: '1px solid var(--pp-border, #555)' })));
-  const rows = input.nodes.map((n) => {
-    const s = input.states[n];
-    const down = input.down.has(n);
-    if (!isRecord(s)) return h('tr', { class: 'down' }, h('td', {}, n));
-    const r = roles(s);
-    const acceptor = r.includes('acceptor');
-    const accepted = isRecord(s.accepted) && ballotOf(s.accepted.b) ? { b: ballotOf(s.accepted.b)!, v: s.accepted.v } : null;
-    const votes = votesOf(s);
+  const proposers = nodeTable(input, input.nodes.filter(hasRole(input, 'proposer')), 'paxos-proposers', ['proposer', 'proposal'], (s) => {
     const phase = typeof s.phase === 'string' ? s.phase : '';
     const phaseChip = styled(h('span', { class: `paxos-phase ${phase}` }, phase), { color: '#ffffff', background: PHASE_COLOURS[phase] ?? '#777777', padding: '0 5px', borderRadius: '8px' });
-    const proposer = !r.includes('proposer') || phase === '' ? ''
-      : phase === 'idle' ? phaseChip
-        : h('span', {}, phaseChip, ' ', chip(ballotOf(s.ballot), input.nodes),
-          ` ${Array.isArray(s.promises) ? s.promises.length : 0}p ${Array.isArray(s.accepts) ? s.accepts.length : 0}a`);
-    const learned = isRecord(s.learned) ? valueText(s.learned.v) : r.includes('learner') ? '—' : '';
-    const cell = (...children: (Node | string)[]) => styled(h('td', {}, ...children), { padding: '3px 8px 3px 0', whiteSpace: 'nowrap' });
-    // Roles as letters under the name: P proposer, A acceptor, L learner.
-    const letters = r.map((x) => x[0]!.toUpperCase()).join('');
-    return styled(h('tr', { class: down ? 'down' : '', title: `${n}: ${r.join(', ') || 'no role'}${down ? ' (down)' : ''}` },
-      cell(styled(h('span', { class: 'paxos-node' }, n), { fontWeight: '600' }), styled(h('span', {}, ` ${letters}${down ? ' down' : ''}`), { opacity: '0.7', fontSize: '0.85em' })),
-      cell(acceptor ? chip(ballotOf(s.promised), input.nodes) : ''),
-      cell(accepted ? h('span', {}, chip(accepted.b, input.nodes), ` ${shorten(valueText(accepted.v), 14)}`) : acceptor ? '—' : ''),
-      cell(...votes.slice(-6).map((v) => { const c = chip(v.b, input.nodes); c.title = `voted ${valueText(v.v)} in ballot (${v.b[0]}, ${v.b[1]})`; return c; })),
-      cell(proposer),
-      cell(shorten(learned, 14)),
-    ), { opacity: down ? '0.5' : '1' });
+    const proposer = phase === '' ? [] : phase === 'idle' ? [phaseChip]
+      : [phaseChip, ' ', chip(ballotOf(s.ballot), input.nodes), ` ${Array.isArray(s.promises) ? s.promises.length : 0}p ${Array.isArray(s.accepts) ? s.accepts.length : 0}a`];
+    const proposal = phase === 'accept' || phase === 'chosen' ? shorten(valueText(s.proposal), 14) : '';
+    return [proposer, [proposal]];
   });
-  const table = styled(h('table', { class: 'paxos-table' }, h('thead', {}, head), h('tbody', {}, ...rows)), { borderCollapse: 'collapse' });
-  return h('div', { class: 'paxos-panel' }, banner, h('div', { class: 'panel-scroll' }, table));
+  const others = input.nodes.filter((n) => hasRole(input, 'acceptor')(n) || hasRole(input, 'learner')(n));
+  const acceptors = nodeTable(input, others, 'paxos-acceptors', ['promised', 'accepted', 'votes', 'learned'], (s, r) => {
+    const acceptor = r.includes('acceptor');
+    const accepted = isRecord(s.accepted) && ballotOf(s.accepted.b) ? { b: ballotOf(s.accepted.b)!, v: s.accepted.v } : null;
+    const votes = votesOf(s).slice(-6).map((v) => { const c = chip(v.b, input.nodes); c.title = `voted ${valueText(v.v)} in ballot (${v.b[0]}, ${v.b[1]})`; return c; });
+    const learned = isRecord(s.learned) ? valueText(s.learned.v) : r.includes('learner') ? '—' : '';
+    return [
+      [acceptor ? chip(ballotOf(s.promised), input.nodes) : ''],
+      [accepted ? h('span', {}, chip(accepted.b, input.nodes), ` ${shorten(valueText(accepted.v), 14)}`) : acceptor ? '—' : ''],
+      votes,
+      [shorten(learned, 14)],
+    ];
+  });
+  return h('div', { class: 'paxos-panel' }, banner, proposers, acceptors);
 }
 
 // ---------------------------------------------------------------- Multi-Paxos
