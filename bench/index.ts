@@ -19,7 +19,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['scale', benchScale],
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
-  ['raft', benchRaft],
+  ['raft and multi-paxos', benchRaft],
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],
   ['package', benchPackage],
