@@ -7,6 +7,7 @@ import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
 import { kademliaProtocol } from './kademlia/index.js';
 import { quorumProtocol } from './quorum/index.js';
+import { paxosProtocol } from './paxos/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
 
@@ -16,6 +17,7 @@ const all: readonly Protocol[] = [
   ringProtocol,
   raftProtocol,
   quorumProtocol,
+  paxosProtocol,
   commitProtocol,
   kademliaProtocol,
 ];
