@@ -20,7 +20,11 @@
  * or reply waits until every write the node issued up to then is durable,
  * unless it says `waitForWrites: false` (protocol.ts). A write completes
  * after the storage latency (in issue order); a crash loses the writes in
- * flight and what waits for them.
+ * flight and what waits for them. A write with no latency (and none in
+ * flight before it) is durable when its handler returns: no queue entry, no
+ * `durable` event, and `onDurable` runs right after the handler, in the same
+ * step — so a protocol that listens for its writes costs nothing extra when
+ * storage is instant.
  *
  * Nothing here grows with the number of nodes per event: a step touches the
  * nodes it involves, and invariants get the list of nodes that changed.
@@ -87,6 +91,9 @@ interface HeldMessage {
   readonly flags: number;
 }
 
+/** How many instant writes in a row one step completes before the protocol is stopped (see drainInstant). */
+const MAX_INSTANT_ROUNDS = 10_000;
+
 type Handler = 'onMessage' | 'onTimer' | 'onClient' | 'onRestart' | 'onDurable';
 
 export function simulate(spec: ScenarioSpec, protocol: Protocol, options: SimulateOptions = {}): SimulationResult {
@@ -124,8 +131,10 @@ class Simulation implements ActionHost, DeliverySink {
   private readonly changedMark: Uint8Array;
   private worldVersion = 0;
   private fault: { event: number; text: string } | null = null;
-  /** Every write completes in its own step (a `durable` event), so `onDurable` can run there. */
+  /** The protocol listens for completed writes (`onDurable`). */
   private readonly notifyDurable: boolean;
+  /** `onDurable` of instant writes is running (its own instant writes join the same loop). */
+  private draining = false;
 
   /** The protocol with the handlers it leaves out filled in (defaults.ts). */
   readonly protocol: CompleteProtocol;
@@ -195,7 +204,11 @@ class Simulation implements ActionHost, DeliverySink {
       roles.push(node.role);
       this.trace.initialState(node.index, state as Json, node.role);
     }
-    for (const node of this.rt) if (this.fault === null) this.applyEffects(node, -1);
+    for (const node of this.rt) {
+      if (this.fault !== null) break;
+      this.applyEffects(node, -1);
+      if (node.instant.length > 0) this.drainInstant(node, -1);
+    }
     for (const node of this.rt) this.touch(node);
     return roles;
   }
@@ -418,9 +431,11 @@ class Simulation implements ActionHost, DeliverySink {
   private write(node: NodeRuntime, durable: Json, cause: number): void {
     const dist = this.spec.storage.perNode?.[node.id] ?? this.spec.storage.latency;
     const delay = dist.kind === 'fixed' && dist.value <= 0 ? 0 : sampleDelay(dist, this.storageRng);
-    if (delay === 0 && node.inFlight.length === 0 && !this.notifyDurable) {
+    if (delay === 0 && node.inFlight.length === 0) {
+      // Durable at once: no queue entry, no `durable` event; `onDurable` runs right after this handler, in the same step.
       node.durable = durable;
       this.touch(node);
+      if (this.notifyDurable) node.instant.push(durable);
       return;
     }
     const w: Write = { epoch: node.epoch, durable, cause, waiting: [] };
@@ -497,6 +512,27 @@ class Simulation implements ActionHost, DeliverySink {
       this.touch(node);
     }
     this.applyEffects(node, cause);
+    if (node.instant.length > 0 && !this.draining) this.drainInstant(node, cause);
+  }
+
+  /**
+   * Runs `onDurable` for the writes that completed at once (no storage
+   * latency), in issue order, right after the handler that issued them and
+   * in the same step; writes those calls issue join the loop. A protocol that
+   * writes on every completion would never stop, so the loop is bounded.
+   */
+  private drainInstant(node: NodeRuntime, cause: number): void {
+    this.draining = true;
+    let rounds = 0;
+    while (node.instant.length > 0 && this.fault === null && node.status !== 'crashed') {
+      if (++rounds > MAX_INSTANT_ROUNDS) {
+        this.protocolFault('onDurable', node, cause, new Error(`wrote again on each of ${MAX_INSTANT_ROUNDS} completed writes in one step`));
+        break;
+      }
+      this.handle(node, cause, 'onDurable', node.instant.shift(), undefined);
+    }
+    node.instant.length = 0;
+    this.draining = false;
   }
 
   /** Marks a node's view (state, status, durable) as changed in this step. */
