@@ -49,8 +49,26 @@ export class TestContext implements Context<RaftMessage> {
   note(text: string): void { this.effects.push({ kind: 'note', text }); }
   metric(name: string, value: number): void { this.effects.push({ kind: 'metric', name, value }); }
 
+  /** Persist effects already completed by `completeWrites` (positions in `effects`). */
+  private completed = 0;
+
+  /**
+   * Completes the writes issued since the last call, in order, as the
+   * simulator does when storage is instant: `onDurable` with what each wrote.
+   * Effects stay recorded (the durable handler's too).
+   */
+  completeWrites(s: RaftState): RaftState {
+    let next = s;
+    while (this.completed < this.effects.length) {
+      const e = this.effects[this.completed++]!;
+      if (e.kind === 'persist') next = raft.onDurable!(next, e.durable, this);
+    }
+    return next;
+  }
+
   /** Effects recorded so far, then cleared. */
   take(): Effect[] {
+    this.completed = 0;
     const e = this.effects;
     this.effects = [];
     return e;
@@ -59,6 +77,12 @@ export class TestContext implements Context<RaftMessage> {
 
 export function sends(effects: Effect[], type?: RaftMessage['type']): { to: NodeId; msg: RaftMessage }[] {
   return effects.flatMap((e) => (e.kind === 'send' && (!type || e.msg.type === type) ? [{ to: e.to, msg: e.msg }] : []));
+}
+
+/** Whether every message of `type` among `effects` leaves at once, in parallel with the handler's write (thesis §10.2.1). */
+export function parallelWithWrite(effects: Effect[], type: RaftMessage['type']): boolean {
+  const of = effects.filter((e) => e.kind === 'send' && e.msg.type === type);
+  return effects.some((e) => e.kind === 'persist') && of.length > 0 && of.every((e) => e.kind === 'send' && !e.waits);
 }
 
 /**
