@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { parseAndCompile } from '../../src/dsl/compile.js';
-import { exampleTexts, realisticScenarioFile, renamed } from './fixtures/realistic.js';
+import { realisticScenarioFile, renamed } from './fixtures/realistic.js';
 
 describe('dsl: the largest realistic file (examples concatenated)', function () {
   this.timeout(120_000);
@@ -24,7 +24,8 @@ describe('dsl: the largest realistic file (examples concatenated)', function () 
 
   it('has at least 1 000 lines, no diagnostics, and compiles every scenario of every copy', async () => {
     const file = realisticScenarioFile(1000);
-    assert.ok(file.lines >= 1000 && file.files > exampleTexts().length, `${file.lines} lines from ${file.files} files`);
+    // Whole example files, as many as it takes (the examples alone may pass 1 000 lines).
+    assert.ok(file.lines >= 1000 && file.files >= 2, `${file.lines} lines from ${file.files} files`);
     const r = await parseAndCompile(file.text);
     assert.deepEqual(r.diagnostics, []);
     const perCopy = (re: RegExp) => file.text.match(re)?.length ?? 0;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TraceDocument } from '../../src/trace/format.js';
-import { chromiumPages, engineTrace, summary, type PageWindow } from './_harness.js';
+import { engineTrace, summary, viewerPages, type PageWindow } from './_harness.js';
 
 declare const window: PageWindow;
 const SHOTS = 'test-results';
@@ -22,7 +22,7 @@ function stepAt(doc: TraceDocument, us: number): number {
 
 describe('webview: the atomic-commit panel (Chromium)', function () {
   this.timeout(60_000);
-  const chromium = chromiumPages();
+  const chromium = viewerPages('test-results');
 
   async function openAt(text: string, step: number): Promise<{ page: Page; errors: string[] }> {
     const opened = await chromium.open(text);
@@ -39,7 +39,7 @@ describe('webview: the atomic-commit panel (Chromium)', function () {
     assert.equal((await summary(page)).panel, 'commit');
     for (const p of ['p1', 'p2', 'p3']) assert.equal(await cell(page, p, 't1').getAttribute('data-state'), 'READY');
     assert.equal(await cell(page, 'tm', 't1').getAttribute('data-state'), 'COMMITTED'); // logged before the crash
-    const legend = await page.locator('svg.commit-legend').textContent();
+    const legend = await page.locator('ul.panel-legend').textContent();
     for (const s of ['INIT', 'READY', 'PRECOMMIT', 'COMMITTED', 'ABORTED', 'coordinator', 'holding locks']) assert.ok(legend?.includes(s), s);
     // The default pick is a blocked participant: its log, lock and blocked time.
     const details = page.locator('.commit-details');

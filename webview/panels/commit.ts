@@ -15,7 +15,7 @@
  */
 import type { Json } from '../../src/engine/protocol.js';
 import { h, shorten, svg } from '../dom.js';
-import { isRecord, type PanelInput, type ProtocolPanel } from './panel.js';
+import { isRecord, type PanelInput, type PanelLegendItem, type ProtocolPanel } from './panel.js';
 
 const STATES = ['INIT', 'READY', 'PRECOMMIT', 'COMMITTED', 'ABORTED'] as const;
 type Cell = (typeof STATES)[number];
@@ -151,21 +151,13 @@ function grid(rows: NodeRow[], txs: string[]): SVGElement {
   return root;
 }
 
-/** The legend: a swatch and the meaning of each state, one per line. */
-function legend(): SVGElement {
-  const entries: [string, string, boolean, string][] = [
-    ...STATES.map((s): [string, string, boolean, string] => [s, COLOUR[s], false, MEANING[s]]),
-    ['dashed', '#6b7280', true, 'the transaction\'s coordinator'],
-    ['wait', '', false, 'time the participant was uncertain (blocked)'],
+/** The legend the viewer draws above the picture: each state's colour and meaning, the coordinator's outline, the wait. */
+function legendItems(): PanelLegendItem[] {
+  return [
+    ...STATES.map((st): PanelLegendItem => ({ label: `${st}: ${MEANING[st]}`, swatch: 'fill', colour: COLOUR[st] })),
+    { label: 'dashed outline: the transaction\'s coordinator', swatch: 'dashed' },
+    { label: 'wait: time the participant was uncertain (blocked)', swatch: 'text', text: '⧗' },
   ];
-  const root = svg('svg', { class: 'commit-legend', width: 420, height: entries.length * 18 + 4, role: 'img', 'aria-label': `Legend: ${STATES.join(', ')}; dashed outline: the coordinator` });
-  entries.forEach(([name, colour, dashed, meaning], k) => {
-    const y = k * 18 + 2;
-    if (colour !== '') root.append(svg('rect', { x: 2, y: y + 1, width: 14, height: 14, rx: 3, fill: colour, ...(dashed ? { stroke: '#ffffff', 'stroke-width': 2, 'stroke-dasharray': '3 2' } : {}) }));
-    root.append(svg('text', { x: 22, y: y + 12 }, name === 'dashed' ? 'outline' : name));
-    root.append(svg('text', { x: 104, y: y + 12, class: 'axis' }, meaning));
-  });
-  return root;
 }
 
 /** One WAL record as a line of text. */
@@ -221,7 +213,6 @@ function draw(root: HTMLElement, input: PanelInput): void {
   if (list.length === 0) root.append(h('p', { class: 'empty' }, 'No transaction yet.'));
   else root.append(h('div', { class: 'panel-scroll' }, grid(rows, list)));
   if (more > 0) root.append(h('p', { class: 'more' }, `… and ${more} more transactions`));
-  root.append(legend());
   const current = rows.find((r) => r.id === picked) ? picked : defaultPick(rows);
   const pick = h('div', { class: 'commit-pick', role: 'group', 'aria-label': 'Show the log of' }, h('span', { class: 'hint' }, 'Log of: '));
   for (const r of rows) {
@@ -246,4 +237,5 @@ export const commitPanel: ProtocolPanel = {
     draw(root, input);
     return root;
   },
+  legend: () => legendItems(),
 };

@@ -16,7 +16,7 @@ import { readParams, type Mode } from '../../src/protocols/quorum/params.js';
 import { homeOf, ringOf, walkOf } from '../../src/protocols/quorum/placement.js';
 import { covers, NO_BUGS, reconcile, type Version } from '../../src/protocols/quorum/versions.js';
 import { h, shorten, svg } from '../dom.js';
-import { hue, isRecord, type PanelInput, type ProtocolPanel } from './panel.js';
+import { hue, isRecord, type PanelInput, type PanelLegendItem, type ProtocolPanel } from './panel.js';
 
 type V = Version;
 interface NodeData { store: Map<string, V[]>; hints: Map<string, Map<string, V[]>>; requests: Json[] }
@@ -121,6 +121,16 @@ export const quorumPanel: ProtocolPanel = {
   id: 'quorum',
   title: 'Quorum store',
   applies: (input) => input.protocol === 'quorum',
+  legend(input): PanelLegendItem[] {
+    const mode = readParams(input.params as never).mode;
+    const versions = mode === 'vclock' ? 'value ⟨vector clock⟩; several: siblings' : mode === 'lww' ? 'value @timestamp coordinator (last writer wins)' : 'value tag seq.writer (ABD)';
+    return [
+      { label: 'a node\'s colour: its points on the ring and its column', swatch: 'text', text: '●' },
+      { label: 'arc: a key\'s preference list on the ring', swatch: 'line' },
+      { label: `a replica's versions: ${versions}`, swatch: 'text', text: 'v' },
+      { label: '✕ after a name: the node is down', swatch: 'text', text: '✕' },
+    ];
+  },
   render(input) {
     const p = readParams(input.params as never);
     const mode = p.mode;

@@ -1,7 +1,9 @@
 /**
- * The derived, read-only indexes the viewer draws from, built once per trace
- * in one pass over its events (ShiViz-style space-time layout: one lane per
- * node, one arrow per message delivery or drop):
+ * The space-time layout of a trace (Lamport's diagram, as ShiViz draws it):
+ * the derived, read-only indexes the viewer and the SVG exporter draw from,
+ * built once per trace in one pass over its events (one lane per node, one
+ * arrow per message delivery or drop). Pure: no DOM, so src/trace/export
+ * uses it as the webview does.
  * - `times`: event times, for binary search of the visible window;
  * - `arrows`: send → deliver (or → drop), sorted by send time, with the
  *   longest arrow's span so the visible ones are found by binary search too;
@@ -9,7 +11,7 @@
  * - `partitions`: intervals from `partition` to the next `heal`;
  * - `violations` and per-kind / per-node event lists for the jump commands.
  */
-import type { TraceDocument, TraceEvent, TraceMessage } from '../src/trace/format.js';
+import type { TraceDocument, TraceEvent, TraceMessage } from './format.js';
 
 export interface Arrow {
   readonly msg: TraceMessage;
@@ -22,6 +24,8 @@ export interface Arrow {
   readonly t1: number;
   readonly dropped: boolean;
   readonly dup: boolean;
+  /** Index of the message's type in `TraceModel.types`. */
+  readonly type: number;
 }
 
 export interface Interval {
@@ -46,12 +50,16 @@ export class TraceModel {
   readonly laneOf = new Map<string, number>();
   readonly times: Float64Array;
   readonly arrows: Arrow[] = [];
-  /** Arrow index by event index (send, deliver and drop events). */
-  readonly arrowOfEvent = new Map<number, number>();
+  /** Arrow index by event index (send, deliver and drop events), -1 for other events. */
+  readonly arrowOfEvent: Int32Array;
   readonly down: Interval[] = [];
   readonly partitions: PartitionSpan[] = [];
   readonly violations: number[] = [];
   readonly messages = new Map<number, { readonly msg: TraceMessage; readonly sendIndex: number }>();
+  /** Message types in the order of their first send, with how many messages of each were sent. */
+  readonly types: string[] = [];
+  readonly typeCounts: number[] = [];
+  private readonly typeIndex = new Map<string, number>();
   readonly maxArrowSpan: number;
   readonly start: number;
   readonly end: number;
@@ -63,6 +71,8 @@ export class TraceModel {
     const events = doc.events;
     this.times = new Float64Array(events.length);
     const downSince = new Map<number, { t: number; kind: 'crash' | 'pause' }>();
+    const firstEnd = new Int32Array(events.length).fill(-1);
+    const moreEnds = new Map<number, number[]>();
     let open: { t0: number; index: number; groupOf: Int32Array; cut?: readonly [number, number] } | null = null;
     const closePartition = (t1: number): void => {
       if (open) this.partitions.push({ ...open, t1 });
@@ -72,17 +82,18 @@ export class TraceModel {
       const e = events[i]!;
       this.times[i] = e.t;
       switch (e.kind) {
-        case 'send':
+        case 'send': {
           this.messages.set(e.msg.id, { msg: e.msg, sendIndex: i });
+          const k = this.typeIndex.get(e.msg.type);
+          if (k === undefined) { this.typeIndex.set(e.msg.type, this.types.length); this.types.push(e.msg.type); this.typeCounts.push(1); } else this.typeCounts[k]!++;
           break;
+        }
         case 'deliver': case 'drop': {
           const sent = this.messages.get(e.msg);
           if (!sent) break;
-          this.arrows.push({
-            msg: sent.msg, sendIndex: sent.sendIndex, endIndex: i,
-            from: this.laneOf.get(sent.msg.from) ?? 0, to: this.laneOf.get(sent.msg.to) ?? 0,
-            t0: events[sent.sendIndex]!.t, t1: e.t, dropped: e.kind === 'drop', dup: e.kind === 'deliver' && e.dup === true,
-          });
+          // Most messages end once; a duplicated one ends again (kept aside, in order).
+          if (firstEnd[sent.sendIndex] === -1) firstEnd[sent.sendIndex] = i;
+          else { const more = moreEnds.get(sent.sendIndex); if (more) more.push(i); else moreEnds.set(sent.sendIndex, [i]); }
           break;
         }
         case 'crash': case 'pause': {
@@ -113,27 +124,36 @@ export class TraceModel {
     this.end = Math.max(doc.end?.time ?? 0, events.length ? events[events.length - 1]!.t : 0, this.start + 1);
     closePartition(this.end);
     for (const [lane, since] of downSince) this.down.push({ lane, t0: since.t, t1: this.end, kind: since.kind });
-    // Messages never delivered nor dropped: in flight at the end.
-    const ended = new Set(this.arrows.map((a) => a.msg.id));
-    for (const { msg, sendIndex } of this.messages.values()) {
-      if (ended.has(msg.id)) continue;
-      this.arrows.push({
-        msg, sendIndex, endIndex: -1, from: this.laneOf.get(msg.from) ?? 0, to: this.laneOf.get(msg.to) ?? 0,
-        t0: events[sendIndex]!.t, t1: this.end, dropped: false, dup: false,
-      });
-    }
-    this.arrows.sort((a, b) => a.t0 - b.t0 || a.sendIndex - b.sendIndex || a.endIndex - b.endIndex);
-    // Index by event after sorting.
+    // Arrows in send order (= by send time, as event times never decrease), each message's ends in
+    // event order: sorted by (t0, sendIndex, endIndex) without a sort. A message neither delivered
+    // nor dropped is in flight at the end.
+    this.arrowOfEvent = new Int32Array(events.length).fill(-1);
     let span = 0;
-    this.arrows.forEach((a, k) => {
+    const arrow = (sendIndex: number, endIndex: number): void => {
+      const msg = (events[sendIndex] as Extract<TraceEvent, { kind: 'send' }>).msg;
+      const end = endIndex >= 0 ? events[endIndex]! : undefined;
+      const a: Arrow = {
+        msg, sendIndex, endIndex, from: this.laneOf.get(msg.from) ?? 0, to: this.laneOf.get(msg.to) ?? 0,
+        t0: events[sendIndex]!.t, t1: end ? end.t : this.end, dropped: end?.kind === 'drop', dup: end?.kind === 'deliver' && end.dup === true,
+        type: this.typeIndex.get(msg.type)!,
+      };
+      const k = this.arrows.length;
+      this.arrows.push(a);
       span = Math.max(span, a.t1 - a.t0);
-      if (!this.arrowOfEvent.has(a.sendIndex)) this.arrowOfEvent.set(a.sendIndex, k);
-      if (a.endIndex >= 0) this.arrowOfEvent.set(a.endIndex, k);
-    });
+      if (this.arrowOfEvent[sendIndex] === -1) this.arrowOfEvent[sendIndex] = k;
+      if (endIndex >= 0) this.arrowOfEvent[endIndex] = k;
+    };
+    for (const { sendIndex } of this.messages.values()) {
+      arrow(sendIndex, firstEnd[sendIndex]!);
+      for (const more of moreEnds.get(sendIndex) ?? []) arrow(sendIndex, more);
+    }
     this.maxArrowSpan = span;
   }
 
   get length(): number { return this.doc.events.length; }
+
+  /** The index of a message type in `types` (-1: never sent in this trace). */
+  typeOf(type: string): number { return this.typeIndex.get(type) ?? -1; }
 
   event(i: number): TraceEvent | undefined { return this.doc.events[i]; }
 
@@ -204,4 +224,12 @@ export function formatTime(us: number): string {
   if (Math.abs(us) >= 1_000_000) return `${+(us / 1_000_000).toFixed(3)}s`;
   if (Math.abs(us) >= 1000) return `${+(us / 1000).toFixed(3)}ms`;
   return `${us}µs`;
+}
+
+/** A round step (1, 2 or 5 × 10^k) near `raw`, for time axis ticks. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
 }
