@@ -10,13 +10,13 @@ import assert from 'node:assert/strict';
 import type { Action, MeasureSpec, RuleSpec, ScenarioSpec, TimedAction } from '../../src/engine/spec.js';
 import { counter } from './fixtures/counter.js';
 import { ofKind, runAll } from './fixtures/run.js';
-import { makeSpec } from './fixtures/spec.js';
+import { makeSpec, type SpecOverrides } from './fixtures/spec.js';
 
 const on = (node: string) => ({ kind: 'nodes' as const, nodes: [node] });
 const inc = (node: string): Action => ({ kind: 'client', target: on(node), op: 'inc', args: {} });
 const note = (text: string): Action => ({ kind: 'note', text });
 
-function spec(actions: TimedAction[], extra: Partial<ScenarioSpec> = {}): ScenarioSpec {
+function spec(actions: TimedAction[], extra: SpecOverrides = {}): ScenarioSpec {
   return makeSpec({ protocol: 'counter', actions, network: { latency: { kind: 'uniform', min: 1_000, max: 9_000 } }, ...extra });
 }
 
