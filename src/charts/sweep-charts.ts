@@ -65,7 +65,7 @@ function cdfSpec(sweep: SweepOutcome, chart: SweepChart): ChartSpec {
     encoding: {
       x: { field: 'value', type: 'quantitative', title: chart.metric, scale: log ? { type: 'log', domain: [min, max], nice: false } : { zero: false } },
       y: { field: 'p', type: 'quantitative', title: 'fraction of trials', scale: { domain: [0, 1] } },
-      color: { field: 'group', type: 'nominal', title: null, sort: sweep.groups.map((g) => g.label), legend: { orient: 'bottom-right', labelLimit: 400 } },
+      color: { field: 'group', type: 'nominal', title: null, sort: sweep.groups.map((g) => g.label), legend: { orient: 'bottom', columns: 2, labelLimit: 400 } },
     },
   };
 }
