@@ -91,6 +91,15 @@ describe('scenario language: events and measurements', () => {
   });
 });
 
+describe('conditions on role queries', () => {
+  it('`leader = n3` holds when the leader is exactly n3: of five such lines, one holds', async () => {
+    const expects = ['n1', 'n2', 'n3', 'n4', 'n5'].map((n) => `  expect at end leader = ${n}`).join('\n');
+    const file = await compileOk(`  run until leader max 2s\n${expects}`);
+    const held = runScenario(file.scenarios[0]!).result.checks.filter((c) => c.status === 'held');
+    assert.equal(held.length, 1, JSON.stringify(held));
+  });
+});
+
 describe('scenario language: sweeps that vary parameters together, and charts', () => {
   const base = '  at 1s crash leader\n  measure downtime_ms from crash leader until leader\n  run until 2s';
 
