@@ -112,7 +112,8 @@ export function sweepAxes(sw: Sweep, base: SweepBase | undefined, protocol: Prot
     if (axis) axes.push(axis);
   }
   // Charts may name a parameter varied on a later line: check them again now that every axis is known.
-  for (const item of sw.items) if (item.$type === 'Chart') checkChartBy(item, axes, err);
+  // Without the base's protocol no parameter axis was built: nothing to check `by` against.
+  if (protocol) for (const item of sw.items) if (item.$type === 'Chart') checkChartBy(item, axes, err);
   const total = axes.reduce((n, a) => n * a.rows.length, 1);
   if (total > MAX_VARIANTS) {
     err(sw, `this sweep has ${total} variants; at most ${MAX_VARIANTS} are allowed`, 'too-many-variants', 'name');
