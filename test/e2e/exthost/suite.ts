@@ -296,10 +296,10 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.match(result.sweep.table, /load_cv/);
     // `chart line load_cv by vnodes`: one chart, in a webview panel titled after the sweep.
     assert.equal(result.sweep.charts, 1);
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    const panel = tabs.find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Sweep: balance vs vnodes');
-    assert.ok(panel, `a sweep panel among ${tabs.map((t) => t.label).join(', ')}`);
-    await vscode.window.tabGroups.close(panel);
+    const sweepTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Sweep: balance vs vnodes');
+    // The workbench adds the panel's tab after the command returns.
+    await waitFor(() => sweepTab() !== undefined, `a sweep panel among ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+    await vscode.window.tabGroups.close(sweepTab()!);
   });
 
   test('settings: trace folder, default seed, max events', async () => {
