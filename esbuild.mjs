@@ -17,7 +17,19 @@ const common = {
   legalComments: 'none',
 };
 
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
+/**
+ * Vega's canvas module tries `await import('canvas')` at its top level in Node, which a CommonJS
+ * bundle cannot hold. The charts render to SVG and need no canvas (text widths are estimated), so
+ * the Node bundles take the module's browser build, which finds no document and returns null.
+ */
+const vegaCanvasWithoutNodeCanvas = {
+  name: 'vega-canvas-without-node-canvas',
+  setup(build) {
+    build.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: new URL('./node_modules/vega-canvas/build/vega-canvas.browser.js', import.meta.url).pathname }));
+  },
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], plugins: [vegaCanvasWithoutNodeCanvas] };
 
 const bundles = [
   // The language client is its own bundle, required after activation (see src/extension/main.ts).

@@ -12,7 +12,7 @@ export class UsageError extends Error {}
 
 /** Flags each command accepts; `true` means the flag takes a value. */
 const FLAGS: Record<string, Record<string, boolean>> = {
-  run: { scenario: true, seed: true, out: true, html: true, json: false },
+  run: { scenario: true, seed: true, trials: true, out: true, html: true, svg: true, json: false },
   check: { json: false },
   view: { out: true, right: true },
   export: { to: true, out: true, width: true, all: false, 'hide-periodic': false },
@@ -57,17 +57,27 @@ export function parseSeed(text: string): number {
   return Number(text);
 }
 
+export function parseTrials(text: string): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) throw new UsageError(`--trials must be a whole number from 1 to 999999, got "${text}"`);
+  return Number(text);
+}
+
 export const USAGE = `Usage: protocol-playground <command> [options]
 
 Commands:
-  run FILE [--scenario NAME] [--seed N] [--out FILE] [--html FILE] [--json]
+  run FILE [--scenario NAME] [--seed N] [--trials N] [--out FILE] [--html FILE] [--svg DIR] [--json]
       Run the scenarios (and sweeps) of FILE and check their expect lines.
       --scenario NAME  run only this scenario or sweep
       --seed N         override every scenario's seed
+      --trials N       run at most N trials per group of each sweep (a quick look)
       --out FILE       write the trace (one scenario) as JSON; with several
                        scenarios, or a FILE ending in /, a folder of traces
-      --html FILE      write a standalone viewer page (same folder rule)
-      --json           print one JSON document instead of the summary
+      --html FILE      write a standalone viewer page per scenario, and a
+                       page with its table and charts per sweep (same rule)
+      --svg DIR        write each sweep chart (chart cdf|line|bar METRIC)
+                       as DIR/<sweep>-<kind>-<metric>.svg
+      --json           print one JSON document instead of the summary, with
+                       every trial's metrics of each sweep
   view TRACE [--right TRACE] [--out PAGE.html]
       Write a standalone, offline viewer page for a trace file (two side by
       side with --right); PAGE defaults to TRACE with .html.

@@ -1,7 +1,7 @@
 /**
  * `protocol-playground`: run and check scenario files from a terminal (and CI).
  *
- *   run FILE [--scenario NAME] [--seed N] [--out FILE] [--json]
+ *   run FILE [--scenario NAME] [--seed N] [--trials N] [--out FILE] [--html FILE] [--svg DIR] [--json]
  *   check FILE...
  *   view TRACE [--right TRACE] [--out PAGE.html]
  *   export TRACE --to svg|png|mermaid|shiviz [--out FILE]
@@ -10,12 +10,16 @@
  * Exit status: 0 when every expectation holds, 1 when some failed, 2 for a bad
  * file or bad usage. Diagnostics print as `file:line:col: severity: message`.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileError, loadScenarioFile, type LoadedFile } from './load.js';
-import { UsageError, USAGE, parseArgs, parseSeed } from './args.js';
-import { ansi, formatFile, plain, toJson } from './report.js';
-import { runFile, traceOf, type ScenarioOutcome } from '../runner/run.js';
+import { UsageError, USAGE, parseArgs, parseSeed, parseTrials } from './args.js';
+import { ansi, formatFile, formatSweep, plain, toJson } from './report.js';
+import { capTrials, runFile, traceOf, type SweepOutcome } from '../runner/run.js';
+import { chartFileName, chartSpec, chartTitle } from '../charts/sweep-charts.js';
+import { chartSvg } from '../charts/svg.js';
+import { renderSweepHtml } from '../shared/sweep-html.js';
 import { readTrace } from '../trace/read.js';
 import type { TraceDocument } from '../trace/format.js';
 import { viewerPage } from './html.js';
@@ -119,10 +123,19 @@ async function runCommand(paths: readonly string[], flags: ReadonlyMap<string, s
     throw new UsageError(`run: ${file.display} has no scenario or sweep named "${name}" (it has ${known || 'none'})`);
   }
 
-  const outcome = runFile(compiled, name, { text: file.text });
+  const trialsFlag = flags.get('trials');
+  const trials = typeof trialsFlag === 'string' ? parseTrials(trialsFlag) : undefined;
+  const outcome = runFile(trials === undefined ? compiled : { ...compiled, sweeps: compiled.sweeps.map((sw) => capTrials(sw, trials)) }, name, { text: file.text });
   const html = flags.get('html');
-  if (typeof out === 'string') writeEach(out, '.trace.json', outcome.scenarios, (s) => stringifyTrace(traceOf(s, file.text)));
-  if (typeof html === 'string') writeEach(html, '.html', outcome.scenarios, (s) => viewerPage(stringifyTrace(traceOf(s, file.text)), s.name));
+  const svg = flags.get('svg');
+  const charts = typeof html === 'string' || typeof svg === 'string' ? await renderCharts(outcome.sweeps) : new Map<SweepOutcome, RenderedChart[]>();
+  const pages = [
+    ...outcome.scenarios.map((s) => ({ name: s.name, render: () => viewerPage(stringifyTrace(traceOf(s, file.text)), s.name) })),
+    ...outcome.sweeps.map((sw) => ({ name: sw.name, render: () => sweepPage(sw, charts.get(sw) ?? []) })),
+  ];
+  if (typeof out === 'string') writeEach(out, '.trace.json', outcome.scenarios.map((s) => ({ name: s.name, render: () => stringifyTrace(traceOf(s, file.text)) })));
+  if (typeof html === 'string') writeEach(html, '.html', pages);
+  if (typeof svg === 'string') writeCharts(svg, charts);
 
   if (json) process.stdout.write(JSON.stringify(toJson(file.display, outcome), null, 2) + '\n');
   else process.stdout.write(formatFile(file.display, outcome, process.stdout.isTTY ? ansi : plain) + '\n');
@@ -130,21 +143,53 @@ async function runCommand(paths: readonly string[], flags: ReadonlyMap<string, s
 }
 
 /**
- * Writes one file per scenario outcome: to `out` itself when there is one
- * scenario and `out` does not end in `/`, otherwise into the folder `out`
- * as `<slug><extension>`.
+ * Writes one file per item (a scenario's trace or page, a sweep's page): to
+ * `out` itself when there is one and `out` does not end in `/`, otherwise
+ * into the folder `out` as `<slug><extension>`.
  */
-function writeEach(out: string, extension: string, scenarios: readonly ScenarioOutcome[], render: (s: ScenarioOutcome) => string): void {
-  if (scenarios.length === 0) {
-    process.stderr.write(`note: ${extension === '.html' ? '--html' : '--out'} writes one file per scenario; a sweep alone writes none\n`);
+function writeEach(out: string, extension: string, items: readonly { name: string; render: () => string }[]): void {
+  if (items.length === 0) {
+    process.stderr.write('note: --out writes one trace per scenario; a sweep alone writes none (--html writes its page, --svg its charts)\n');
     return;
   }
-  if (scenarios.length === 1 && !out.endsWith('/')) {
-    writeText(out, render(scenarios[0]!));
+  if (items.length === 1 && !out.endsWith('/')) {
+    writeText(out, items[0]!.render());
     return;
   }
   mkdirSync(out, { recursive: true });
-  for (const s of scenarios) writeText(join(out, slug(s.name) + extension), render(s));
+  for (const s of items) writeText(join(out, slug(s.name) + extension), s.render());
+}
+
+interface RenderedChart {
+  readonly file: string;
+  readonly title: string;
+  readonly svg: string;
+}
+
+/** Every sweep's charts, rendered to SVG. */
+async function renderCharts(sweeps: readonly SweepOutcome[]): Promise<Map<SweepOutcome, RenderedChart[]>> {
+  const out = new Map<SweepOutcome, RenderedChart[]>();
+  for (const sw of sweeps) {
+    const rendered: RenderedChart[] = [];
+    for (const chart of sw.charts ?? []) rendered.push({ file: chartFileName(sw, chart), title: chartTitle(sw, chart), svg: await chartSvg(chartSpec(sw, chart)) });
+    out.set(sw, rendered);
+  }
+  return out;
+}
+
+/** `--svg DIR`: each chart of each sweep as DIR/<sweep>-<kind>-<metric>.svg. */
+function writeCharts(dir: string, charts: ReadonlyMap<SweepOutcome, readonly RenderedChart[]>): void {
+  const all = [...charts.values()].flat();
+  if (all.length === 0) {
+    process.stderr.write('note: --svg writes the charts of sweeps (`chart cdf METRIC`, `chart line METRIC`); none ran here\n');
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const c of all) writeText(join(dir, c.file), c.svg);
+}
+
+function sweepPage(sw: SweepOutcome, charts: readonly RenderedChart[]): string {
+  return renderSweepHtml({ title: `sweep "${sw.name}" of "${sw.base}"`, table: formatSweep(sw, plain), charts, nonce: randomBytes(18).toString('base64url') });
 }
 
 function writeText(path: string, text: string): void {

@@ -71,7 +71,8 @@ export function formatScenario(outcome: ScenarioOutcome, style: Style): string[]
  * A sweep prints as a table: one row per group of variants, one column per
  * metric its `report` lines name, or else per metric that differs somewhere
  * in the sweep (constant ones say nothing). Groups of several runs (seeds)
- * show median / p99 / max.
+ * show mean / median / p99 / max, and how many runs recorded the metric when
+ * some did not (a measurement that never ended).
  */
 export function formatSweep(sweep: SweepOutcome, style: Style): string[] {
   const lines = [`  sweep "${sweep.name}" of "${sweep.base}"`];
@@ -82,19 +83,21 @@ export function formatSweep(sweep: SweepOutcome, style: Style): string[] {
   const many = sweep.groups.some((g) => g.runs.length > 1);
   const cell = (g: SweepOutcome['groups'][number], name: string) => {
     const m = g.metrics[name];
-    if (!m) return '-';
-    return many ? `${formatNumber(m.median)} / ${formatNumber(m.p99)} / ${formatNumber(m.max)}` : formatNumber(m.median);
+    if (!m) return many ? `- (0 of ${g.runs.length})` : '-';
+    if (!many) return formatNumber(m.median);
+    const missing = m.count < g.runs.length ? ` (${m.count} of ${g.runs.length})` : '';
+    return `${formatNumber(m.mean)} / ${formatNumber(m.median)} / ${formatNumber(m.p99)} / ${formatNumber(m.max)}${missing}`;
   };
   const header = ['', 'runs', ...names];
   const rows = sweep.groups.map((g) => [g.label, String(g.runs.length), ...names.map((n) => cell(g, n))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const pad = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  lines.push(`          ${style.dim(pad(header))}${many ? style.dim('   (median / p99 / max)') : ''}`);
+  lines.push(`          ${style.dim(pad(header))}${many ? style.dim('   (mean / median / p99 / max)') : ''}`);
   sweep.groups.forEach((g, k) => {
     const badge = g.passed ? style.pass('PASS') : style.fail('FAIL');
     lines.push(`    ${badge}  ${pad(rows[k]!)}`);
     for (const run of g.runs) {
-      for (const check of run.result.checks) if (check.status === 'failed') lines.push('  ' + formatCheck(check, style) + style.dim(` [seed ${run.spec.seed}]`));
+      for (const check of run.checks) if (check.status === 'failed') lines.push('  ' + formatCheck(check, style) + style.dim(` [seed ${run.seed}]`));
     }
   });
   return lines;
@@ -126,7 +129,9 @@ export function toJson(display: string, outcome: FileOutcome): unknown {
       name: sw.name,
       base: sw.base,
       passed: sw.passed,
-      groups: sw.groups.map((g) => ({ label: g.label, values: g.values, passed: g.passed, metrics: g.metrics, runs: g.runs.map(scenario) })),
+      ...(sw.charts ? { charts: sw.charts } : {}),
+      // Every trial's own values, for plotting elsewhere: `runs[k].metrics`.
+      groups: sw.groups.map((g) => ({ label: g.label, values: g.values, passed: g.passed, metrics: g.metrics, runs: g.runs })),
     })),
   };
 }

@@ -174,11 +174,11 @@ function bound(spec: ParamSpec, n: number): string {
   return String(n);
 }
 
-/** 150000 → `150ms`, for messages and sweep labels. */
+/** 150000 → `150ms`, 12500 → `12.5ms`, for messages and sweep labels. */
 export function formatDuration(us: number): string {
   if (us !== 0 && us % 60_000_000 === 0) return `${us / 60_000_000}min`;
   if (us !== 0 && us % 1_000_000 === 0) return `${us / 1_000_000}s`;
-  if (us % 1_000 === 0) return `${us / 1_000}ms`;
+  if (us % 1_000 === 0 || (Math.abs(us) > 1_000 && us % 10 === 0)) return `${us / 1_000}ms`;
   return `${us}us`;
 }
 

@@ -18,7 +18,9 @@ import type { Model, Scenario } from './generated/ast.js';
 import { isCompare, isScenario, isSweep } from './generated/ast.js';
 import { rangeOf } from './compile/context.js';
 import { compileScenario, lastCompilation } from './compile/scenario.js';
-import { compileSweep, sweepReport } from './compile/sweeps.js';
+import { compileSweep, sweepCharts, sweepReport, type SweepChart } from './compile/sweeps.js';
+
+export type { SweepChart };
 import { usedCluster } from './_cluster.js';
 import { createScenarioServices, type ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
@@ -42,6 +44,8 @@ export interface SweepSpec {
   readonly variants: readonly { readonly label: string; readonly values: Record<string, ParamValue>; readonly spec: ScenarioSpec }[];
   /** The metrics its `report` lines name, in order (absent: show every metric that varies). */
   readonly report?: readonly string[];
+  /** What its `chart` lines draw, in order. */
+  readonly charts?: readonly SweepChart[];
 }
 
 export interface CompareSpec {
@@ -145,7 +149,8 @@ export function compile(document: LangiumDocument<Model>, options: CompileOption
         if (sev === 'error') errors++;
       });
       const report = sweepReport(el);
-      if (spec && errors === 0) sweeps.push({ name: el.name, base: spec.name, source: rangeOf(el), variants, ...(report ? { report } : {}) });
+      const charts = sweepCharts(el);
+      if (spec && errors === 0) sweeps.push({ name: el.name, base: spec.name, source: rangeOf(el), variants, ...(report ? { report } : {}), ...(charts.length > 0 ? { charts } : {}) });
     } else if (isCompare(el)) {
       const left = el.left?.ref?.name;
       const right = el.right?.ref?.name;

@@ -6,7 +6,7 @@
 export { createScenarioServices, createScenarioModule, type ScenarioServices, type ScenarioAddedServices, type ScenarioServicesContext } from './scenario-module.js';
 export {
   compile, diagnosticsOf, parseAndCompile, toDiagnostic, validateText,
-  type CompareSpec, type CompiledFile, type CompileOptions, type CompileResult, type Diagnostic, type ParseOptions, type SweepSpec,
+  type CompareSpec, type CompiledFile, type CompileOptions, type CompileResult, type Diagnostic, type ParseOptions, type SweepChart, type SweepSpec,
 } from './compile.js';
 export { ScenarioValidator, registerValidators } from './scenario-validator.js';
 export { resolveImport, visibleUris } from './scenario-scope.js';

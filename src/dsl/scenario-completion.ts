@@ -27,7 +27,8 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languag
 import type { Protocol } from '../engine/protocol.js';
 import type { OpSpec, QuerySpec } from '../engine/vocabulary.js';
 import type { Cluster, NodeBlock } from './generated/ast.js';
-import { isNodeBlock, isParamSetting, isScenario, isSetParam } from './generated/ast.js';
+import { isNodeBlock, isParamSetting, isReport, isScenario, isSetParam, isSweep } from './generated/ast.js';
+import { measureNames } from './compile/expectations.js';
 import { grammarKeywords, writtenNodeName } from './_lsp-names.js';
 import templates from '../../snippets/scenario.json';
 import { clusterNear, paramDetail, protocolOf, templateSnippet } from './_lsp-vocab.js';
@@ -49,8 +50,8 @@ const KEYWORD_DOCS: Readonly<Record<string, readonly [detail: string, doc: strin
   heal: ['heal', 'Undo every partition and cut: all links work again.'],
   note: ['note "TEXT"', 'A note in the trace at this time, shown in the viewer.'],
   drift: ['drift NODE… RATE', 'Clock drift: the nodes\' timers take RATE times as long (1.5 = 50% slow).'],
-  at: ['at TIME ACTION', 'Do ACTION at this simulated time (`at 1.5s crash leader`).'],
-  after: ['after DURATION ACTION', 'Do ACTION this long after the previous timed line.'],
+  at: ['at TIME[..TIME] ACTION', 'Do ACTION at this simulated time (`at 1.5s crash leader`), or at a random time in a range, drawn for each run from the seed (`at 1s..1.075s crash leader`).'],
+  after: ['after DURATION[..DURATION] ACTION', 'Do ACTION this long (or a random time in the range) after the previous timed line; in a rule, after the event.'],
   every: ['every PERIOD [from T] [until T] ACTION', 'Repeat ACTION every PERIOD.'],
   use: ['use CLUSTER', 'The cluster this scenario runs (exactly once).'],
   seed: ['seed N', 'The seed of every random choice (latency, loss, timeouts): the same seed gives the same trace. Default 1.'],
@@ -66,7 +67,25 @@ const KEYWORD_DOCS: Readonly<Record<string, readonly [detail: string, doc: strin
   violated: ['expect violated INVARIANT', 'The run must break the invariant (to demonstrate a bug).'],
   linearizable: ['expect linearizable', 'The clients\' history is linearizable (Wing & Gong search).'],
   import: ['import "FILE"', 'Use the clusters of another scenario file.'],
+  measure: ['measure NAME from EVENT|TIME until CONDITION [within D]', 'A metric of the run, in ms: from the first event matching EVENT (`crash leader`, `timer election on n1`) or from TIME, until CONDITION first holds. No check: a sweep summarises it and charts it.'],
+  vary: ['vary PARAM v1, v2 … | vary (P1, P2) (a1, a2), (b1, b2) … | vary seed A..B', 'The variants of a sweep: one parameter\'s values, several parameters varied together (one tuple per variant), or a range of seeds.'],
+  trials: ['trials N', 'Run each variant of the sweep with N seeds, from the base scenario\'s seed on; the table summarises each metric over them.'],
+  report: ['report METRIC, …', 'The metrics the sweep\'s table shows (default: every metric that varies).'],
+  chart: ['chart cdf|line|bar METRIC [by PARAM]', 'Draw the sweep: `cdf`, the metric\'s distribution per group of trials; `line` or `bar`, its median against a varied parameter. In the Run sweep panel, in `run --html` pages and as SVG with `run --svg DIR`.'],
 };
+
+/** What each kind of sweep chart draws (`chart KIND METRIC`). */
+export const CHART_DOCS: Readonly<Record<string, string>> = {
+  cdf: 'The cumulative distribution of the metric, one curve per group of trials (the form of the Raft paper\'s Figure 16). Trials with no value keep the curve below 1.',
+  line: 'The metric\'s median per group, as a line against a varied parameter (`by PARAM`; default: the first one varied).',
+  bar: 'The metric\'s median per group, as bars by a varied parameter (`by PARAM`; default: the first one varied).',
+};
+
+/** The docs of the language's own words, for hover. */
+export function keywordDoc(word: string): string | undefined {
+  const doc = KEYWORD_DOCS[word];
+  return doc ? `\`${doc[0]}\`\n\n${doc[1]}` : undefined;
+}
 
 /** A bug switch: listed after the real parameters. */
 const isBugSwitch = (p: { name: string; doc: string }): boolean => p.name.startsWith('bug_') || /^BUG\b/.test(p.doc);
@@ -139,6 +158,11 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
       case 'OpName.':
         for (const op of this.protocol(context)?.vocabulary.ops ?? []) this.template(context, acceptor, op, CompletionItemKind.Method);
         return;
+      case 'Chart.kind':
+        for (const [kind, doc] of Object.entries(CHART_DOCS)) acceptor(context, { label: kind, kind: CompletionItemKind.EnumMember, detail: `chart ${kind} METRIC`, documentation: doc, sortText: '0' });
+        return;
+      case 'Measure.name':
+        return;
       default:
         return;
     }
@@ -148,13 +172,16 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
   private nameCompletion(context: CompletionContext, acceptor: CompletionAcceptor): void {
     const protocol = this.protocol(context);
     if (!protocol) return;
-    const before = this.wordsBefore(context)[0];
-    if (before === 'metric') {
+    const words = this.wordsBefore(context);
+    const before = words[0];
+    if (before === 'metric' || before === 'report' || words[1] === 'chart' || AstUtils.getContainerOfType(context.node, isReport)) {
       for (const m of protocol.vocabulary.metrics) acceptor(context, { label: m.name, kind: CompletionItemKind.Value, detail: 'metric', documentation: m.doc, sortText: '0' });
+      for (const name of this.measuredHere(context)) acceptor(context, { label: name, kind: CompletionItemKind.Value, detail: 'metric measured by the scenario', sortText: '0' });
       return;
     }
     const scope = before !== 'set' && before !== 'vary' && this.inNodeBlock(context) ? 'node' : 'cluster';
-    const taken = before === 'vary' ? new Set<string>() : this.alreadySet(context, before === 'set');
+    // In a sweep (`vary`, `vary (A, B)`, `chart … by`) any parameter may be named, whatever the cluster sets.
+    const taken = before === 'vary' || AstUtils.getContainerOfType(context.node, isSweep) ? new Set<string>() : this.alreadySet(context, before === 'set');
     for (const p of protocol.vocabulary.params) {
       if ((p.scope ?? 'cluster') !== scope || taken.has(p.name)) continue;
       acceptor(context, {
@@ -165,6 +192,13 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
         sortText: isBugSwitch(p) ? '9' : '0',
       });
     }
+  }
+
+  /** The metrics the scenario measures itself (`measure NAME`, `expect eventually … as NAME`): the sweep's base, or the scenario at the cursor. */
+  private measuredHere(context: CompletionContext): string[] {
+    const sweep = AstUtils.getContainerOfType(context.node, isSweep);
+    const scenario = sweep ? sweep.base?.ref : AstUtils.getContainerOfType(context.node, isScenario);
+    return scenario ? measureNames(scenario) : [];
   }
 
   /**

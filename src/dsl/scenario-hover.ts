@@ -5,13 +5,15 @@
  * message type's or metric's doc, the protocol's own doc; and for clusters,
  * nodes and scenarios (declarations and references alike) what they are.
  */
-import type { AstNode, LangiumDocument } from 'langium';
+import { AstUtils, GrammarAST, type AstNode, type LangiumDocument } from 'langium';
 import type { HoverProvider } from 'langium/lsp';
 import type { HoverParams } from 'vscode-languageserver-protocol';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Compare, NodeDecl, Scenario, Sweep } from './generated/ast.js';
 import { isCluster, isCompare, isCondition, isNodeDecl, isScenario, isSweep } from './generated/ast.js';
+import { measureNames } from './compile/expectations.js';
+import { CHART_DOCS, keywordDoc } from './scenario-completion.js';
 import { declaredNodes, usedCluster } from './_cluster.js';
 import { leafAt, propertyOf, propertyValue, referenceTarget } from './_lsp-names.js';
 import { clusterNear, paramHover, protocolOf, templateHover } from './_lsp-vocab.js';
@@ -53,7 +55,7 @@ export class ScenarioHoverProvider implements HoverProvider {
       case 'NodeDecl.name': case 'NodeDecl.last':
         // A range's end as written (`n5` of `n1..n5`); a single name's value (quotes off).
         return this.declaration(node, isNodeDecl(node) && node.last === undefined ? node.name : leaf.text);
-      case 'ParamSetting.name': case 'SetParam.name': case 'Vary.param': {
+      case 'ParamSetting.name': case 'SetParam.name': case 'Vary.param': case 'Vary.params': case 'Chart.by': {
         const spec = protocol?.vocabulary.params.find((p) => p.name === name);
         return spec ? paramHover(spec) : undefined;
       }
@@ -77,9 +79,23 @@ export class ScenarioHoverProvider implements HoverProvider {
         const q = protocol?.vocabulary.queries.find((x) => x.name === name);
         return q ? templateHover('query', q) : undefined;
       }
+      case 'Chart.kind':
+        return CHART_DOCS[name] ? `chart **${name}**\n\n${CHART_DOCS[name]}` : undefined;
+      case 'Chart.metric': case 'Report.metrics':
+        return this.metricText(protocol, name, AstUtils.getContainerOfType(node, isSweep)?.base?.ref);
+      case 'Measure.name':
+        return `metric **${name}**, measured by this line in ms (a sweep summarises it per group and can chart it)`;
       default:
-        return undefined;
+        // The language's own words (`measure`, `chart`, `vary` …): how they are written and what they do.
+        return leaf.grammarSource && GrammarAST.isKeyword(leaf.grammarSource) ? keywordDoc(leaf.text) : undefined;
     }
+  }
+
+  /** A metric of the protocol, or one the scenario measures itself. */
+  private metricText(protocol: Protocol | undefined, name: string, scenario: Scenario | undefined): string | undefined {
+    const m = protocol?.vocabulary.metrics.find((x) => x.name === name);
+    if (m) return `metric **${m.name}**\n\n${m.doc}`;
+    return scenario && measureNames(scenario).includes(name) ? `metric **${name}**, measured by scenario "${scenario.name}"` : undefined;
   }
 
   /** What a cluster, node or scenario is; `name` is the node name for a node range. */

@@ -59,13 +59,18 @@ export function truthy(v: Json | undefined): boolean {
   return true;
 }
 
+/** A role query's nodes (`leader` → ["s1"]) equal a node name when they are exactly that node: `leader = s1`. */
+function namesOne(v: Json, name: Json): boolean {
+  return Array.isArray(v) && v.length === 1 && typeof name === 'string' && v[0] === name;
+}
+
 function compare(v: Json | undefined, cond: Condition): boolean {
   const c = cond.compare;
   if (c === undefined) return truthy(v);
   if (v === undefined) return false;
   switch (c.op) {
-    case '=': return jsonEqual(v, c.value);
-    case '!=': return !jsonEqual(v, c.value);
+    case '=': return jsonEqual(v, c.value) || namesOne(v, c.value);
+    case '!=': return !jsonEqual(v, c.value) && !namesOne(v, c.value);
     case 'in': return typeof v === 'number' && v >= c.min && v <= c.max;
     default: {
       const w = c.value;

@@ -12,20 +12,32 @@
  *   evaluated once more before the window fails.
  * - `at end C` is evaluated over the final world, with the final metrics.
  * - `run until C` ends the run after the step in which C first holds.
+ * - `measure NAME from EVENT|T until C [within W]` is a window of the same
+ *   kind that opens at T, or when the simulator reports the first event
+ *   matching EVENT (`start`), and records NAME (ms) when C first holds. It
+ *   is not an expectation: it makes no check; a run in which C never holds
+ *   records no value and says so in a note.
  */
 import { describeCondition, evaluateCondition, formatTime, type MetricReader } from './conditions.js';
 import type { World } from './protocol.js';
-import type { Condition, Expectation, ScenarioSpec, SourceRange } from './spec.js';
+import type { Condition, Expectation, MeasureSpec, ScenarioSpec, SourceRange } from './spec.js';
 import type { Vocabulary } from './vocabulary.js';
 import type { RunEnd, TraceCheck } from '../trace/format.js';
 
 type Eventually = Extract<Expectation, { kind: 'eventually' }>;
 
 interface Window {
-  readonly exp: Eventually;
-  readonly from: number;
-  readonly deadline: number;
-  status: 'pending' | 'held' | 'failed';
+  readonly condition: Condition;
+  /** The `expect eventually` line, or undefined for a measurement. */
+  readonly exp?: Eventually;
+  /** The `measure` line, or undefined for an expectation. */
+  readonly measure?: MeasureSpec;
+  /** The metric it records (`as NAME`, `measure NAME`), if any. */
+  readonly metric?: string;
+  from: number;
+  deadline: number;
+  /** `waiting`: a measurement whose start event has not happened yet. */
+  status: 'waiting' | 'pending' | 'held' | 'failed';
   /** The event index at which it held. */
   event?: number;
   /** The world version last evaluated (a world that has not changed is not evaluated twice). */
@@ -43,8 +55,10 @@ export interface ExpectationHost {
   eventCount(): number;
   /** The event at which each violated invariant was first violated, and the violation's text. */
   violation(name: string): { event: number; text: string } | undefined;
-  /** Metrics written by measurements (`as NAME`). */
+  /** Metrics written by measurements (`as NAME`, `measure NAME`). */
   readonly measures: Record<string, number>;
+  /** Records a note in the trace (a measurement's start and result). */
+  note(text: string, cause: number): void;
 }
 
 export class Expectations {
@@ -54,13 +68,41 @@ export class Expectations {
   /** The `run until` condition held at the last step. */
   untilMet = false;
 
+  /** Measurements by their index in `spec.measures`. */
+  private readonly measurements: Window[] = [];
+
   constructor(private readonly spec: ScenarioSpec, private readonly host: ExpectationHost) {
     for (const exp of spec.expectations) {
       if (exp.kind !== 'eventually') continue;
       const from = exp.after ?? 0;
-      this.windows.push({ exp, from, deadline: exp.within === undefined ? Infinity : from + exp.within, status: 'pending', seen: -1 });
+      this.windows.push({
+        condition: exp.condition, exp, ...(exp.measure !== undefined ? { metric: exp.measure } : {}),
+        from, deadline: exp.within === undefined ? Infinity : from + exp.within, status: 'pending', seen: -1,
+      });
       this.pending++;
     }
+    for (const m of spec.measures ?? []) {
+      const w: Window = { condition: m.until, measure: m, metric: m.name, from: Infinity, deadline: Infinity, status: 'waiting', seen: -1 };
+      this.windows.push(w);
+      this.measurements.push(w);
+      if ('at' in m.from) this.open(w, m.from.at);
+    }
+  }
+
+  /** The start event of measurement `k` (index in `spec.measures`) happened at `now`, as event `event`; later ones are ignored. */
+  start(k: number, now: number, event: number, what: string): void {
+    const w = this.measurements[k];
+    if (w === undefined || w.status !== 'waiting') return;
+    this.open(w, now);
+    this.host.note(`${w.metric}: measuring from ${what} at ${formatTime(now)} until ${describeCondition(w.condition)}`, event);
+  }
+
+  private open(w: Window, from: number): void {
+    w.status = 'pending';
+    w.from = from;
+    const within = w.measure?.within;
+    w.deadline = within === undefined ? Infinity : from + within;
+    this.pending++;
   }
 
   /** After a step that changed the world (`version` counts such steps) at time `now`. */
@@ -90,6 +132,7 @@ export class Expectations {
       if (w.from <= endTime) this.evaluate(w, endTime, version);
       if (w.status === 'pending') this.fail(w);
     }
+    this.unstarted(endTime);
   }
 
   private holds(cond: Condition): boolean {
@@ -99,19 +142,32 @@ export class Expectations {
   private evaluate(w: Window, now: number, version: number): void {
     if (w.seen === version) return;
     w.seen = version;
-    const r = evaluateCondition(w.exp.condition, this.host.world, this.host.vocabulary, this.host.metric);
+    const r = evaluateCondition(w.condition, this.host.world, this.host.vocabulary, this.host.metric);
     if (r.holds) {
       w.status = 'held';
       this.pending--;
       const n = this.host.eventCount();
       w.event = n > 0 ? n - 1 : undefined;
-      if (w.exp.measure !== undefined) this.host.measures[w.exp.measure] = Math.max(0, now - w.from) / 1000;
+      if (w.metric === undefined) return;
+      const ms = Math.max(0, now - w.from) / 1000;
+      this.host.measures[w.metric] = ms;
+      if (w.measure !== undefined) this.host.note(`${w.metric} = ${ms} ms: ${describeCondition(w.condition)} held at ${formatTime(now)}`, w.event ?? -1);
     } else w.last = r.error ?? `last value ${JSON.stringify(r.value ?? null)}`;
   }
 
   private fail(w: Window): void {
     w.status = 'failed';
     this.pending--;
+    if (w.measure === undefined) return;
+    const until = w.deadline === Infinity ? 'by the end of the run' : `within ${formatTime(w.measure.within ?? 0)}`;
+    this.host.note(`${w.metric}: no value, ${describeCondition(w.condition)} did not hold ${until}${w.last !== undefined ? ` (${w.last})` : ''}`, -1);
+  }
+
+  /** At the end: a measurement whose start never happened says so. */
+  private unstarted(endTime: number): void {
+    for (const w of this.measurements) {
+      if (w.status === 'waiting') this.host.note(`${w.metric}: no value, its start event did not happen by the end (${formatTime(endTime)})`, -1);
+    }
   }
 
   /** The checks of every `expect` line the simulator evaluates (all but `linearizable`), in the scenario's order. */

@@ -58,11 +58,12 @@ export class Faults {
     h.touch(node);
     switch (kind) {
       case 'crash':
+        // Rules first, while the node is still up: `on crash leader` asks who leads as it goes down.
+        if (h.rules.other.length > 0) h.rules.fire('crash', h.now, node.index, undefined, ev);
         node.status = 'crashed';
         node.timers.clear();
         node.deferred = [];
         h.loseWrites(node, ev);
-        if (h.rules.other.length > 0) h.rules.fire('crash', h.now, node.index, undefined, ev);
         break;
       case 'restart':
         node.status = 'up';

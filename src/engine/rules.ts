@@ -7,12 +7,14 @@
  * message is about to be delivered; both may carry a disposition. The other
  * kinds only schedule actions (`{ crash n2 }`) after the event that matched.
  * A `next` rule fires once, an `every` rule on each match, each within its
- * optional time window. Dispositions are applied by one function, the same
+ * optional time window. A pattern may name a role query instead of a node
+ * (`on crash leader`): the event's node must be one the query names at that
+ * instant — for a crash, just before the node goes down. Dispositions are applied by one function, the same
  * at send time (to the delivery time the network drew) and at delivery time
  * (to now).
  */
 import type { Message } from './protocol.js';
-import type { Disposition, RuleSpec } from './spec.js';
+import type { Disposition, RolePattern, RuleSpec } from './spec.js';
 
 interface RuleState {
   readonly rule: RuleSpec;
@@ -22,13 +24,16 @@ interface RuleState {
 /** What a rule schedules: an action `delay` µs after the event that matched. */
 export type RuleActionSink = (rule: RuleSpec, event: number) => void;
 
+/** Whether the role query names node `node` (an index) right now. */
+export type RoleTest = (role: RolePattern, node: number) => boolean;
+
 export class MessageRules {
   readonly send: RuleState[] = [];
   readonly deliver: RuleState[] = [];
   /** Rules on timer / client / reply / crash / restart events. */
   readonly other: RuleState[] = [];
 
-  constructor(rules: readonly RuleSpec[], private readonly ids: readonly string[], private readonly schedule: RuleActionSink) {
+  constructor(rules: readonly RuleSpec[], private readonly ids: readonly string[], private readonly schedule: RuleActionSink, private readonly inRole: RoleTest = () => false) {
     for (const rule of rules) {
       const st = { rule, spent: false };
       if (rule.on === 'send') this.send.push(st);
@@ -64,6 +69,7 @@ export class MessageRules {
       const p = st.rule.pattern;
       if (p.node !== undefined && p.node !== this.ids[node]) continue;
       if (p.name !== undefined && p.name !== name) continue;
+      if (p.role !== undefined && !this.inRole(p.role, node)) continue;
       if (st.rule.times === 'next') st.spent = true;
       this.schedule(st.rule, event);
     }

@@ -152,6 +152,8 @@ export class NodeRuntime implements NodeView {
   writeDoneAt = 0;
   /** Writes in flight, oldest first. */
   readonly inFlight: Write[] = [];
+  /** Instant writes (no storage latency) whose `onDurable` runs right after the handler that issued them. */
+  readonly instant: Json[] = [];
   /** The destination of this node's last send and its index: most sends repeat it, and then skip the id → index lookup. */
   lastToId: NodeId | null = null;
   lastTo = -1;

@@ -20,7 +20,11 @@
  * or reply waits until every write the node issued up to then is durable,
  * unless it says `waitForWrites: false` (protocol.ts). A write completes
  * after the storage latency (in issue order); a crash loses the writes in
- * flight and what waits for them.
+ * flight and what waits for them. A write with no latency (and none in
+ * flight before it) is durable when its handler returns: no queue entry, no
+ * `durable` event, and `onDurable` runs right after the handler, in the same
+ * step — so a protocol that listens for its writes costs nothing extra when
+ * storage is instant.
  *
  * Nothing here grows with the number of nodes per event: a step touches the
  * nodes it involves, and invariants get the list of nodes that changed.
@@ -47,7 +51,7 @@ import {
 } from './runtime.js';
 import type { RuleSpec, ScenarioSpec } from './spec.js';
 import { K, TraceRecorder } from '../trace/recorder.js';
-import type { RunEnd, TraceCheck, TraceNode } from '../trace/format.js';
+import type { RunEnd, TraceCheck, TraceEvent, TraceNode } from '../trace/format.js';
 
 export interface SimulateOptions {
   /** Checked every few hundred steps; set `cancelled` to stop the run. */
@@ -87,6 +91,9 @@ interface HeldMessage {
   readonly flags: number;
 }
 
+/** How many instant writes in a row one step completes before the protocol is stopped (see drainInstant). */
+const MAX_INSTANT_ROUNDS = 10_000;
+
 type Handler = 'onMessage' | 'onTimer' | 'onClient' | 'onRestart' | 'onDurable';
 
 export function simulate(spec: ScenarioSpec, protocol: Protocol, options: SimulateOptions = {}): SimulationResult {
@@ -105,6 +112,12 @@ class Simulation implements ActionHost, DeliverySink {
   readonly vocabulary;
   readonly measures: Record<string, number> = {};
   private readonly storageRng: Rng;
+  /** Each scripted action's time in this run (random times drawn). */
+  private readonly actionTimes: number[];
+  /** Random delays of rule-triggered actions (`after 1ms..5ms crash n1`). */
+  private readonly ruleRng: Rng;
+  /** The rules that stand for a measurement's start event, and the measurement's index. */
+  private readonly measureStarts = new Map<RuleSpec, number>();
   private readonly actions: ScriptedActions;
   private readonly monitors: Monitors;
   private readonly expectations: Expectations;
@@ -124,8 +137,10 @@ class Simulation implements ActionHost, DeliverySink {
   private readonly changedMark: Uint8Array;
   private worldVersion = 0;
   private fault: { event: number; text: string } | null = null;
-  /** Every write completes in its own step (a `durable` event), so `onDurable` can run there. */
+  /** The protocol listens for completed writes (`onDurable`). */
   private readonly notifyDurable: boolean;
+  /** `onDurable` of instant writes is running (its own instant writes join the same loop). */
+  private draining = false;
 
   /** The protocol with the handlers it leaves out filled in (defaults.ts). */
   readonly protocol: CompleteProtocol;
@@ -144,8 +159,17 @@ class Simulation implements ActionHost, DeliverySink {
     this.trace = new TraceRecorder(this.ids);
     this.network = new Network(spec.network, this.ids, root.fork('network'));
     this.storageRng = root.fork('storage');
+    this.ruleRng = root.fork('rule-actions');
+    this.actionTimes = this.drawActionTimes(root.fork('actions'));
     this.vocabulary = protocol.vocabulary;
-    this.rules = new MessageRules(spec.rules, this.ids, (rule, event) => this.scheduleRuleActions(rule, event));
+    const rules = [...spec.rules];
+    (spec.measures ?? []).forEach((m, k) => {
+      if ('at' in m.from) return;
+      const rule: RuleSpec = { on: m.from.on, pattern: m.from.pattern, times: 'next', actions: [] };
+      this.measureStarts.set(rule, k);
+      rules.push(rule);
+    });
+    this.rules = new MessageRules(rules, this.ids, (rule, event) => this.scheduleRuleActions(rule, event), (role, node) => this.inRole(role.query, role.args, node));
     this.actions = new ScriptedActions(this);
     this.monitors = new Monitors(protocol.vocabulary.invariants);
     this.notifyDurable = typeof protocol.onDurable === 'function';
@@ -156,14 +180,40 @@ class Simulation implements ActionHost, DeliverySink {
       measures: this.measures,
       eventCount: () => this.trace.length,
       violation: (name) => this.violations.get(name),
+      note: (text, cause) => { this.trace.note(this.now, -1, cause, text); },
     });
+  }
+
+  /**
+   * Each scripted action's time for this run: `at`, or a uniform draw in
+   * `at`..`atMax` from the `actions` stream (one draw per random line, in
+   * order), plus the time of the action an `after` line counts from.
+   */
+  private drawActionTimes(rng: Rng): number[] {
+    const times: number[] = [];
+    for (const ta of this.spec.actions) {
+      const offset = ta.atMax !== undefined && ta.atMax > ta.at ? rng.int(ta.at, ta.atMax) : ta.at;
+      times.push((ta.after !== undefined ? times[ta.after] ?? 0 : 0) + offset);
+    }
+    return times;
+  }
+
+  /** Whether the role query names node index `node` right now. */
+  private inRole(name: string, args: Readonly<Record<string, Json>>, node: number): boolean {
+    const query = this.vocabulary.queries.find((q) => q.name === name);
+    try {
+      const ids = query?.evaluate(this.world, args);
+      return Array.isArray(ids) && ids.includes(this.ids[node]);
+    } catch {
+      return false;
+    }
   }
 
   run(): SimulationResult {
     const initialRoles = this.init();
-    for (const ta of this.spec.actions) {
-      this.queue.push(ta.at, Q_ACTION, -1, 0, 0, { action: ta.action, source: ta.source, cause: -1, every: ta.every, until: ta.until } satisfies ScheduledAction);
-    }
+    this.spec.actions.forEach((ta, k) => {
+      this.queue.push(this.actionTimes[k]!, Q_ACTION, -1, 0, 0, { action: ta.action, source: ta.source, cause: -1, every: ta.every, until: ta.until } satisfies ScheduledAction);
+    });
     this.afterStep(-1);
     const end = this.loop();
     this.world.now = end.time;
@@ -195,7 +245,11 @@ class Simulation implements ActionHost, DeliverySink {
       roles.push(node.role);
       this.trace.initialState(node.index, state as Json, node.role);
     }
-    for (const node of this.rt) if (this.fault === null) this.applyEffects(node, -1);
+    for (const node of this.rt) {
+      if (this.fault !== null) break;
+      this.applyEffects(node, -1);
+      if (node.instant.length > 0) this.drainInstant(node, -1);
+    }
     for (const node of this.rt) this.touch(node);
     return roles;
   }
@@ -391,8 +445,15 @@ class Simulation implements ActionHost, DeliverySink {
   }
 
   private scheduleRuleActions(rule: RuleSpec, event: number): void {
+    const measure = this.measureStarts.get(rule);
+    if (measure !== undefined) {
+      this.expectations.start(measure, this.now, event, describeEvent(this.trace.event(event)));
+      this.dirty = true; // evaluate it after this step, even if nothing else changed
+      return;
+    }
     for (const a of rule.actions) {
-      this.queue.push(this.now + Math.max(0, a.delay), Q_ACTION, -1, 0, 0, { action: a.action, source: a.source ?? rule.source, cause: event } satisfies ScheduledAction);
+      const delay = a.delayMax !== undefined && a.delayMax > a.delay ? this.ruleRng.int(a.delay, a.delayMax) : a.delay;
+      this.queue.push(this.now + Math.max(0, delay), Q_ACTION, -1, 0, 0, { action: a.action, source: a.source ?? rule.source, cause: event } satisfies ScheduledAction);
     }
   }
 
@@ -421,9 +482,11 @@ class Simulation implements ActionHost, DeliverySink {
   private write(node: NodeRuntime, durable: Json, cause: number): void {
     const dist = this.spec.storage.perNode?.[node.id] ?? this.spec.storage.latency;
     const delay = dist.kind === 'fixed' && dist.value <= 0 ? 0 : sampleDelay(dist, this.storageRng);
-    if (delay === 0 && node.inFlight.length === 0 && !this.notifyDurable) {
+    if (delay === 0 && node.inFlight.length === 0) {
+      // Durable at once: no queue entry, no `durable` event; `onDurable` runs right after this handler, in the same step.
       node.durable = durable;
       this.touch(node);
+      if (this.notifyDurable) node.instant.push(durable);
       return;
     }
     const w: Write = { epoch: node.epoch, durable, cause, waiting: [] };
@@ -500,6 +563,27 @@ class Simulation implements ActionHost, DeliverySink {
       this.touch(node);
     }
     this.applyEffects(node, cause);
+    if (node.instant.length > 0 && !this.draining) this.drainInstant(node, cause);
+  }
+
+  /**
+   * Runs `onDurable` for the writes that completed at once (no storage
+   * latency), in issue order, right after the handler that issued them and
+   * in the same step; writes those calls issue join the loop. A protocol that
+   * writes on every completion would never stop, so the loop is bounded.
+   */
+  private drainInstant(node: NodeRuntime, cause: number): void {
+    this.draining = true;
+    let rounds = 0;
+    while (node.instant.length > 0 && this.fault === null && node.status !== 'crashed') {
+      if (++rounds > MAX_INSTANT_ROUNDS) {
+        this.protocolFault('onDurable', node, cause, new Error(`wrote again on each of ${MAX_INSTANT_ROUNDS} completed writes in one step`));
+        break;
+      }
+      this.handle(node, cause, 'onDurable', node.instant.shift(), undefined);
+    }
+    node.instant.length = 0;
+    this.draining = false;
   }
 
   /** Marks a node's view (state, status, durable) as changed in this step. */
@@ -651,6 +735,19 @@ class Simulation implements ActionHost, DeliverySink {
       }
     }
     return Object.assign(out, run);
+  }
+}
+
+/** An event as a measurement's note names it: `the crash of n3`, `send RequestVote n1 -> n2`. */
+function describeEvent(e: TraceEvent): string {
+  switch (e.kind) {
+    case 'crash': case 'restart': return `the ${e.kind} of ${e.node}`;
+    case 'send': return `${e.msg.type} sent by ${e.msg.from} to ${e.msg.to}`;
+    case 'deliver': return `a delivery to ${e.node}`;
+    case 'timer': return `timer ${e.name} on ${e.node}`;
+    case 'client': return `client ${e.op.name} on ${e.node}`;
+    case 'reply': return `a reply by ${e.node}`;
+    default: return e.kind;
   }
 }
 

@@ -69,8 +69,23 @@ export type Action =
   | { readonly kind: 'drift'; readonly target: Target; readonly rate: number };
 
 export interface TimedAction {
-  /** Absolute time (µs); `after` lines are resolved to absolute times by the compiler. */
+  /**
+   * When it happens (µs): an absolute time, or with `after`, the time from
+   * that earlier action. `after` lines that follow a fixed time are resolved
+   * to absolute times by the compiler.
+   */
   readonly at: number;
+  /**
+   * `at 1s..1.075s`: a random time, drawn for each run uniformly from
+   * `at`..`atMax` (whole µs) from the scenario's seed, on its own stream
+   * (`actions`), so the network's and the nodes' draws do not shift.
+   */
+  readonly atMax?: number;
+  /**
+   * The index in `actions` of an earlier action whose (drawn) time `at` counts
+   * from: an `after D` line after a line with a random time.
+   */
+  readonly after?: number;
   readonly action: Action;
   readonly source?: SourceRange;
   /** `every 10ms …`: repeat with this period until `until` (or the end of the run). */
@@ -85,6 +100,19 @@ export interface MessagePattern {
   readonly to?: NodeId;
 }
 
+/** A role query as a pattern: the event's node is one the query names at that instant (`on crash leader`: the node that was leader as it crashed). */
+export interface RolePattern {
+  readonly query: string;
+  readonly args: Readonly<Record<string, Json>>;
+}
+
+/** What an event rule (and a measurement's start) matches: a kind of event and a pattern; omitted fields match anything. */
+export interface EventPattern {
+  /** `send`: when a node sends; `deliver`: when a message is about to be delivered; the others fire after such an event. */
+  readonly on: 'send' | 'deliver' | 'timer' | 'client' | 'reply' | 'crash' | 'restart';
+  readonly pattern: MessagePattern & { readonly node?: NodeId; readonly role?: RolePattern; readonly name?: string };
+}
+
 /** What a rule does to the message that matched (for `send` / `deliver` rules). */
 export type Disposition =
   | { readonly kind: 'drop' }
@@ -93,18 +121,19 @@ export type Disposition =
   /** Keep the message back until time `until` (µs), or until the heal of the network if absent. */
   | { readonly kind: 'hold'; readonly until?: number };
 
-export interface RuleSpec {
-  /** `send`: when a node sends; `deliver`: when a message is about to be delivered; the others fire after such an event. */
-  readonly on: 'send' | 'deliver' | 'timer' | 'client' | 'reply' | 'crash' | 'restart';
-  readonly pattern: MessagePattern & { readonly node?: NodeId; readonly name?: string };
+export interface RuleSpec extends EventPattern {
   /** `next`: fires once, on the first match; `every`: on each match. */
   readonly times: 'next' | 'every';
   /** Optional window (µs) in which the rule is active. */
   readonly from?: number;
   readonly until?: number;
   readonly disposition?: Disposition;
-  /** Event-triggered actions, run `delay` µs after the matching event (0 = at once). */
-  readonly actions: readonly { readonly delay: number; readonly action: Action; readonly source?: SourceRange }[];
+  /**
+   * Event-triggered actions, run `delay` µs after the matching event (0 = at
+   * once); with `delayMax`, a delay drawn uniformly from `delay`..`delayMax`
+   * each time the rule fires (stream `rule-actions` of the seed).
+   */
+  readonly actions: readonly { readonly delay: number; readonly delayMax?: number; readonly action: Action; readonly source?: SourceRange }[];
   readonly source?: SourceRange;
 }
 
@@ -141,6 +170,21 @@ export type Expectation =
    */
   | { readonly kind: 'linearizable'; readonly violated?: boolean; readonly source?: SourceRange };
 
+/**
+ * `measure NAME from EVENT|TIME until CONDITION [within D]`: the time (ms)
+ * from the first event matching `from` (or from a fixed time) until the
+ * condition first holds, recorded as metric NAME for the run. A run in which
+ * the condition never holds by the end (or within D) records no value, and
+ * a sweep counts it as missing.
+ */
+export interface MeasureSpec {
+  readonly name: string;
+  readonly from: { readonly at: number } | EventPattern;
+  readonly until: Condition;
+  readonly within?: number;
+  readonly source?: SourceRange;
+}
+
 export interface RunBounds {
   /** Stop at this simulated time (µs) — `run until 6s`. */
   readonly until?: number;
@@ -169,6 +213,8 @@ export interface ScenarioSpec {
   readonly rules: readonly RuleSpec[];
   readonly run: RunBounds;
   readonly expectations: readonly Expectation[];
+  /** `measure` lines (optional: specs built by hand may leave it out). */
+  readonly measures?: readonly MeasureSpec[];
 }
 
 /** Defaults the compiler applies when a scenario says nothing. */

@@ -51,6 +51,8 @@ export interface SweepReport {
   readonly runs: number;
   /** The table, one line per string (src/cli/report.ts formatSweep, no colours). */
   readonly table: readonly string[];
+  /** Its `chart` lines, rendered to SVG (src/charts). */
+  readonly charts: readonly { readonly title: string; readonly svg: string }[];
 }
 
 export interface RunReport {

@@ -9,6 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenarioFile } from '../cli/load.js';
 import { runScenario, runSweep, traceOf } from '../runner/run.js';
 import { formatSweep, plain } from '../cli/report.js';
+import { chartSpec, chartTitle } from '../charts/sweep-charts.js';
+import { chartSvg } from '../charts/svg.js';
 import { stringifyTrace } from '../trace/write.js';
 import type { ScenarioSpec } from '../engine/spec.js';
 import type { CompiledFile } from '../dsl/compile.js';
@@ -32,7 +34,7 @@ async function run(job: RunJob): Promise<RunReport> {
   if (job.sweep !== undefined) {
     const sweep = compiled.file.sweeps.find((s) => s.name === job.sweep);
     if (!sweep) return { compiled: true, diagnostics: compiled.diagnostics, scenarios: [], missing: [job.sweep], cancelled: false };
-    return { compiled: true, diagnostics: compiled.diagnostics, scenarios: [], missing: [], cancelled: cancel.cancelled, sweep: runSweepJob(sweep, loaded.text, job, cancel) };
+    return { compiled: true, diagnostics: compiled.diagnostics, scenarios: [], missing: [], cancelled: cancel.cancelled, sweep: await runSweepJob(sweep, loaded.text, job, cancel) };
   }
 
   let select = job.select;
@@ -73,8 +75,8 @@ async function run(job: RunJob): Promise<RunReport> {
   return { compiled: true, diagnostics: compiled.diagnostics, scenarios, missing, cancelled: cancel.cancelled };
 }
 
-/** Runs every variant of a sweep (with the run caps, keeping each variant's own seed) and formats its table. */
-function runSweepJob(sweep: CompiledFile['sweeps'][number], text: string, job: RunJob, cancel: { readonly cancelled: boolean }): SweepReport {
+/** Runs every variant of a sweep (with the run caps, keeping each variant's own seed), formats its table and draws its charts. */
+async function runSweepJob(sweep: CompiledFile['sweeps'][number], text: string, job: RunJob, cancel: { readonly cancelled: boolean }): Promise<SweepReport> {
   const caps = { ...(job.maxTime !== undefined ? { maxTime: job.maxTime } : {}), ...(job.maxEvents !== undefined ? { maxEvents: job.maxEvents } : {}) };
   const variants = sweep.variants.map((v) => ({ ...v, spec: applyRunSettings({ ...v.spec, file: job.display }, text, caps) }));
   let last = 0;
@@ -89,7 +91,9 @@ function runSweepJob(sweep: CompiledFile['sweeps'][number], text: string, job: R
     },
     onRunDone: () => { done++; },
   });
-  return { name: sweep.name, passed: outcome.passed, runs: variants.length, table: formatSweep(outcome, plain) };
+  const charts: SweepReport['charts'][number][] = [];
+  for (const chart of outcome.charts ?? []) charts.push({ title: chartTitle(outcome, chart), svg: await chartSvg(chartSpec(outcome, chart)) });
+  return { name: sweep.name, passed: outcome.passed, runs: variants.length, table: formatSweep(outcome, plain), charts };
 }
 
 run(workerData as RunJob).then(

@@ -13,6 +13,7 @@
  *   marks the others as from an older version of the file (`markStale`);
  * - the status bar shows the result of the active file's last run.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -21,6 +22,7 @@ import type { TraceCheck } from '../trace/format.js';
 import { traceFileName } from './_blocks.js';
 import { readSettings, traceFolderFor } from './config.js';
 import type { RunJob, RunReport, ScenarioReport, SweepReport, WorkerToHost } from './run-protocol.js';
+import { renderSweepHtml } from '../shared/sweep-html.js';
 
 /** Shown as a notification only when a run lasts longer than this. */
 const PROGRESS_DELAY_MS = 400;
@@ -46,7 +48,7 @@ export interface RunOutcome {
   }[];
   readonly error?: string;
   /** A sweep's result: passed, and its table as printed in the output channel. */
-  readonly sweep?: { readonly name: string; readonly passed: boolean; readonly table: string };
+  readonly sweep?: { readonly name: string; readonly passed: boolean; readonly table: string; readonly charts: number };
   /** The trace texts, in scenario order (not returned to commands). */
   readonly texts: readonly string[];
   readonly traceUris: readonly vscode.Uri[];
@@ -282,17 +284,40 @@ export class Runner implements vscode.Disposable {
     };
   }
 
-  /** A sweep's table goes to the output channel (shown without taking focus) and its verdict to the status bar. */
+  /**
+   * A sweep's table goes to the output channel (shown without taking focus)
+   * and its verdict to the status bar; a sweep with `chart` lines opens a
+   * panel beside the editor with its table and charts (static SVG images,
+   * no script: src/shared/sweep-html.ts).
+   */
   private showSweep(uri: vscode.Uri, sweep: SweepReport, display: string): RunOutcome {
     const table = sweep.table.join('\n');
     this.log.info(`sweep "${sweep.name}" (${display}) · ${sweep.runs} runs · ${sweep.passed ? 'PASS' : 'FAIL'}\n${table}`);
-    this.log.show(true);
+    if (sweep.charts.length > 0) this.showSweepCharts(sweep, display);
+    else this.log.show(true);
     this.setStatus(uri, `${sweep.passed ? '$(pass)' : '$(error)'} sweep "${sweep.name}": ${sweep.runs} runs${sweep.passed ? '' : ', some failed'}`, 'The table is in the Protocol Playground output channel');
-    return { uri: uri.toString(), compiled: true, cancelled: false, scenarios: [], sweep: { name: sweep.name, passed: sweep.passed, table }, texts: [], traceUris: [] };
+    return { uri: uri.toString(), compiled: true, cancelled: false, scenarios: [], sweep: { name: sweep.name, passed: sweep.passed, table, charts: sweep.charts.length }, texts: [], traceUris: [] };
+  }
+
+  /** One panel per sweep (reused when it runs again). */
+  private readonly sweepPanels = new Map<string, vscode.WebviewPanel>();
+
+  private showSweepCharts(sweep: SweepReport, display: string): void {
+    const key = `${display}\u0000${sweep.name}`;
+    let panel = this.sweepPanels.get(key);
+    if (!panel) {
+      panel = vscode.window.createWebviewPanel('protocolPlayground.sweep', `Sweep: ${sweep.name}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+      this.sweepPanels.set(key, panel);
+      panel.onDidDispose(() => this.sweepPanels.delete(key));
+    } else {
+      panel.reveal(vscode.ViewColumn.Beside, true);
+    }
+    panel.webview.html = renderSweepHtml({ title: `sweep "${sweep.name}" · ${display}`, table: sweep.table, charts: sweep.charts, nonce: randomBytes(18).toString('base64url'), cspSource: panel.webview.cspSource });
   }
 
   dispose(): void {
     for (const stop of this.running.values()) stop();
+    for (const panel of this.sweepPanels.values()) panel.dispose();
     this.diagnostics.dispose();
     this.status.dispose();
     this.changed.dispose();

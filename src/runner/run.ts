@@ -15,7 +15,7 @@ import { protocols } from '../protocols/registry.js';
 import { toTraceDocument } from '../trace/write.js';
 import type { TraceDocument } from '../trace/format.js';
 import type { TraceRecorder } from '../trace/recorder.js';
-import type { CompiledFile, SweepSpec } from '../dsl/compile.js';
+import type { CompiledFile, SweepChart, SweepSpec } from '../dsl/compile.js';
 import { clientMetrics, quantile } from '../checks/client-metrics.js';
 import { clientEvents, linearizableCheck, type LinearizableExpectation } from './linearizable.js';
 
@@ -40,6 +40,8 @@ export interface ScenarioOutcome {
 }
 
 export interface MetricSummary {
+  /** How many runs of the group recorded the metric (a measurement that never ended records none). */
+  readonly count: number;
   readonly min: number;
   readonly median: number;
   readonly p99: number;
@@ -47,11 +49,23 @@ export interface MetricSummary {
   readonly mean: number;
 }
 
+/**
+ * One run of a sweep, without its trace: a sweep of thousands of trials keeps
+ * only what its table, charts and `--json` show.
+ */
+export interface SweepRun {
+  readonly seed: number;
+  readonly passed: boolean;
+  readonly end: SimulationResult['end'];
+  readonly checks: SimulationResult['checks'];
+  readonly metrics: SimulationResult['metrics'];
+}
+
 export interface SweepGroup {
   /** The varied values other than the seed, e.g. `vnodes=100`. */
   readonly label: string;
   readonly values: Readonly<Record<string, ParamValue>>;
-  readonly runs: readonly ScenarioOutcome[];
+  readonly runs: readonly SweepRun[];
   readonly passed: boolean;
   /** With one run per group, each summary has min = median = max. */
   readonly metrics: Readonly<Record<string, MetricSummary>>;
@@ -62,6 +76,8 @@ export interface SweepOutcome {
   readonly base: string;
   /** The metrics to show, from the sweep's `report` lines (absent: every metric that varies). */
   readonly report?: readonly string[];
+  /** What its `chart` lines draw. */
+  readonly charts?: readonly SweepChart[];
   readonly groups: readonly SweepGroup[];
   readonly passed: boolean;
 }
@@ -102,16 +118,38 @@ export function traceOf(outcome: ScenarioOutcome, text?: string): TraceDocument 
   });
 }
 
+/** The sweep's group label of a variant: its values other than the seed (`all` when only the seed varies). */
+function groupLabel(label: string): string {
+  // The compiler's label shows values as written (150ms..175ms, not µs); drop the seed to group trials.
+  return label.split(', ').filter((part) => !part.startsWith('seed=')).join(', ') || 'all';
+}
+
+/**
+ * The sweep with at most `trials` runs per group (its first seeds): a quick
+ * look at a sweep of thousands of trials (`run --trials 20`), and the size
+ * the test suite runs the examples at.
+ */
+export function capTrials(sweep: SweepSpec, trials: number): SweepSpec {
+  const taken = new Map<string, number>();
+  const variants = sweep.variants.filter((v) => {
+    const label = groupLabel(v.label);
+    const n = taken.get(label) ?? 0;
+    taken.set(label, n + 1);
+    return n < trials;
+  });
+  return { ...sweep, variants };
+}
+
 export function runSweep(sweep: SweepSpec, options: RunOptions = {}): SweepOutcome {
-  const byLabel = new Map<string, { values: Record<string, ParamValue>; runs: ScenarioOutcome[] }>();
+  const byLabel = new Map<string, { values: Record<string, ParamValue>; runs: SweepRun[] }>();
   for (const variant of sweep.variants) {
     if (options.cancel?.cancelled) break;
     const values = Object.fromEntries(Object.entries(variant.values).filter(([k]) => k !== 'seed'));
-    // The compiler's label shows values as written (150ms..175ms, not µs); drop the seed to group trials.
-    const label = variant.label.split(', ').filter((part) => !part.startsWith('seed=')).join(', ') || 'all';
+    const label = groupLabel(variant.label);
     let group = byLabel.get(label);
     if (!group) byLabel.set(label, (group = { values, runs: [] }));
-    group.runs.push(runScenario(variant.spec, options));
+    const { spec, passed, result } = runScenario(variant.spec, options);
+    group.runs.push({ seed: spec.seed, passed, end: result.end, checks: result.checks, metrics: result.metrics });
     options.onRunDone?.();
   }
   const groups: SweepGroup[] = [...byLabel].map(([label, g]) => ({
@@ -119,9 +157,12 @@ export function runSweep(sweep: SweepSpec, options: RunOptions = {}): SweepOutco
     values: g.values,
     runs: g.runs,
     passed: g.runs.every((r) => r.passed),
-    metrics: summarise(g.runs.map((r) => r.result.metrics)),
+    metrics: summarise(g.runs.map((r) => r.metrics)),
   }));
-  return { name: sweep.name, base: sweep.base, ...(sweep.report ? { report: sweep.report } : {}), groups, passed: groups.every((g) => g.passed) };
+  return {
+    name: sweep.name, base: sweep.base, ...(sweep.report ? { report: sweep.report } : {}), ...(sweep.charts ? { charts: sweep.charts } : {}),
+    groups, passed: groups.every((g) => g.passed),
+  };
 }
 
 export interface FileOutcome {
@@ -158,6 +199,7 @@ export function summarise(runs: readonly Readonly<Record<string, number>>[]): Re
     const xs = runs.map((m) => m[name]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
     if (xs.length === 0) continue;
     out[name] = {
+      count: xs.length,
       min: xs[0]!,
       median: quantile(xs, 0.5),
       p99: quantile(xs, 0.99),

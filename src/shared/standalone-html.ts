@@ -41,7 +41,18 @@ export interface WebviewHtmlOptions {
   readonly title: string;
 }
 
-const NONCE = /^[A-Za-z0-9+/=_-]{8,128}$/;
+export const NONCE = /^[A-Za-z0-9+/=_-]{8,128}$/;
+
+/** The start of a page, up to its title: doctype, charset, the CSP, the viewport. */
+export function pageHead(csp: string, title: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>`;
+}
 
 /** Escapes text for an HTML text node or a double-quoted attribute (& < > "; a single quote is harmless there). */
 export function escapeHtml(text: string): string {
@@ -89,13 +100,7 @@ export function renderStandaloneHtml(options: StandaloneHtmlOptions): string {
   const csp = `default-src 'none'; img-src data:; font-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
   const right = options.right === undefined ? ''
     : `<script type="application/json" id="trace-right">${escapeJsonForScript(options.right)}</script>\n`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+  return `${pageHead(csp, title)}
 ${iconCss ? `<style nonce="${nonce}">${escapeCssForStyle(iconCss)}</style>\n` : ''}<style nonce="${nonce}">${escapeCssForStyle(css)}</style>
 </head>
 <body class="standalone">
@@ -113,13 +118,7 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
   for (const [name, value] of Object.entries({ scriptUri, cssUri, cspSource, nonce, title })) checkString(name, value);
   if (!NONCE.test(nonce)) throw new RangeError('renderWebviewHtml: nonce must be 8-128 letters, digits or +/=_-');
   const csp = `default-src 'none'; img-src ${cspSource} data:; font-src ${cspSource}; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+  return `${pageHead(csp, title)}
 ${icons}<link rel="stylesheet" href="${escapeHtml(cssUri)}">
 </head>
 <body class="webview">

@@ -93,10 +93,47 @@ describe('protocol-playground CLI', () => {
     const rows = table.split('\n').filter((l) => /PASS\s+election_timeout=/.test(l));
     assert.equal(rows.length, 2);
     for (const row of rows) {
-      // median / p99 / max of downtime_ms over 5 trials: positive, ordered.
-      const [median, p99, max] = row.split(/\s+/).filter((c) => /^[\d.]+$/.test(c)).slice(1).map(Number);
-      assert.ok(median! > 0 && median! <= p99! && p99! <= max!, row);
+      // mean / median / p99 / max of downtime_ms over 5 trials: positive, ordered, the mean within them.
+      const [mean, median, p99, max] = row.split(/\s+/).filter((c) => /^[\d.]+$/.test(c)).slice(1).map(Number);
+      assert.ok(median! > 0 && median! <= p99! && p99! <= max! && mean! <= max!, row);
     }
+    assert.match(table, /\(mean \/ median \/ p99 \/ max\)/);
+  });
+
+  it('run --json: every trial of a sweep with its own metrics; the group summary agrees with them', () => {
+    const r = cli(['run', downtime, '--scenario', 'downtime', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { sweeps: { groups: { label: string; metrics: Record<string, { count: number; mean: number; max: number }>; runs: { seed: number; metrics: Record<string, number> }[] }[] }[] };
+    const groups = doc.sweeps[0]!.groups;
+    assert.deepEqual(groups.map((g) => g.runs.map((run) => run.seed)), [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]);
+    for (const g of groups) {
+      const values = g.runs.map((run) => run.metrics.downtime_ms!);
+      const m = g.metrics.downtime_ms!;
+      assert.equal(m.count, 5);
+      assert.equal(m.max, Math.max(...values));
+      assert.ok(Math.abs(m.mean - values.reduce((a, b) => a + b, 0) / 5) < 1e-9);
+    }
+  });
+
+  it('run --svg DIR: the charts of a sweep as SVG files; --html: its page with the table and the charts; --trials caps the trials', () => {
+    const charted = scenario('charted.scenario', readFileSync(downtime, 'utf8').replace('report downtime_ms', 'report downtime_ms\n  chart cdf downtime_ms\n  chart bar downtime_ms'));
+    const dir = join(scratch, 'charts');
+    const page = join(scratch, 'sweep.html');
+    const r = cli(['run', charted, '--scenario', 'downtime', '--svg', dir, '--html', page, '--trials', '3']);
+    assert.equal(r.status, 0, r.stderr);
+    const cdf = readFileSync(join(dir, 'downtime-cdf-downtime-ms.svg'), 'utf8');
+    assert.match(cdf, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // Axes, legend and title are Vega's, with the group labels and the metric.
+    for (const text of ['downtime: CDF of downtime_ms', 'fraction of trials', 'election_timeout=150ms..300ms', 'election_timeout=300ms..600ms']) assert.ok(cdf.includes(`>${text}<`), text);
+    assert.doesNotMatch(cdf, /<script/);
+    const bar = readFileSync(join(dir, 'downtime-bar-downtime-ms.svg'), 'utf8');
+    assert.ok(bar.includes('>downtime_ms (median)<') && bar.includes('>150ms..300ms<'), 'the bar chart names its axes and groups');
+    const html = readFileSync(page, 'utf8');
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'nonce-/);
+    assert.equal((html.match(/<img alt="downtime: /g) ?? []).length, 2);
+    assert.doesNotMatch(html, /<script/);
+    // Three trials per group, not the sweep's five.
+    assert.match(html, /election_timeout=150ms\.\.300ms\s+3\s/);
   });
 
   it('check: exit 0 and a one-line summary per valid file', () => {

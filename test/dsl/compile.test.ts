@@ -196,9 +196,9 @@ describe('dsl: compile', () => {
     assert.deepEqual(logged, []);
   });
 
-  it('a varied duration is labelled as written, not in µs', async () => {
+  it('a varied duration is labelled in the largest unit that reads well (1500us as 1.5ms), not in µs', async () => {
     const r = await parseAndCompile('cluster c: toy { nodes a }\nscenario "s" { use c }\nsweep "w" of "s" { vary heartbeat 1500us, 500ms, 2s, 10s }', { protocols: toyProtocols });
-    assert.deepEqual(r.file.sweeps[0]!.variants.map((v) => v.label), ['heartbeat=1500us', 'heartbeat=500ms', 'heartbeat=2s', 'heartbeat=10s']);
+    assert.deepEqual(r.file.sweeps[0]!.variants.map((v) => v.label), ['heartbeat=1.5ms', 'heartbeat=500ms', 'heartbeat=2s', 'heartbeat=10s']);
     assert.deepEqual(r.file.sweeps[0]!.variants.map((v) => v.spec.params.heartbeat), [1_500, 500_000, 2_000_000, 10_000_000]);
   });
 

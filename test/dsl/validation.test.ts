@@ -36,8 +36,8 @@ describe('dsl: validation (ScenarioValidator)', () => {
     expectNoIssues(r);
   });
 
-  it('two expect lines cannot measure the same metric', () =>
-    expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect eventually leader as gap\n  expect eventually leader after 1s as «gap»\n}`, 'duplicate-name', "metric 'gap' is already measured by another expect line in this scenario"));
+  it('two lines (expect … as, measure) cannot measure the same metric', () =>
+    expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect eventually leader as gap\n  expect eventually leader after 1s as «gap»\n}`, 'duplicate-name', "metric 'gap' is already measured by another line of this scenario"));
 
   it('unknown protocol: range on the protocol name', () =>
     expectOnly('cluster c: «raftt» { nodes a }', 'unknown-protocol', "unknown protocol 'raftt'; known protocols: toy"));

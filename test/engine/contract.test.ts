@@ -108,13 +108,29 @@ describe('engine contract: writes and sends', () => {
     assert.deepEqual(s.durable, [1, 2]);
   });
 
-  it('with onDurable, even an instant write completes in a step of its own', () => {
-    const r = simulate(makeSpec({ protocol: 'writer', actions: [op(0, 'write')] }), writer(true));
+  it('with onDurable, an instant write completes right after its handler, in the same step and with no durable event', () => {
+    const r = simulate(makeSpec({ protocol: 'writer', actions: [op(0, 'write'), op(0, 'ping')] }), writer(true));
     const ev = Array.from({ length: r.trace.length }, (_, i) => r.trace.event(i));
-    const d = ev.find((e) => e.kind === 'durable')!;
-    assert.equal(d.t, 0);
-    const after = ev.find((e) => e.kind === 'state' && e.cause === d.i);
-    assert.ok(after, 'the onDurable state change is caused by the durable event');
+    assert.equal(ev.filter((e) => e.kind === 'durable').length, 0, 'nothing happened between the write and its completion');
+    const client = ev.find((e) => e.kind === 'client')!;
+    const states = ev.filter((e) => e.kind === 'state' && e.cause === client.i);
+    assert.equal(states.length, 2, 'the handler\'s state change, then onDurable\'s, both caused by the client event');
+    const ping = ev.findIndex((e) => e.kind === 'client' && e.i !== client.i);
+    assert.ok(ev.indexOf(states[1]!) < ping, 'onDurable ran before the next event of the same instant');
+    assert.deepEqual((r.trace.stateAt(r.trace.length - 1).n1 as unknown as W).durable, [1]);
+  });
+
+  it('a protocol that writes on every completed instant write is stopped with a protocol error, not a hang', () => {
+    const forever: Protocol<number> = {
+      name: 'forever',
+      vocabulary: { doc: 'Writes forever.', params: [], ops: [], invariants: [], queries: [], messages: [], metrics: [] },
+      init: (ctx) => { ctx.persist(0); return 0; },
+      onMessage: (s) => s,
+      onDurable: (s, _d, ctx) => { ctx.persist(s + 1); return s + 1; },
+    };
+    const r = simulate(makeSpec({ protocol: 'forever', nodes: ['n1'] }), forever);
+    const fault = r.checks.find((c) => c.name === 'protocol error');
+    assert.match(fault?.message ?? '', /onDurable at n1: wrote again/);
   });
 });
 

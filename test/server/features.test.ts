@@ -154,6 +154,30 @@ describe('language server features over stdio', () => {
       const m = await complete('import "clusters.scenario"\nscenario "s" {\n  use five\n  expect at end metric \n}\n', 'metric ');
       assert.ok(labels(m).includes('committed_entries'), String(labels(m)));
     });
+
+    const EXPERIMENT = 'import "clusters.scenario"\nscenario "x" {\n  use five\n  at 1s..1.1s crash leader\n  measure downtime_ms from crash leader until leader\n  run until 3s\n}\nsweep "w" of "x" {\n  vary (election_timeout, heartbeat) (12ms..24ms, 6ms)\n  chart cdf downtime_ms\n}\n';
+
+    it('offers the experiment words with their docs: measure in a scenario, chart in a sweep, the chart kinds, measured metrics after a chart kind', async () => {
+      const m = items(await complete(EXPERIMENT.replace('  run until 3s', '  me\n  run until 3s'), '  me', 4));
+      const measure = m.find((i) => i.label === 'measure');
+      assert.ok(measure, String(m.map((i) => i.label)));
+      assert.equal(measure.detail, 'measure NAME from EVENT|TIME until CONDITION [within D]');
+      const chartWord = items(await complete(EXPERIMENT.replace('  chart cdf downtime_ms', '  ch'), '  ch')).find((i) => i.label === 'chart');
+      assert.match(String((chartWord?.documentation as { value?: string } | undefined)?.value), /distribution per group of trials/);
+      const kinds = items(await complete(EXPERIMENT.replace('chart cdf downtime_ms', 'chart '), 'chart '));
+      assert.deepEqual(['cdf', 'line', 'bar'].filter((k) => kinds.some((i) => i.label === k)), ['cdf', 'line', 'bar']);
+      const metrics = labels(await complete(EXPERIMENT.replace('chart cdf downtime_ms', 'chart cdf '), 'chart cdf '));
+      assert.ok(metrics.includes('downtime_ms') && metrics.includes('term'), String(metrics));
+      const roles = labels(await complete(EXPERIMENT.replace('from crash leader', 'from crash '), 'from crash '));
+      assert.ok(roles.includes('leader'), String(roles));
+    });
+
+    it('checks the new syntax as the user types: a joint vary row of the wrong length is an error on the row', async () => {
+      const { diagnostics } = await openScratch(EXPERIMENT.replace('(12ms..24ms, 6ms)', '(12ms..24ms)'));
+      const [row] = errors(diagnostics);
+      assert.equal(row?.message, 'this row has 1 value; (election_timeout, heartbeat) needs 2');
+      assert.deepEqual(row?.range.start, positionOf(EXPERIMENT, '(12ms', 0));
+    });
   });
 
   describe('hover', () => {
@@ -178,6 +202,16 @@ describe('language server features over stdio', () => {
       assert.match(await hover(mainUri, MAIN, 'five'), /cluster \*\*five\*\*: raft — 6 nodes/);
       assert.match(await hover(clustersUri, CLUSTERS, 'n5'), /declared by the range n1\.\.n5/);
       assert.match(await hover(mainUri, MAIN, 'failover', 2, ), /scenario \*\*"failover"\*\* — runs cluster five/);
+    });
+
+    it('explains measure, chart kinds, measured metrics and the parameters of a joint vary', async () => {
+      const text = 'import "clusters.scenario"\nscenario "x" {\n  use five\n  at 1s..1.1s crash leader\n  measure downtime_ms from crash leader until leader\n  run until 3s\n}\nsweep "w" of "x" {\n  vary (election_timeout, heartbeat) (12ms..24ms, 6ms)\n  chart cdf downtime_ms\n}\n';
+      const { uri } = await openScratch(text);
+      assert.match(await hover(uri, text, 'measure'), /measure NAME from EVENT\|TIME until CONDITION/);
+      assert.match(await hover(uri, text, 'cdf'), /chart \*\*cdf\*\*\n\nThe cumulative distribution/);
+      assert.match(await hover(uri, text, 'downtime_ms\n}'), /metric \*\*downtime_ms\*\*, measured by scenario "x"/);
+      assert.match(await hover(uri, text, 'heartbeat)'), /duration, default 50ms/);
+      assert.match(await hover(uri, text, 'at 1s'), /random time in a range/);
     });
   });
 

@@ -1,36 +1,67 @@
 /**
  * `expect` lines and the conditions they test: `expect always INV, …`,
  * `expect violated INV`, `expect eventually COND [within D] [after T] [as
- * NAME]`, `expect at end COND`, `expect [violated] linearizable`. A condition is a
+ * NAME]`, `expect at end COND`, `expect [violated] linearizable`, and
+ * `measure NAME from EVENT|TIME until COND` (no check). A condition is a
  * query of the protocol (`leader`, `committed x`) or `metric NAME`,
  * optionally compared with a literal or a range (`run until` takes one too).
  */
 import type { AstNode } from 'langium';
 import type { Json } from '../../engine/protocol.js';
-import { RUN_METRICS, type Condition as SpecCondition, type Expectation } from '../../engine/spec.js';
-import type { Condition, Expect, Quantity, Scenario } from '../generated/ast.js';
+import { RUN_METRICS, type Condition as SpecCondition, type Expectation, type MeasureSpec } from '../../engine/spec.js';
+import type { Condition, Expect, Measure, Quantity, Scenario } from '../generated/ast.js';
 import { didYouMean, listNames } from '../_names.js';
 import { asLiteral, literalText, parseDuration, parsePercent, quantityTime } from '../_units.js';
 import { rangeOf, type CompileContext, type Writable } from './context.js';
 import { argToken, literalJson } from './literals.js';
+import { compileEventPattern } from './rules.js';
 
-/** The metrics a scenario's `expect eventually … as NAME` lines measure, as written. */
+/** The metric a statement measures: `expect eventually … as NAME` or `measure NAME …`. */
+function measuredBy(st: Scenario['statements'][number]): { name: string; property: string } | undefined {
+  if (st.$type === 'Expect' && st.measure !== undefined) return { name: st.measure, property: 'measure' };
+  if (st.$type === 'Measure' && st.name !== undefined) return { name: st.name, property: 'name' };
+  return undefined;
+}
+
+/** The metrics a scenario's `expect eventually … as NAME` and `measure NAME` lines measure, as written. */
 export function measureNames(sc: Scenario): string[] {
-  return sc.statements.flatMap((st) => (st.$type === 'Expect' && st.measure !== undefined ? [st.measure] : []));
+  return sc.statements.flatMap((st) => measuredBy(st)?.name ?? []);
 }
 
 /**
- * The metrics a scenario measures itself (`expect eventually … as NAME`):
- * each defines metric NAME for the whole scenario, before or after its use.
+ * The metrics a scenario measures itself (`expect eventually … as NAME`,
+ * `measure NAME from …`): each defines metric NAME for the whole scenario,
+ * before or after its use.
  */
 export function measuredMetrics(cx: CompileContext, sc: Scenario): Set<string> {
   const measures = new Set<string>();
   for (const st of sc.statements) {
-    if (st.$type !== 'Expect' || st.measure === undefined) continue;
-    if (measures.has(st.measure)) cx.error(st, `metric '${st.measure}' is already measured by another expect line in this scenario`, 'duplicate-name', 'measure');
-    measures.add(st.measure);
+    const m = measuredBy(st);
+    if (!m) continue;
+    if (measures.has(m.name)) cx.error(st, `metric '${m.name}' is already measured by another line of this scenario`, 'duplicate-name', m.property);
+    measures.add(m.name);
   }
   return measures;
+}
+
+/**
+ * `measure NAME from EVENT|TIME until CONDITION [within D]`: from the first
+ * event matching EVENT (a rule's pattern: `crash leader`) or from a time.
+ */
+export function compileMeasure(cx: CompileContext, st: Measure): MeasureSpec | undefined {
+  const until = compileCondition(cx, st.until);
+  const within = st.within ? cx.take(quantityTime(st.within, 'within'), st, 'within') : undefined;
+  let from: MeasureSpec['from'] | undefined;
+  if (st.time) {
+    const at = cx.take(quantityTime(st.time, 'from'), st, 'time');
+    if (at !== undefined) from = { at };
+  } else if (st.event) {
+    from = compileEventPattern(cx, st.event);
+  }
+  if (!until || !from || (st.within && within === undefined)) return undefined;
+  const m: Writable<MeasureSpec> = { name: st.name, from, until, source: rangeOf(st) };
+  if (within !== undefined) m.within = within;
+  return m;
 }
 
 export function compileCondition(cx: CompileContext, c: Condition | undefined): SpecCondition | undefined {

@@ -2,24 +2,28 @@
  * Message and event rules: `on [next|every] EVENT PATTERN [during A..B] {
  * DISPOSITION  [after D] ACTION … }`. `send`/`deliver` rules match messages
  * (type, from, to) and take one disposition (drop, delay, duplicate, hold);
- * timer, client, reply, crash and restart rules match by name and node.
+ * timer, client and reply rules match by name and node; crash and restart
+ * rules by node or role query (`on crash leader`). An action may wait a
+ * random delay, drawn each time the rule fires (`after 1ms..5ms crash n2`).
  */
-import type { NodeId } from '../../engine/protocol.js';
-import type { Action, Disposition as SpecDisposition, RuleSpec, SourceRange } from '../../engine/spec.js';
-import type { Disposition, Rule } from '../generated/ast.js';
+import type { Disposition as SpecDisposition, EventPattern, RuleSpec } from '../../engine/spec.js';
+import type { Disposition, Rule, RuleAction, RuleEvent } from '../generated/ast.js';
 import { didYouMean, listNames } from '../_names.js';
 import { literalText, quantityTime } from '../_units.js';
 import { compileAction } from './actions.js';
 import { rangeOf, type CompileContext, type Writable } from './context.js';
-import { singleNode } from './nodes.js';
+import { singleNode, target } from './nodes.js';
 
-export function compileRule(cx: CompileContext, r: Rule): RuleSpec | undefined {
-  const ev = r.event;
-  if (!ev) return undefined;
-  const pattern: { type?: string; from?: NodeId; to?: NodeId; node?: NodeId; name?: string } = {};
+/**
+ * What a rule (or a measurement's start) matches: `send|deliver [TYPE] [from
+ * A] [to B]`, `timer|client|reply [NAME] [on N]`, `crash|restart [TARGET]`
+ * where the target is a node or a role query matched as the node goes down
+ * or comes back (`crash leader`).
+ */
+export function compileEventPattern(cx: CompileContext, ev: RuleEvent): EventPattern {
+  const pattern: Writable<EventPattern['pattern']> = {};
   const vocabulary = cx.protocol.vocabulary;
-  const messaging = ev.kind === 'send' || ev.kind === 'deliver';
-  if (messaging) {
+  if (ev.kind === 'send' || ev.kind === 'deliver') {
     if (ev.type) {
       const types = vocabulary.messages.map((m) => m.type);
       if (!types.includes(ev.type)) cx.error(ev, `unknown message type '${ev.type}'${didYouMean(ev.type, types)}; ${cx.protocol.name} sends ${listNames(types)}`, 'unknown-message', 'type');
@@ -29,6 +33,11 @@ export function compileRule(cx: CompileContext, r: Rule): RuleSpec | undefined {
     const to = singleNode(cx, ev.to, 'to');
     if (from) pattern.from = from;
     if (to) pattern.to = to;
+  } else if (ev.kind === 'crash' || ev.kind === 'restart') {
+    const t = target(cx, ev.target);
+    if (t?.kind === 'query') pattern.role = { query: t.query, args: t.args };
+    else if (t && t.nodes.length > 1) cx.error(ev.target!, `on ${ev.kind} takes one node or a role query, not ${t.nodes.length} nodes`, 'expected-one-node', 'items');
+    else if (t) pattern.node = t.nodes[0]!;
   } else {
     if (ev.name) {
       if (ev.kind !== 'timer') {
@@ -40,8 +49,30 @@ export function compileRule(cx: CompileContext, r: Rule): RuleSpec | undefined {
     const node = singleNode(cx, ev.node, ev.kind);
     if (node) pattern.node = node;
   }
+  return { on: ev.kind, pattern };
+}
+
+/** `after D` or a random `after D1..D2` (µs); undefined (reported) when wrong. */
+function ruleDelay(cx: CompileContext, item: RuleAction): { delay: number; delayMax?: number } | undefined {
+  if (!item.delay) return { delay: 0 };
+  const delay = cx.take(quantityTime(item.delay, 'after'), item, 'delay');
+  if (delay === undefined || !item.delayMax) return delay === undefined ? undefined : { delay };
+  const delayMax = cx.take(quantityTime(item.delayMax, 'after'), item, 'delayMax');
+  if (delayMax === undefined) return undefined;
+  if (delayMax < delay) {
+    cx.error(item, `the delay ${literalText(item.delay)}..${literalText(item.delayMax)} ends before it starts`, 'invalid-range', 'delayMax');
+    return undefined;
+  }
+  return { delay, delayMax };
+}
+
+export function compileRule(cx: CompileContext, r: Rule): RuleSpec | undefined {
+  const ev = r.event;
+  if (!ev) return undefined;
+  const { pattern } = compileEventPattern(cx, ev);
+  const messaging = ev.kind === 'send' || ev.kind === 'deliver';
   let disposition: SpecDisposition | undefined;
-  const actions: { delay: number; action: Action; source?: SourceRange }[] = [];
+  const actions: Writable<RuleSpec['actions'][number]>[] = [];
   for (const item of r.body) {
     if (item.$type === 'Disposition') {
       if (!messaging) {
@@ -54,9 +85,9 @@ export function compileRule(cx: CompileContext, r: Rule): RuleSpec | undefined {
       }
       disposition = compileDisposition(cx, item);
     } else {
-      const delay = item.delay ? cx.take(quantityTime(item.delay, 'after'), item, 'delay') : 0;
+      const delay = ruleDelay(cx, item);
       const action = compileAction(cx, item.action);
-      if (action && delay !== undefined) actions.push({ delay, action, source: rangeOf(item) });
+      if (action && delay !== undefined) actions.push({ ...delay, action, source: rangeOf(item) });
     }
   }
   const spec: Writable<RuleSpec> = { on: ev.kind, pattern, times: r.times ?? 'every', actions, source: rangeOf(r) };

@@ -3,8 +3,9 @@
  * and nodes it starts from (../_cluster.ts, computed once per cluster); then
  * each statement in order — `seed`, `set PARAM VALUE` (over the protocol's
  * defaults and the cluster's settings), `network`, `storage`, timed lines
- * (`after` lines become absolute times), rules, `run until`, `max events`,
- * `expect` — and the ScenarioSpec they make. Units become µs and fractions,
+ * (`after` lines become absolute times, or times after a line whose time is
+ * drawn at run time), rules, `run until`, `max events`, `expect`, `measure`
+ * — and the ScenarioSpec they make. Units become µs and fractions,
  * node ranges are expanded, and every action, rule and expectation carries
  * its source range.
  */
@@ -13,7 +14,7 @@ import type { NodeId, ParamValue, Protocol } from '../../engine/protocol.js';
 import {
   DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME, DEFAULT_NETWORK, DEFAULT_STORAGE,
   type Action, type Condition as SpecCondition, type Distribution as SpecDistribution,
-  type Expectation, type LinkSpec, type NetworkSpec, type RuleSpec, type ScenarioSpec, type StorageSpec, type TimedAction,
+  type Expectation, type LinkSpec, type MeasureSpec, type NetworkSpec, type RuleSpec, type ScenarioSpec, type StorageSpec, type TimedAction,
 } from '../../engine/spec.js';
 import type { Run, Scenario, SetParam, Timed } from '../generated/ast.js';
 import { clusterFacts, clusterParamSpecs, declaredNodes, usedCluster } from '../_cluster.js';
@@ -21,7 +22,7 @@ import { didYouMean, listNames } from '../_names.js';
 import { convertParam, literalText, quantityTime } from '../_units.js';
 import { compileAction } from './actions.js';
 import { CompileContext, MAX_SEED, rangeOf, type Mutable, type Writable } from './context.js';
-import { compileCondition, compileExpect, measuredMetrics } from './expectations.js';
+import { compileCondition, compileExpect, compileMeasure, measuredMetrics } from './expectations.js';
 import { compileNetwork, compileStorage } from './network.js';
 import { compileRule } from './rules.js';
 
@@ -57,30 +58,57 @@ function setParam(cx: CompileContext, st: SetParam, params: Record<string, Param
 }
 
 /**
- * A timed line (`at T`, `after D`, `every P [from T] [until T]`) after the
- * one at `previous`; undefined (with the error reported) when its time is
- * wrong. The action may be undefined (its mistake reported): the line still
- * moves the clock for the `after` lines that follow.
+ * Where the clock of `after` lines stands: the previous timed line's time,
+ * and when that time is drawn at run time (`at 1s..1.075s`, or an `after`
+ * line counting from one), the index in `actions` of that line.
  */
-function timedLine(cx: CompileContext, st: Timed, previous: number): { timed: Writable<TimedAction>; action?: Action } | undefined {
+interface Clock {
+  readonly at: number;
+  readonly drawn?: number;
+}
+
+/** `at T`, `at T1..T2`, `after D`, `after D1..D2`: the line's time, relative to a drawn line when the clock stands on one. */
+function lineTime(cx: CompileContext, st: Timed, t: number, clock: Clock): Writable<Pick<TimedAction, 'at' | 'atMax' | 'after'>> | undefined {
+  const relative = st.when === 'after';
+  if (!st.timeMax) return relative && clock.drawn !== undefined ? { at: t, after: clock.drawn } : { at: relative ? clock.at + t : t };
+  const max = cx.take(quantityTime(st.timeMax, st.when), st, 'timeMax');
+  if (max === undefined) return undefined;
+  if (max < t) {
+    cx.error(st, `the time ${literalText(st.time)}..${literalText(st.timeMax)} ends before it starts`, 'invalid-range', 'timeMax');
+    return undefined;
+  }
+  if (relative && clock.drawn !== undefined) return { at: t, atMax: max, after: clock.drawn };
+  const base = relative ? clock.at : 0;
+  return { at: base + t, atMax: base + max };
+}
+
+/**
+ * A timed line (`at T`, `after D`, `every P [from T] [until T]`, with a
+ * random `T1..T2` for `at` and `after`) on the clock of the lines before;
+ * undefined (with the error reported) when its time is wrong. The action may
+ * be undefined (its mistake reported): the line still moves the clock for the
+ * `after` lines that follow.
+ */
+function timedLine(cx: CompileContext, st: Timed, clock: Clock): { timed: Writable<TimedAction>; action?: Action } | undefined {
   const t = cx.take(quantityTime(st.time, st.when === 'every' ? 'every' : st.when), st, 'time');
   const action = compileAction(cx, st.action);
   if (t === undefined) return undefined;
-  const at = st.when === 'after' ? previous + t : t;
-  const timed: Writable<TimedAction> = { at, action: action as Action, source: rangeOf(st) };
-  if (st.when === 'every') {
-    if (t <= 0) {
-      cx.error(st, 'every expects a positive period like 100ms', 'out-of-range', 'time');
-      return undefined;
-    }
-    const from = st.from ? cx.take(quantityTime(st.from, 'from'), st, 'from') : 0;
-    const until = st.until ? cx.take(quantityTime(st.until, 'until'), st, 'until') : undefined;
-    if (from === undefined || (st.until && until === undefined)) return undefined;
-    if (until !== undefined && until < from) cx.error(st, `until ${literalText(st.until)} is before from ${literalText(st.from)}`, 'invalid-range', 'until');
-    timed.at = from;
-    timed.every = t;
-    if (until !== undefined) timed.until = until;
+  if (st.when !== 'every') {
+    const when = lineTime(cx, st, t, clock);
+    return when && { timed: { ...when, action: action as Action, source: rangeOf(st) }, action };
   }
+  const timed: Writable<TimedAction> = { at: t, action: action as Action, source: rangeOf(st) };
+  if (t <= 0) {
+    cx.error(st, 'every expects a positive period like 100ms', 'out-of-range', 'time');
+    return undefined;
+  }
+  const from = st.from ? cx.take(quantityTime(st.from, 'from'), st, 'from') : 0;
+  const until = st.until ? cx.take(quantityTime(st.until, 'until'), st, 'until') : undefined;
+  if (from === undefined || (st.until && until === undefined)) return undefined;
+  if (until !== undefined && until < from) cx.error(st, `until ${literalText(st.until)} is before from ${literalText(st.from)}`, 'invalid-range', 'until');
+  timed.at = from;
+  timed.every = t;
+  if (until !== undefined) timed.until = until;
   return { timed, action };
 }
 
@@ -115,7 +143,8 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
   let run: RunBounds = { maxTime: DEFAULT_MAX_TIME, maxEvents: DEFAULT_MAX_EVENTS };
   let runNode: AstNode | undefined;
   let maxEventsNode: AstNode | undefined;
-  let previous = 0;
+  const measures: MeasureSpec[] = [];
+  let clock: Clock = { at: 0 };
   cx.measures = measuredMetrics(cx, sc);
 
   // Statement kinds by `$type` (each is a concrete type with no subtypes): the generated `isX` guards go through the reflection's subtype cache, ten of them per statement.
@@ -139,9 +168,11 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
         storage = compileStorage(cx, st, storage, perNode);
         break;
       case 'Timed': {
-        const line = timedLine(cx, st, previous);
+        const line = timedLine(cx, st, clock);
         if (!line) break;
-        previous = line.timed.at;
+        const drawn = line.timed.atMax !== undefined || line.timed.after !== undefined;
+        // A drawn line whose action failed is not in `actions`: later lines count from its earliest time (the file has an error anyway).
+        clock = drawn && line.action ? { at: line.timed.at, drawn: actions.length } : { at: line.timed.at };
         if (line.action) actions.push(line.timed);
         break;
       }
@@ -166,6 +197,11 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
         if (e) expectations.push(e);
         break;
       }
+      case 'Measure': {
+        const m = compileMeasure(cx, st);
+        if (m) measures.push(m);
+        break;
+      }
     }
   }
   if (env.seed !== undefined) seed = env.seed;
@@ -186,6 +222,7 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
     rules,
     run,
     expectations,
+    ...(measures.length > 0 ? { measures } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export type ScenarioTerminalNames = keyof typeof ScenarioTerminals;
 
 export type ScenarioKeywordNames =
     | "!="
+    | "("
+    | ")"
     | "*"
     | ","
     | "->"
@@ -35,6 +37,8 @@ export type ScenarioKeywordNames =
     | "always"
     | "as"
     | "at"
+    | "by"
+    | "chart"
     | "client"
     | "cluster"
     | "compare"
@@ -64,6 +68,7 @@ export type ScenarioKeywordNames =
     | "lognormal"
     | "loss"
     | "max"
+    | "measure"
     | "metric"
     | "network"
     | "next"
@@ -155,6 +160,30 @@ export function isBool(item: unknown): item is Bool {
     return item === 'true' || item === 'false';
 }
 
+/**
+ * `chart cdf METRIC`: the metric's distribution per group of trials (a
+ * CDF); `chart line|bar METRIC [by PARAM]`: its median against a varied
+ * parameter (the first one by default).
+ */
+export interface Chart extends langium.AstNode {
+    readonly $container: Sweep;
+    readonly $type: 'Chart';
+    by?: Name;
+    kind: string;
+    metric: Name;
+}
+
+export const Chart = {
+    $type: 'Chart',
+    by: 'by',
+    kind: 'kind',
+    metric: 'metric'
+} as const;
+
+export function isChart(item: unknown): item is Chart {
+    return reflection.isInstance(item, Chart.$type);
+}
+
 /** `client [on NODE] OP ARGS…`, matched against the protocol's op template. */
 export interface ClientAction extends langium.AstNode {
     readonly $container: RuleAction | Timed;
@@ -233,7 +262,7 @@ export function isCompareOp(item: unknown): item is CompareOp {
 
 /** A query (or `metric NAME`) with arguments, optionally compared with a literal. */
 export interface Condition extends langium.AstNode {
-    readonly $container: Expect | Run;
+    readonly $container: Expect | Measure | Run;
     readonly $type: 'Condition';
     args: Array<ArgLiteral>;
     hi?: Quantity;
@@ -537,6 +566,35 @@ export function isMaxEvents(item: unknown): item is MaxEvents {
     return reflection.isInstance(item, MaxEvents.$type);
 }
 
+/**
+ * `measure NAME from EVENT|TIME until CONDITION [within D]`: the ms from the
+ * first event matching EVENT (as a rule's: `crash leader`, `timer election on
+ * n1`, `send RequestVote`) or from TIME, until CONDITION first holds, as
+ * metric NAME of the run.
+ */
+export interface Measure extends langium.AstNode {
+    readonly $container: Scenario;
+    readonly $type: 'Measure';
+    event?: RuleEvent;
+    name: string;
+    time?: Quantity;
+    until: Condition;
+    within?: Quantity;
+}
+
+export const Measure = {
+    $type: 'Measure',
+    event: 'event',
+    name: 'name',
+    time: 'time',
+    until: 'until',
+    within: 'within'
+} as const;
+
+export function isMeasure(item: unknown): item is Measure {
+    return reflection.isInstance(item, Measure.$type);
+}
+
 /** A file: imports, then clusters, scenarios, compares and sweeps in any order. */
 export interface Model extends langium.AstNode {
     readonly $type: 'Model';
@@ -808,30 +866,35 @@ export function isRule(item: unknown): item is Rule {
     return reflection.isInstance(item, Rule.$type);
 }
 
+/** An action of a rule, `after D` (or a random `after D1..D2`) the event. */
 export interface RuleAction extends langium.AstNode {
     readonly $container: Rule;
     readonly $type: 'RuleAction';
     action: Action;
     delay?: Quantity;
+    delayMax?: Quantity;
 }
 
 export const RuleAction = {
     $type: 'RuleAction',
     action: 'action',
-    delay: 'delay'
+    delay: 'delay',
+    delayMax: 'delayMax'
 } as const;
 
 export function isRuleAction(item: unknown): item is RuleAction {
     return reflection.isInstance(item, RuleAction.$type);
 }
 
+/** What a rule (or a measurement's start) matches; `crash leader`: the crash of the node that led as it went down. */
 export interface RuleEvent extends langium.AstNode {
-    readonly $container: Rule;
+    readonly $container: Measure | Rule;
     readonly $type: 'RuleEvent';
     from?: NodeItem;
     kind: 'client' | 'crash' | 'deliver' | 'reply' | 'restart' | 'send' | 'timer';
     name?: string;
     node?: NodeItem;
+    target?: Target;
     to?: NodeItem;
     type?: string;
 }
@@ -842,6 +905,7 @@ export const RuleEvent = {
     kind: 'kind',
     name: 'name',
     node: 'node',
+    target: 'target',
     to: 'to',
     type: 'type'
 } as const;
@@ -932,7 +996,7 @@ export function isSetParam(item: unknown): item is SetParam {
     return reflection.isInstance(item, SetParam.$type);
 }
 
-export type Statement = Expect | MaxEvents | Network | Rule | Run | Seed | SetParam | Storage | Timed | Use;
+export type Statement = Expect | MaxEvents | Measure | Network | Rule | Run | Seed | SetParam | Storage | Timed | Use;
 
 export const Statement = {
     $type: 'Statement'
@@ -995,7 +1059,7 @@ export function isSweep(item: unknown): item is Sweep {
     return reflection.isInstance(item, Sweep.$type);
 }
 
-export type SweepItem = Report | Trials | Vary;
+export type SweepItem = Chart | Report | Trials | Vary;
 
 export const SweepItem = {
     $type: 'SweepItem'
@@ -1007,7 +1071,7 @@ export function isSweepItem(item: unknown): item is SweepItem {
 
 /** Nodes, or a role query resolved at run time (`leader`, `followers`). */
 export interface Target extends langium.AstNode {
-    readonly $container: FaultAction;
+    readonly $container: FaultAction | RuleEvent;
     readonly $type: 'Target';
     items: Array<NodeItem | TargetArg>;
 }
@@ -1043,7 +1107,8 @@ export function isTargetArg(item: unknown): item is TargetArg {
 
 /**
  * A timed line: `at T ACTION`, `after D ACTION` (D after the previous timed
- * line), `every P [from T] [until T] ACTION`.
+ * line), `every P [from T] [until T] ACTION`. `at` and `after` take a range
+ * for a random time, drawn for each run from the seed: `at 1s..1.075s`.
  */
 export interface Timed extends langium.AstNode {
     readonly $container: Scenario;
@@ -1051,6 +1116,7 @@ export interface Timed extends langium.AstNode {
     action: Action;
     from?: Quantity;
     time: Quantity;
+    timeMax?: Quantity;
     until?: Quantity;
     when: 'after' | 'at' | 'every';
 }
@@ -1060,6 +1126,7 @@ export const Timed = {
     action: 'action',
     from: 'from',
     time: 'time',
+    timeMax: 'timeMax',
     until: 'until',
     when: 'when'
 } as const;
@@ -1101,7 +1168,7 @@ export function isUse(item: unknown): item is Use {
 
 /** A literal, or a range of two literals (`150ms..300ms`, `1..5`). */
 export interface Value extends langium.AstNode {
-    readonly $container: ParamSetting | SetParam | Vary;
+    readonly $container: ParamSetting | SetParam | Vary | VaryRow;
     readonly $type: 'Value';
     hi?: Literal;
     lo: Literal;
@@ -1117,11 +1184,18 @@ export function isValue(item: unknown): item is Value {
     return reflection.isInstance(item, Value.$type);
 }
 
+/**
+ * `vary PARAM v1, v2 …` (each value a variant), `vary seed a..b`, or several
+ * parameters together, one tuple per variant: `vary (election_timeout,
+ * heartbeat) (150ms..300ms, 75ms), (12ms..24ms, 6ms)`.
+ */
 export interface Vary extends langium.AstNode {
     readonly $container: Sweep;
     readonly $type: 'Vary';
     from?: number;
     param?: Name;
+    params: Array<Name>;
+    rows: Array<VaryRow>;
     seed: boolean;
     to?: number;
     values: Array<Value>;
@@ -1131,6 +1205,8 @@ export const Vary = {
     $type: 'Vary',
     from: 'from',
     param: 'param',
+    params: 'params',
+    rows: 'rows',
     seed: 'seed',
     to: 'to',
     values: 'values'
@@ -1140,9 +1216,26 @@ export function isVary(item: unknown): item is Vary {
     return reflection.isInstance(item, Vary.$type);
 }
 
+/** One variant of a joint `vary`: a value per parameter, in order. */
+export interface VaryRow extends langium.AstNode {
+    readonly $container: Vary;
+    readonly $type: 'VaryRow';
+    values: Array<Value>;
+}
+
+export const VaryRow = {
+    $type: 'VaryRow',
+    values: 'values'
+} as const;
+
+export function isVaryRow(item: unknown): item is VaryRow {
+    return reflection.isInstance(item, VaryRow.$type);
+}
+
 export type ScenarioAstType = {
     Action: Action
     ArgLiteral: ArgLiteral
+    Chart: Chart
     ClientAction: ClientAction
     Cluster: Cluster
     ClusterMember: ClusterMember
@@ -1163,6 +1256,7 @@ export type ScenarioAstType = {
     LinkSetting: LinkSetting
     Literal: Literal
     MaxEvents: MaxEvents
+    Measure: Measure
     Model: Model
     NetSetting: NetSetting
     Network: Network
@@ -1195,6 +1289,7 @@ export type ScenarioAstType = {
     Use: Use
     Value: Value
     Vary: Vary
+    VaryRow: VaryRow
 }
 
 export class ScenarioAstReflection extends langium.AbstractAstReflection {
@@ -1231,6 +1326,21 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: []
+        },
+        Chart: {
+            name: Chart.$type,
+            properties: {
+                by: {
+                    name: Chart.by
+                },
+                kind: {
+                    name: Chart.kind
+                },
+                metric: {
+                    name: Chart.metric
+                }
+            },
+            superTypes: [SweepItem.$type]
         },
         ClientAction: {
             name: ClientAction.$type,
@@ -1525,6 +1635,27 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [Statement.$type]
         },
+        Measure: {
+            name: Measure.$type,
+            properties: {
+                event: {
+                    name: Measure.event
+                },
+                name: {
+                    name: Measure.name
+                },
+                time: {
+                    name: Measure.time
+                },
+                until: {
+                    name: Measure.until
+                },
+                within: {
+                    name: Measure.within
+                }
+            },
+            superTypes: [Statement.$type]
+        },
         Model: {
             name: Model.$type,
             properties: {
@@ -1707,6 +1838,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 delay: {
                     name: RuleAction.delay
+                },
+                delayMax: {
+                    name: RuleAction.delayMax
                 }
             },
             superTypes: [RuleItem.$type]
@@ -1725,6 +1859,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 node: {
                     name: RuleEvent.node
+                },
+                target: {
+                    name: RuleEvent.target
                 },
                 to: {
                     name: RuleEvent.to
@@ -1879,6 +2016,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 time: {
                     name: Timed.time
                 },
+                timeMax: {
+                    name: Timed.timeMax
+                },
                 until: {
                     name: Timed.until
                 },
@@ -1928,6 +2068,14 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 param: {
                     name: Vary.param
                 },
+                params: {
+                    name: Vary.params,
+                    defaultValue: []
+                },
+                rows: {
+                    name: Vary.rows,
+                    defaultValue: []
+                },
                 seed: {
                     name: Vary.seed,
                     defaultValue: false
@@ -1941,6 +2089,16 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [SweepItem.$type]
+        },
+        VaryRow: {
+            name: VaryRow.$type,
+            properties: {
+                values: {
+                    name: VaryRow.values,
+                    defaultValue: []
+                }
+            },
+            superTypes: []
         }
     } as const satisfies langium.AstMetaData
 }

@@ -67,7 +67,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@71"
               },
               "arguments": []
             }
@@ -102,14 +102,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@55"
+              "$ref": "#/rules@56"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@56"
+              "$ref": "#/rules@57"
             },
             "arguments": []
           }
@@ -136,7 +136,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@67"
+                "$ref": "#/rules@70"
               },
               "arguments": []
             }
@@ -152,7 +152,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@67"
+                "$ref": "#/rules@70"
               },
               "arguments": []
             }
@@ -326,14 +326,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@67"
+              "$ref": "#/rules@70"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@68"
+              "$ref": "#/rules@71"
             },
             "arguments": []
           }
@@ -499,7 +499,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@64"
+                "$ref": "#/rules@67"
               },
               "arguments": []
             }
@@ -511,7 +511,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@65"
+                "$ref": "#/rules@68"
               },
               "arguments": []
             }
@@ -523,7 +523,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -538,7 +538,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@68"
+                    "$ref": "#/rules@71"
                   },
                   "arguments": []
                 }
@@ -557,7 +557,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@66"
+                        "$ref": "#/rules@69"
                       },
                       "arguments": []
                     }
@@ -629,21 +629,21 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@64"
+              "$ref": "#/rules@67"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@65"
+              "$ref": "#/rules@68"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@66"
+              "$ref": "#/rules@69"
             },
             "arguments": []
           }
@@ -664,7 +664,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@67"
+              "$ref": "#/rules@70"
             },
             "arguments": []
           },
@@ -784,7 +784,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@71"
               },
               "arguments": []
             }
@@ -892,6 +892,13 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "$ref": "#/rules@51"
             },
             "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@53"
+            },
+            "arguments": []
           }
         ]
       },
@@ -921,7 +928,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@67"
+                  "$ref": "#/rules@70"
                 },
                 "arguments": []
               },
@@ -953,7 +960,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -1568,7 +1575,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@64"
+                "$ref": "#/rules@67"
               },
               "arguments": []
             }
@@ -1580,7 +1587,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@65"
+                "$ref": "#/rules@68"
               },
               "arguments": []
             }
@@ -1592,7 +1599,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -1669,6 +1676,28 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                       },
                       "arguments": []
                     }
+                  },
+                  {
+                    "$type": "Group",
+                    "elements": [
+                      {
+                        "$type": "Keyword",
+                        "value": ".."
+                      },
+                      {
+                        "$type": "Assignment",
+                        "feature": "timeMax",
+                        "operator": "=",
+                        "terminal": {
+                          "$type": "RuleCall",
+                          "rule": {
+                            "$ref": "#/rules@13"
+                          },
+                          "arguments": []
+                        }
+                      }
+                    ],
+                    "cardinality": "?"
                   }
                 ]
               },
@@ -1695,6 +1724,28 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                       },
                       "arguments": []
                     }
+                  },
+                  {
+                    "$type": "Group",
+                    "elements": [
+                      {
+                        "$type": "Keyword",
+                        "value": ".."
+                      },
+                      {
+                        "$type": "Assignment",
+                        "feature": "timeMax",
+                        "operator": "=",
+                        "terminal": {
+                          "$type": "RuleCall",
+                          "rule": {
+                            "$ref": "#/rules@13"
+                          },
+                          "arguments": []
+                        }
+                      }
+                    ],
+                    "cardinality": "?"
                   }
                 ]
               },
@@ -1787,7 +1838,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       "entry": false,
       "fragment": false,
       "parameters": [],
-      "$comment": "/**\\n * A timed line: \`at T ACTION\`, \`after D ACTION\` (D after the previous timed\\n * line), \`every P [from T] [until T] ACTION\`.\\n */"
+      "$comment": "/**\\n * A timed line: \`at T ACTION\`, \`after D ACTION\` (D after the previous timed\\n * line), \`every P [from T] [until T] ACTION\`. \`at\` and \`after\` take a range\\n * for a random time, drawn for each run from the seed: \`at 1s..1.075s\`.\\n */"
     },
     {
       "$type": "ParserRule",
@@ -1924,7 +1975,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@67"
+              "$ref": "#/rules@70"
             },
             "arguments": []
           },
@@ -2081,7 +2132,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@64"
+                "$ref": "#/rules@67"
               },
               "arguments": []
             }
@@ -2093,7 +2144,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@65"
+                "$ref": "#/rules@68"
               },
               "arguments": []
             }
@@ -2105,7 +2156,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -2120,7 +2171,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@68"
+                    "$ref": "#/rules@71"
                   },
                   "arguments": []
                 }
@@ -2139,7 +2190,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@66"
+                        "$ref": "#/rules@69"
                       },
                       "arguments": []
                     }
@@ -2177,7 +2228,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@67"
+                    "$ref": "#/rules@70"
                   },
                   "arguments": []
                 },
@@ -2216,7 +2267,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@64"
+                "$ref": "#/rules@67"
               },
               "arguments": []
             }
@@ -2228,7 +2279,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@65"
+                "$ref": "#/rules@68"
               },
               "arguments": []
             }
@@ -2240,7 +2291,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -2255,7 +2306,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@68"
+                    "$ref": "#/rules@71"
                   },
                   "arguments": []
                 }
@@ -2274,7 +2325,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@66"
+                        "$ref": "#/rules@69"
                       },
                       "arguments": []
                     }
@@ -2312,7 +2363,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@67"
+                    "$ref": "#/rules@70"
                   },
                   "arguments": []
                 },
@@ -2348,7 +2399,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@67"
+              "$ref": "#/rules@70"
             },
             "arguments": []
           },
@@ -2591,7 +2642,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@71"
               },
               "arguments": []
             }
@@ -2632,7 +2683,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -2785,7 +2836,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@67"
+                    "$ref": "#/rules@70"
                   },
                   "arguments": []
                 },
@@ -2869,7 +2920,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@67"
+                    "$ref": "#/rules@70"
                   },
                   "arguments": []
                 },
@@ -2922,12 +2973,12 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               },
               {
                 "$type": "Assignment",
-                "feature": "node",
+                "feature": "target",
                 "operator": "=",
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@27"
+                    "$ref": "#/rules@29"
                   },
                   "arguments": []
                 },
@@ -2939,7 +2990,8 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       },
       "entry": false,
       "fragment": false,
-      "parameters": []
+      "parameters": [],
+      "$comment": "/** What a rule (or a measurement's start) matches; \`crash leader\`: the crash of the node that led as it went down. */"
     },
     {
       "$type": "ParserRule",
@@ -3027,7 +3079,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@66"
+                    "$ref": "#/rules@69"
                   },
                   "arguments": []
                 },
@@ -3101,6 +3153,28 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                   },
                   "arguments": []
                 }
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": ".."
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "delayMax",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@13"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ],
+                "cardinality": "?"
               }
             ],
             "cardinality": "?"
@@ -3121,7 +3195,8 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       },
       "entry": false,
       "fragment": false,
-      "parameters": []
+      "parameters": [],
+      "$comment": "/** An action of a rule, \`after D\` (or a random \`after D1..D2\`) the event. */"
     },
     {
       "$type": "ParserRule",
@@ -3162,7 +3237,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@53"
+                        "$ref": "#/rules@54"
                       },
                       "arguments": []
                     }
@@ -3221,7 +3296,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }
@@ -3353,7 +3428,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@53"
+                        "$ref": "#/rules@54"
                       },
                       "arguments": []
                     }
@@ -3416,7 +3491,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@67"
+                            "$ref": "#/rules@70"
                           },
                           "arguments": []
                         }
@@ -3449,7 +3524,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@53"
+                        "$ref": "#/rules@54"
                       },
                       "arguments": []
                     }
@@ -3484,7 +3559,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
         "terminal": {
           "$type": "RuleCall",
           "rule": {
-            "$ref": "#/rules@67"
+            "$ref": "#/rules@70"
           },
           "arguments": []
         }
@@ -3492,6 +3567,106 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       "entry": false,
       "fragment": false,
       "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "Measure",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "measure"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "name",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@70"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "from"
+          },
+          {
+            "$type": "Alternatives",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "time",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@13"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "event",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@45"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          },
+          {
+            "$type": "Keyword",
+            "value": "until"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "until",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@54"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "within"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "within",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@13"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "?"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/**\\n * \`measure NAME from EVENT|TIME until CONDITION [within D]\`: the ms from the\\n * first event matching EVENT (as a rule's: \`crash leader\`, \`timer election on\\n * n1\`, \`send RequestVote\`) or from TIME, until CONDITION first holds, as\\n * metric NAME of the run.\\n */"
     },
     {
       "$type": "ParserRule",
@@ -3538,7 +3713,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@67"
+                        "$ref": "#/rules@70"
                       },
                       "arguments": []
                     }
@@ -3573,7 +3748,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@54"
+                        "$ref": "#/rules@55"
                       },
                       "arguments": []
                     }
@@ -3698,7 +3873,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@71"
               },
               "arguments": []
             }
@@ -3723,7 +3898,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@68"
+                  "$ref": "#/rules@71"
                 },
                 "arguments": []
               },
@@ -3747,7 +3922,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@68"
+                  "$ref": "#/rules@71"
                 },
                 "arguments": []
               },
@@ -3783,7 +3958,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@71"
               },
               "arguments": []
             }
@@ -3804,7 +3979,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@68"
+                  "$ref": "#/rules@71"
                 },
                 "arguments": []
               },
@@ -3823,7 +3998,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@57"
+                "$ref": "#/rules@58"
               },
               "arguments": []
             },
@@ -3849,7 +4024,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@59"
+              "$ref": "#/rules@61"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@63"
             },
             "arguments": []
           },
@@ -3863,7 +4045,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@58"
+              "$ref": "#/rules@59"
             },
             "arguments": []
           }
@@ -3872,6 +4054,69 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       "entry": false,
       "fragment": false,
       "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "Chart",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "chart"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "kind",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@70"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Assignment",
+            "feature": "metric",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@14"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "by"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "by",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@14"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "?"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/**\\n * \`chart cdf METRIC\`: the metric's distribution per group of trials (a\\n * CDF); \`chart line|bar METRIC [by PARAM]\`: its median against a varied\\n * parameter (the first one by default).\\n */"
     },
     {
       "$type": "ParserRule",
@@ -3956,7 +4201,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@66"
+                        "$ref": "#/rules@69"
                       },
                       "arguments": []
                     }
@@ -3972,7 +4217,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@66"
+                        "$ref": "#/rules@69"
                       },
                       "arguments": []
                     }
@@ -4029,6 +4274,87 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "cardinality": "*"
                   }
                 ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "("
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "params",
+                    "operator": "+=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@14"
+                      },
+                      "arguments": []
+                    }
+                  },
+                  {
+                    "$type": "Group",
+                    "elements": [
+                      {
+                        "$type": "Keyword",
+                        "value": ","
+                      },
+                      {
+                        "$type": "Assignment",
+                        "feature": "params",
+                        "operator": "+=",
+                        "terminal": {
+                          "$type": "RuleCall",
+                          "rule": {
+                            "$ref": "#/rules@14"
+                          },
+                          "arguments": []
+                        }
+                      }
+                    ],
+                    "cardinality": "*"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ")"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "rows",
+                    "operator": "+=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@62"
+                      },
+                      "arguments": []
+                    }
+                  },
+                  {
+                    "$type": "Group",
+                    "elements": [
+                      {
+                        "$type": "Keyword",
+                        "value": ","
+                      },
+                      {
+                        "$type": "Assignment",
+                        "feature": "rows",
+                        "operator": "+=",
+                        "terminal": {
+                          "$type": "RuleCall",
+                          "rule": {
+                            "$ref": "#/rules@62"
+                          },
+                          "arguments": []
+                        }
+                      }
+                    ],
+                    "cardinality": "*"
+                  }
+                ]
               }
             ]
           }
@@ -4036,7 +4362,63 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       },
       "entry": false,
       "fragment": false,
-      "parameters": []
+      "parameters": [],
+      "$comment": "/**\\n * \`vary PARAM v1, v2 …\` (each value a variant), \`vary seed a..b\`, or several\\n * parameters together, one tuple per variant: \`vary (election_timeout,\\n * heartbeat) (150ms..300ms, 75ms), (12ms..24ms, 6ms)\`.\\n */"
+    },
+    {
+      "$type": "ParserRule",
+      "name": "VaryRow",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "("
+          },
+          {
+            "$type": "Assignment",
+            "feature": "values",
+            "operator": "+=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@10"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": ","
+              },
+              {
+                "$type": "Assignment",
+                "feature": "values",
+                "operator": "+=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@10"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "*"
+          },
+          {
+            "$type": "Keyword",
+            "value": ")"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/** One variant of a joint \`vary\`: a value per parameter, in order. */"
     },
     {
       "$type": "ParserRule",
@@ -4055,7 +4437,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@66"
+                "$ref": "#/rules@69"
               },
               "arguments": []
             }

@@ -6,7 +6,7 @@
  */
 import type { Json, Protocol, World } from '../../engine/protocol.js';
 import { guarded } from '../_kit/guard.js';
-import { client, init, message, restart, timer } from './machine.js';
+import { client, durable, init, message, restart, timer } from './machine.js';
 import type { RaftMessage } from './messages.js';
 import { currentLeaders } from './queries.js';
 import type { RaftState } from './state.js';
@@ -17,7 +17,8 @@ export const raftProtocol: Protocol<RaftState, RaftMessage> = {
   vocabulary,
   init,
   ...guarded<RaftState, RaftMessage>('raft', { onMessage: message, onTimer: timer, onClient: client }),
-  onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
+  onRestart: (written: Json | undefined, ctx) => restart(written, ctx),
+  onDurable: durable,
   role: (s) => s.role,
   finalMetrics(world: World<RaftState>) {
     const up = world.nodes.filter((n) => n.status !== 'crashed' && n.state);

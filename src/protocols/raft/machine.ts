@@ -21,10 +21,17 @@
  *   op id once, so a retry never applies twice. The proxy replies when the
  *   entry is applied: by itself if it applies it first, or on the leader's
  *   ClientResponse.
- * - Durability: every handler ends in `finish`, which writes Figure 2's
- *   persistent state when it changed; the simulator sends nothing of that
- *   handler before the write is durable ("Updated on stable storage before
- *   responding to RPCs").
+ * - Durability, as real implementations order it (thesis §10.2.1): every
+ *   handler ends in `finish`, which writes Figure 2's persistent state when
+ *   it changed. Replies wait for that write ("Updated on stable storage
+ *   before responding to RPCs"): a vote, an AppendEntries acknowledgement.
+ *   Requests do not: a leader sends AppendEntries for the entries it is
+ *   writing in parallel with the write, and counts itself in the commit
+ *   quorum only once its copy is durable (`durableIndex`, set by `durable`,
+ *   the simulator's onDurable); a candidate sends RequestVote while its
+ *   term and vote are being written and counts its own vote only once they
+ *   are durable. A crash during the write loses the entries (or the vote)
+ *   on that node alone, and nothing counted them.
  * - Reads (`get`) go through the log, so they are linearizable. With
  *   `leader_lease`, a leader that a majority acknowledged within the last
  *   minimum election timeout answers reads locally, and servers ignore
@@ -41,14 +48,17 @@ import {
 import { applyTo, kvCommand, lookup, sessionFloor } from '../_kit/kv-store.js';
 import { withKey } from '../_kit/records.js';
 import {
-  append, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, termAt, truncate,
+  append, entriesBetween, entryAt, firstIndexOfTerm, isUpToDate, lastIndex, lastIndexOfTerm, lastTerm, termAt, truncate, type Log,
 } from './_log.js';
 import type { ClientCommand } from './entry.js';
 import type { AppendEntries, AppendEntriesReply, PreVote, PreVoteReply, RaftMessage, RequestVote, RequestVoteReply } from './messages.js';
 import { CLIENT_TRIES, readParams, type RaftParams } from './params.js';
-import { copy, durableChanged, initialState, own, parseDurable, toDurable, type RaftState } from './state.js';
+import { copy, durableChanged, initialState, own, parseDurable, toDurable, writtenRecord, type RaftState } from './state.js';
 
 type Ctx = Context<RaftMessage>;
+
+/** Requests (AppendEntries, RequestVote) leave while the sender's write is in flight (thesis §10.2.1). */
+const PARALLEL = { waitForWrites: false } as const;
 
 /**
  * One handler call's view of the node: the context, the parameters, the
@@ -110,7 +120,11 @@ function env(ctx: Ctx, s: RaftState): Env {
   return new Env(ctx, readParams(ctx.params), s);
 }
 
-/** Ends a handler call: writes the persistent state when it changed (the simulator holds this call's sends until it is durable). */
+/**
+ * Ends a handler call: writes the persistent state when it changed. The
+ * simulator holds this call's replies until the write is durable; requests
+ * sent with PARALLEL leave at once.
+ */
 function finish(o: Env, next: RaftState): RaftState {
   if (durableChanged(o.orig, next, o.p.bugForgetVote)) o.ctx.persist(toDurable(next, o.p.bugForgetVote) as unknown as Json);
   return next;
@@ -162,6 +176,48 @@ export function client(s: RaftState, op: ClientOp, ctx: Ctx): RaftState {
   return finish(o, takeOperation(o, s, cmd, ctx));
 }
 
+/**
+ * A write of this node is on disk (the simulator's onDurable; right after
+ * the handler when storage is instant). A leader now counts itself for the
+ * entries it holds durably; a candidate counts its own vote once its term
+ * and vote are durable. Followers have nothing to do: their replies waited
+ * for the write.
+ */
+export function durable(s: RaftState, written: Json, ctx: Ctx): RaftState {
+  if (s.role === 'follower') return s; // its replies waited for the write: nothing to do (and this is most writes)
+  const d = writtenRecord(written);
+  if (d === undefined || d.currentTerm !== s.currentTerm) return s;
+  switch (s.role) {
+    case 'candidate': {
+      const o = env(ctx, s);
+      // With bug_forget_vote the record never holds the vote; the term is enough to know this is the candidacy's write.
+      if (s.preVote || s.votes.includes(o.id) || (d.votedFor !== o.id && !o.p.bugForgetVote)) return s;
+      const next = copy(s);
+      next.votes = [...s.votes, o.id];
+      return finish(o, next.votes.length >= o.quorum ? becomeLeader(next, o) : next);
+    }
+    case 'leader': {
+      const index = durablePrefix(d.log, s.log);
+      if (index <= s.durableIndex) return s;
+      const o = env(ctx, s);
+      const next = copy(s);
+      next.durableIndex = index;
+      return finish(o, advanceCommitIndex(next, o));
+    }
+    default: {
+      const never: never = s.role;
+      return never;
+    }
+  }
+}
+
+/** The last index of `log` that `written` (an earlier version of it) also holds: by Log Matching, equal terms at an index mean equal prefixes. */
+function durablePrefix(written: Log, log: Log): number {
+  let i = Math.min(lastIndex(written), lastIndex(log));
+  while (i > 0 && termAt(written, i) !== termAt(log, i)) i--;
+  return i;
+}
+
 // ---------------------------------------------------------------- elections (§5.2)
 
 function onElectionTimeout(s: RaftState, o: Env): RaftState {
@@ -192,22 +248,27 @@ export function becomeCandidate(s: RaftState, o: Env): RaftState {
   return next;
 }
 
-/** §5.2: increment currentTerm, vote for self, reset the election timer, send RequestVote to all others. */
+/**
+ * §5.2: increment currentTerm, vote for self, reset the election timer, send
+ * RequestVote to all others. The RequestVotes leave while the term and vote
+ * are being written; the candidate's own vote counts once they are durable
+ * (`durable`), so a crash during the write never leaves a vote counted that
+ * the restarted node does not remember.
+ */
 export function startElection(s: RaftState, o: Env): RaftState {
   const next = copy(s);
   next.role = 'candidate';
   next.preVote = false;
   next.currentTerm = s.currentTerm + 1;
   next.votedFor = o.id;
-  next.votes = [o.id];
+  next.votes = [];
   next.leaderId = null;
   next.nextIndex = {};
   next.matchIndex = {};
   next.ackedAt = {};
   o.resetElectionTimer();
-  if (next.votes.length >= o.quorum) return becomeLeader(next, o);
   const body: RequestVote = { term: next.currentTerm, lastLogIndex: lastIndex(s.log), lastLogTerm: lastTerm(s.log) };
-  for (const p of o.peers) o.ctx.send(p, { type: 'RequestVote', body });
+  for (const p of o.peers) o.ctx.send(p, { type: 'RequestVote', body }, PARALLEL);
   return next;
 }
 
@@ -254,6 +315,8 @@ export function becomeLeader(s: RaftState, o: Env): RaftState {
   next.nextIndex = nextIndex;
   next.matchIndex = matchIndex;
   next.ackedAt = {};
+  // Writes complete in order and each holds the whole log: once its own vote was durable, so was every entry before the no-op.
+  next.durableIndex = s.votes.includes(o.id) ? lastIndex(s.log) : 0;
   next.log = append(s.log, [{ term: s.currentTerm, cmd: { op: 'noop' } }]);
   o.ctx.cancelTimer('election');
   o.ctx.note(`leader for term ${s.currentTerm}`);
@@ -320,7 +383,7 @@ function handlePreVoteReply(s: RaftState, from: NodeId, b: PreVoteReply, o: Env)
 export function sendAppendEntries(s: RaftState, peer: NodeId, o: Env): RaftState {
   const nextIdx = nextIndexFor(s, peer);
   const msg = appendEntriesAt(s, nextIdx, o);
-  o.ctx.send(peer, msg);
+  o.ctx.send(peer, msg, PARALLEL);
   const advanced = nextIdx + msg.body.entries.length;
   if (advanced === s.nextIndex[peer]) return s;
   const next = copy(s);
@@ -362,7 +425,7 @@ function broadcastAppendEntries(s: RaftState, o: Env): RaftState {
       msg = appendEntriesAt(s, nextIdx, o);
       msgAt = nextIdx;
     }
-    o.ctx.send(p, msg);
+    o.ctx.send(p, msg, PARALLEL);
     const advanced = nextIdx + msg.body.entries.length;
     if (advanced !== (nextIndex ?? s.nextIndex)[p]) nextIndex = withKey(nextIndex ?? s.nextIndex, p, advanced);
   }
@@ -490,8 +553,10 @@ function handleAppendEntriesReply(s: RaftState, from: NodeId, b: AppendEntriesRe
 
 /**
  * Figure 2, rules for leaders: commitIndex = the largest N with a majority of
- * matchIndex ≥ N and log[N].term == currentTerm (§5.4.2). The bug switch
- * `bug_commit_old_terms` drops the term test.
+ * matchIndex ≥ N and log[N].term == currentTerm (§5.4.2). The leader is one
+ * of the majority only for the entries on its own disk (`durableIndex`,
+ * thesis §10.2.1); a majority of followers may commit without it. The bug
+ * switch `bug_commit_old_terms` drops the term test.
  */
 export function advanceCommitIndex(s: RaftState, o: Env): RaftState {
   if (s.role !== 'leader') return s;
@@ -503,7 +568,7 @@ export function advanceCommitIndex(s: RaftState, o: Env): RaftState {
       if (t < s.currentTerm) break;
       continue;
     }
-    let count = 1;
+    let count = s.durableIndex >= n ? 1 : 0;
     for (let i = 0; i < peers.length; i++) if ((s.matchIndex[peers[i]!] ?? 0) >= n) count++;
     if (count >= quorum) {
       const next = copy(s);

@@ -45,6 +45,12 @@ export type RaftState = {
   matchIndex: Record<NodeId, number>;
   /** Leader with `leader_lease`: per peer, the send time of the latest AppendEntries it acknowledged. */
   ackedAt: Record<NodeId, number>;
+  /**
+   * Leader: the last entry of its own log known to be on its disk. It writes
+   * its entries in parallel with sending them (thesis §10.2.1) and counts
+   * itself in the commit quorum only up to here.
+   */
+  durableIndex: number;
   // The replicated state machine.
   kv: KvMap;
   /** The client session table (thesis §6.3): recent results per origin, to answer retries exactly once. */
@@ -68,7 +74,7 @@ export function initialState(): RaftState {
   return {
     role: 'follower', currentTerm: 0, votedFor: null, log: EMPTY_LOG, commitIndex: 0, lastApplied: 0,
     leaderId: null, lastHeard: -1, votes: [], preVote: false,
-    nextIndex: {}, matchIndex: {}, ackedAt: {}, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: opTable(),
+    nextIndex: {}, matchIndex: {}, ackedAt: {}, durableIndex: 0, kv: EMPTY_KV, sessions: NO_SESSIONS, pending: opTable(),
   };
 }
 
@@ -84,7 +90,7 @@ export function copy(s: RaftState): RaftState {
   return {
     role: s.role, currentTerm: s.currentTerm, votedFor: s.votedFor, log: s.log, commitIndex: s.commitIndex, lastApplied: s.lastApplied,
     leaderId: s.leaderId, lastHeard: s.lastHeard, votes: s.votes, preVote: s.preVote,
-    nextIndex: s.nextIndex, matchIndex: s.matchIndex, ackedAt: s.ackedAt, kv: s.kv, sessions: s.sessions, pending: s.pending,
+    nextIndex: s.nextIndex, matchIndex: s.matchIndex, ackedAt: s.ackedAt, durableIndex: s.durableIndex, kv: s.kv, sessions: s.sessions, pending: s.pending,
   };
 }
 
@@ -101,6 +107,17 @@ export function durableChanged(a: RaftState, b: RaftState, forgetVote: boolean):
 /** The durable record; with `bug_forget_vote` the vote is (wrongly) never written. */
 export function toDurable(s: RaftState, forgetVote: boolean): Durable {
   return { currentTerm: s.currentTerm, votedFor: forgetVote ? null : s.votedFor, log: s.log };
+}
+
+/**
+ * The record a completed write carries (`onDurable`): the very object
+ * `toDurable` made, so its log is taken as it is (parseDurable would walk it,
+ * and a leader learns of a write per entry it appends). Undefined for
+ * anything else.
+ */
+export function writtenRecord(d: Json): Durable | undefined {
+  if (d === null || typeof d !== 'object' || Array.isArray(d) || typeof d.currentTerm !== 'number' || !Array.isArray(d.log)) return undefined;
+  return { currentTerm: d.currentTerm, votedFor: typeof d.votedFor === 'string' ? d.votedFor : null, log: d.log as unknown as Log };
 }
 
 export function parseDurable(d: Json | undefined): Durable {

@@ -280,13 +280,13 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.match(result.error ?? '', /broken\.scenario has \d+ errors?/);
   });
 
-  test('Run sweep (the CodeLens over a sweep block) runs every variant and shows the table', async () => {
+  test('Run sweep (the CodeLens over a sweep block) runs every variant, shows the table, and its chart in a panel beside the editor', async () => {
     const uri = file('ring', 'balance.scenario');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const lens = lenses.find((l) => l.command?.command === 'protocolPlayground.runSweep');
     assert.ok(lens?.command?.arguments, 'a Run sweep lens over the sweep block');
     assert.equal(lens.command.arguments[1], 'balance vs vnodes');
-    const result = await vscode.commands.executeCommand<RunResult & { sweep?: { name: string; passed: boolean; table: string } }>('protocolPlayground.runSweep', ...lens.command.arguments);
+    const result = await vscode.commands.executeCommand<RunResult & { sweep?: { name: string; passed: boolean; table: string; charts: number } }>('protocolPlayground.runSweep', ...lens.command.arguments);
     assert.equal(result.compiled, true);
     assert.ok(result.sweep, 'the command returns the sweep');
     assert.equal(result.sweep.name, 'balance vs vnodes');
@@ -294,6 +294,12 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     const rows = result.sweep.table.split('\n').filter((l) => /PASS\s+vnodes=/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
     assert.deepEqual(rows, ['vnodes=1', 'vnodes=10', 'vnodes=100', 'vnodes=200']);
     assert.match(result.sweep.table, /load_cv/);
+    // `chart line load_cv by vnodes`: one chart, in a webview panel titled after the sweep.
+    assert.equal(result.sweep.charts, 1);
+    const sweepTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Sweep: balance vs vnodes');
+    // The workbench adds the panel's tab after the command returns.
+    await waitFor(() => sweepTab() !== undefined, `a sweep panel among ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+    await vscode.window.tabGroups.close(sweepTab()!);
   });
 
   test('settings: trace folder, default seed, max events', async () => {

@@ -84,7 +84,10 @@ export function runCluster(o: ClusterOptions): ClusterResult {
         const key = `${id}/${name}`;
         timerGen.set(key, (timerGen.get(key) ?? 0) + 1);
       },
-      persist(d) { durable[id] = JSON.parse(JSON.stringify(d)); },
+      persist(d) {
+        durable[id] = JSON.parse(JSON.stringify(d));
+        written[id]!.push(d);
+      },
       reply(opId, ok, result) {
         const c = calls.get(opId);
         if (!c) return;
@@ -95,6 +98,11 @@ export function runCluster(o: ClusterOptions): ClusterResult {
       note() {},
       metric() {},
     };
+  };
+  /** Writes issued by each node's current handler: instant storage completes them right after it (onDurable). */
+  const written: Record<NodeId, Json[]> = Object.fromEntries(ids.map((id) => [id, []]));
+  const settle = (id: NodeId) => {
+    while (written[id]!.length > 0) states[id] = raft.onDurable!(states[id]!, written[id]!.shift()!, ctxs[id]!);
   };
   const ctxs = Object.fromEntries(ids.map((id) => [id, ctxOf(id)]));
   for (const id of ids) states[id] = raft.init(ctxs[id]!);
@@ -150,6 +158,7 @@ export function runCluster(o: ClusterOptions): ClusterResult {
         break;
       }
     }
+    for (const id of ids) if (!down.has(id)) settle(id);
     const world = makeWorld(states, params, now, [...down]);
     const found = monitors.check(world, world.nodes);
     if (found.length > 0) {

@@ -14,10 +14,38 @@ const raft = withDefaults(raftProtocol);
 
 export type Effect = RecordedEffect<RaftMessage>;
 
-export class TestContext extends RecordingContext<RaftMessage> {}
+export class TestContext extends RecordingContext<RaftMessage> {
+  /** Persist effects already completed by `completeWrites` (positions in `effects`). */
+  private completed = 0;
+
+  /**
+   * Completes the writes issued since the last call, in order, as the
+   * simulator does when storage is instant: `onDurable` with what each wrote.
+   * Effects stay recorded (the durable handler's too).
+   */
+  completeWrites(s: RaftState): RaftState {
+    let next = s;
+    while (this.completed < this.effects.length) {
+      const e = this.effects[this.completed++]!;
+      if (e.kind === 'persist') next = raft.onDurable!(next, e.durable, this);
+    }
+    return next;
+  }
+
+  override take(): Effect[] {
+    this.completed = 0;
+    return super.take();
+  }
+}
 
 export function sends(effects: Effect[], type?: RaftMessage['type']): { to: NodeId; msg: RaftMessage }[] {
   return sentIn(effects, type).map(({ to, msg }) => ({ to, msg }));
+}
+
+/** Whether every message of `type` among `effects` leaves at once, in parallel with the handler's write (thesis §10.2.1). */
+export function parallelWithWrite(effects: Effect[], type: RaftMessage['type']): boolean {
+  const of = effects.filter((e) => e.kind === 'send' && e.msg.type === type);
+  return effects.some((e) => e.kind === 'persist') && of.length > 0 && of.every((e) => e.kind === 'send' && !e.waits);
 }
 
 /**

@@ -46,7 +46,7 @@ describe('Raft cluster (mini driver, random schedules)', () => {
       const nodes = ['n1', 'n2', 'n3'];
       const c = Object.fromEntries(nodes.map((id) => [id, new TestContext(id, nodes, params)]));
       const s: Record<string, RaftState> = Object.fromEntries(nodes.map((id) => [id, raft.init(c[id]!)]));
-      s.n1 = raft.onTimer(s.n1!, 'election', c.n1!);
+      s.n1 = c.n1!.completeWrites(raft.onTimer(s.n1!, 'election', c.n1!));
       const rv1 = sends(c.n1!.take(), 'RequestVote').find((m) => m.to === 'n2')!.msg;
       s.n2 = raft.onMessage(s.n2!, 'n1', rv1, c.n2!);
       const durable = c.n2!.take().filter((e) => e.kind === 'persist').at(-1);
@@ -54,7 +54,7 @@ describe('Raft cluster (mini driver, random schedules)', () => {
       assert.equal(s.n1.role, 'leader');
       // n2 crashes and restarts from disk; n3 (which heard nothing) campaigns in the same term.
       s.n2 = raft.onRestart(durable && durable.kind === 'persist' ? durable.durable : undefined, c.n2!);
-      s.n3 = raft.onTimer(s.n3!, 'election', c.n3!);
+      s.n3 = c.n3!.completeWrites(raft.onTimer(s.n3!, 'election', c.n3!));
       const rv3 = sends(c.n3!.take(), 'RequestVote').find((m) => m.to === 'n2')!.msg;
       s.n2 = raft.onMessage(s.n2, 'n3', rv3, c.n2!);
       const granted = sends(c.n2!.take(), 'RequestVoteReply')[0]!.msg;

@@ -8,7 +8,7 @@ import { initialState } from '../../../src/protocols/raft/state.js';
 import type { Entry } from '../../../src/protocols/raft/entry.js';
 import type { RaftMessage } from '../../../src/protocols/raft/messages.js';
 import type { RaftState } from '../../../src/protocols/raft/state.js';
-import { durableBeforeSends, firstBody, sends, TestContext } from './_context.js';
+import { durableBeforeSends, firstBody, parallelWithWrite, sends, TestContext } from './_context.js';
 
 const raft = withDefaults(raftProtocol);
 
@@ -27,6 +27,7 @@ function leaderOf(term: number, log: Entry[], id = 'n1'): RaftState {
   return st({
     role: 'leader', currentTerm: term, votedFor: id, leaderId: id, log,
     nextIndex: Object.fromEntries(peers.map((p) => [p, log.length + 1])), matchIndex: Object.fromEntries(peers.map((p) => [p, 0])),
+    durableIndex: log.length, // its log is on its disk
   });
 }
 
@@ -61,14 +62,16 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     const rv = sends(effects, 'RequestVote');
     assert.deepEqual(rv.map((m) => m.to), ['n2', 'n3']);
     assert.deepEqual(rv[0]!.msg.body, { term: 4, lastLogIndex: 2, lastLogTerm: 3 });
-    // Figure 2: term and vote are on stable storage before the RPCs go out.
-    assert.ok(durableBeforeSends(effects));
+    // Thesis §10.2.1: the RequestVotes go out while term and vote are being written; the own vote does not count yet.
+    assert.ok(parallelWithWrite(effects, 'RequestVote'));
+    assert.deepEqual(s.votes, []);
     assert.ok(effects.some((e) => e.kind === 'setTimer' && e.name === 'election'));
   });
 
   it('§5.2: a candidate that wins votes from a majority becomes leader, appends a no-op (§8) and sends AppendEntries at once', () => {
     const ctx = ctxFor();
     let s = raft.onTimer(st({ currentTerm: 1, log: [E(1)] }), 'election', ctx);
+    s = ctx.completeWrites(s);
     ctx.take();
     s = raft.onMessage(s, 'n2', { type: 'RequestVoteReply', body: { term: 2, voteGranted: true } }, ctx);
     assert.equal(s.role, 'leader');
@@ -83,7 +86,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
   it('§5.2: a candidate ignores denied votes and votes from other terms', () => {
     const ctx = ctxFor('n1', {});
     const five = new TestContext('n1', ['n1', 'n2', 'n3', 'n4', 'n5']);
-    let s = raft.onTimer(st({ currentTerm: 1 }), 'election', five);
+    let s = five.completeWrites(raft.onTimer(st({ currentTerm: 1 }), 'election', five));
     s = raft.onMessage(s, 'n2', { type: 'RequestVoteReply', body: { term: 2, voteGranted: false } }, five);
     s = raft.onMessage(s, 'n3', { type: 'RequestVoteReply', body: { term: 1, voteGranted: true } }, five);
     s = raft.onMessage(s, 'n4', { type: 'RequestVoteReply', body: { term: 2, voteGranted: true } }, five);
@@ -207,7 +210,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     const ctx = ctxFor('n1');
     let s = leaderOf(2, [E(2)]);
     s = { ...s, commitIndex: 1, lastApplied: 1 };
-    s = raft.onClient(s, { id: 'c1', name: 'put', args: { key: 'x', value: 7 } }, ctx);
+    s = ctx.completeWrites(raft.onClient(s, { id: 'c1', name: 'put', args: { key: 'x', value: 7 } }, ctx));
     assert.equal(lastIndex(s.log), 2);
     assert.deepEqual(sends(ctx.take(), 'AppendEntries').map((m) => m.to), ['n2', 'n3']);
     s = raft.onMessage(s, 'n3', { type: 'AppendEntriesReply', body: { term: 2, success: true, matchIndex: 2, conflictTerm: 0, conflictIndex: 0, sentAt: 0 } }, ctx);
@@ -238,7 +241,7 @@ describe('Raft (paper rules, Figure 2 and §5)', () => {
     assert.equal(s.matchIndex.n2, 2);
     assert.equal(s.commitIndex, 0);
     // Once an entry of term 4 is on a majority, everything before it commits too.
-    const s2 = raft.onMessage({ ...s, log: fromEntries([...toEntries(s.log), E(4)]) }, 'n2', { type: 'AppendEntriesReply', body: { term: 4, success: true, matchIndex: 3, conflictTerm: 0, conflictIndex: 0, sentAt: 0 } }, ctx);
+    const s2 = raft.onMessage({ ...s, log: fromEntries([...toEntries(s.log), E(4)]), durableIndex: 3 }, 'n2', { type: 'AppendEntriesReply', body: { term: 4, success: true, matchIndex: 3, conflictTerm: 0, conflictIndex: 0, sentAt: 0 } }, ctx);
     assert.equal(s2.commitIndex, 3);
   });
 
