@@ -35,7 +35,7 @@
  *   holds sends behind writes), so nothing decided on a vote a crash could
  *   still lose ever leaves the node.
  */
-import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
+import type { ClientOp, Context, Json, NodeId, SendOptions } from '../../engine/protocol.js';
 import {
   answer, clientTimerOp, forwardUnsent, markSent, onClientMessage, onClientTimeout, respond, takeOperation,
   type PendingTable, type ProxyHost, type ProxyPolicy,
@@ -55,12 +55,19 @@ import {
 type Ctx = Context<MultiMessage>;
 
 /**
+ * Sends that need not wait for this call's writes. Broadcasts send one
+ * message object to every recipient (the engine never changes a message,
+ * and they all carry the same body anyway): no copy per peer.
+ */
+const NO_WAIT: SendOptions = { waitForWrites: false };
+
+/**
  * One handler call's view of the node — context, parameters, topology and
  * the state the call started from (for copy-on-write and the durability
  * check) — and the client proxy's host, with the leader as the server.
  */
 class Env implements ProxyHost<MultiState, KvCommand> {
-  constructor(readonly ctx: Ctx, readonly p: PaxosParams, readonly t: Topology, readonly orig: MultiState) {}
+  constructor(readonly ctx: Ctx, readonly p: PaxosParams, readonly t: Topology, public orig: MultiState) {}
 
   get id(): NodeId {
     return this.ctx.id;
@@ -104,9 +111,21 @@ class Env implements ProxyHost<MultiState, KvCommand> {
   }
 }
 
+/**
+ * The node's Env, made once per node context and reset for each handler
+ * call (a call never nests another's on the same node, and no Env outlives
+ * its call): one object per node instead of one per event.
+ */
+const envs = new WeakMap<Ctx, Env>();
+
 function env(ctx: Ctx, s: MultiState): Env {
   const { p, t } = settings(ctx);
-  return new Env(ctx, p, t, s);
+  let o = envs.get(ctx);
+  if (o === undefined || o.p !== p || o.t !== t) {
+    o = new Env(ctx, p, t, s);
+    envs.set(ctx, o);
+  } else o.orig = s;
+  return o;
 }
 
 /** Ends a handler call: writes the durable record when it changed (the engine holds this call's sends until it is durable). */
@@ -210,7 +229,8 @@ export function startPhase1(s: MultiState, o: Env): MultiState {
   o.ctx.note(`campaigns with ballot ${formatBallot(next.ballot)}`);
   // The P1a need not wait for the round to be on disk (its P2a will): see single.ts.
   const body: P1a = { b: next.ballot, from: s.commit + 1 };
-  for (const a of o.otherAcceptors) o.ctx.send(a, { type: 'P1a', body }, { waitForWrites: false });
+  const p1a: MultiMessage = { type: 'P1a', body };
+  for (const a of o.otherAcceptors) o.ctx.send(a, p1a, NO_WAIT);
   if (hasRole(next, 'acceptor')) {
     // Its own acceptor promises at once (its ballot is above every round the node has seen).
     next.promised = next.ballot;
@@ -330,7 +350,8 @@ function propose(s: MultiState, slot: number, cmd: Cmd, o: Env): MultiState {
   const acceptor = hasRole(next, 'acceptor');
   if (acceptor && !mayAccept(next.promised, pv.b, o.p.bugAcceptBelowPromise)) return stepDown(next, next.promised, o);
   const body: P2aMulti = { slot, pv, commit: next.commit };
-  for (const a of o.otherAcceptors) o.ctx.send(a, { type: 'P2a', body });
+  const p2a: MultiMessage = { type: 'P2a', body }; // one message for every acceptor (see NO_WAIT)
+  for (const a of o.otherAcceptors) o.ctx.send(a, p2a);
   if (!acceptor) return next;
   return ack(acceptPValue(next, slot, pv, o), slot, o.id, o);
 }
@@ -383,7 +404,8 @@ function onHeartbeatTimer(s: MultiState, o: Env): MultiState {
   for (const open of s.proposals) {
     if (o.ctx.now - open.at < o.p.heartbeat) continue;
     const body: P2aMulti = { slot: open.slot, pv: open.pv, commit: s.commit };
-    for (const a of o.otherAcceptors) if (!open.acks.includes(a)) o.ctx.send(a, { type: 'P2a', body });
+    const p2a: MultiMessage = { type: 'P2a', body };
+    for (const a of o.otherAcceptors) if (!open.acks.includes(a)) o.ctx.send(a, p2a);
   }
   o.ctx.setTimer('heartbeat', o.p.heartbeat);
   return next;
@@ -391,7 +413,8 @@ function onHeartbeatTimer(s: MultiState, o: Env): MultiState {
 
 function broadcastHeartbeat(s: MultiState, o: Env): MultiState {
   const body: Heartbeat = { b: s.ballot, commit: s.commit };
-  for (const n of o.peers) o.ctx.send(n, { type: 'Heartbeat', body });
+  const heartbeat: MultiMessage = { type: 'Heartbeat', body };
+  for (const n of o.peers) o.ctx.send(n, heartbeat);
   return s;
 }
 
@@ -402,7 +425,7 @@ function onP1a(s: MultiState, from: NodeId, b: P1a, o: Env): MultiState {
   const answer = onPrepare(s.promised, b.b);
   if (answer === 'refuse') {
     const nack: Nack = { b: s.promised, ballot: b.b };
-    o.ctx.send(from, { type: 'Nack', body: nack }, { waitForWrites: false }); // a hint: nothing to make durable
+    o.ctx.send(from, { type: 'Nack', body: nack }, NO_WAIT); // a hint: nothing to make durable
     return s;
   }
   let next = s;
@@ -428,7 +451,7 @@ function onP2a(s: MultiState, from: NodeId, b: P2aMulti, o: Env): MultiState {
       o.ctx.send(from, { type: 'P2b', body: reply });
     } else {
       const nack: Nack = { b: next.promised, ballot: bal };
-      o.ctx.send(from, { type: 'Nack', body: nack }, { waitForWrites: false });
+      o.ctx.send(from, { type: 'Nack', body: nack }, NO_WAIT);
     }
   }
   return learnCommit(next, bal, b.commit, from, false, o);
@@ -495,7 +518,8 @@ function advanceCommit(s: MultiState, o: Env): MultiState {
   if (next.role === 'leader' && o.t.learnersOnly.length > 0) {
     const body: Decisions = { from: was + 1, cmds: [] };
     for (let i = was + 1; i <= c; i++) body.cmds.push(slotAt(next.decided, i)!);
-    for (const l of o.t.learnersOnly) if (l !== o.id) o.ctx.send(l, { type: 'Decisions', body });
+    const decisions: MultiMessage = { type: 'Decisions', body };
+    for (const l of o.t.learnersOnly) if (l !== o.id) o.ctx.send(l, decisions);
   }
   return next;
 }
