@@ -16,6 +16,7 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   check: { json: false },
   view: { out: true, right: true },
   lsp: { stdio: false, 'node-ipc': false, socket: true, clientProcessId: true },
+  lincheck: { model: true, format: true, initial: true, time: true, memory: true, workers: true, html: true, json: false },
   help: {},
 };
 
@@ -25,7 +26,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', positionals: [], flags: new Map() };
   }
   const accepted = FLAGS[command];
-  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, lsp, help)`);
+  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, lincheck, lsp, help)`);
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -56,6 +57,29 @@ export function parseSeed(text: string): number {
   return Number(text);
 }
 
+/** A duration flag (`500ms`, `10s`, `2min`, `1h`; a bare number is seconds) in milliseconds. */
+export function parseDurationFlag(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|min|h)?$/.exec(text);
+  if (!m) throw new UsageError(`--${flag} must be a duration like 500ms, 10s or 2min, got "${text}"`);
+  const scale = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Number(m[1]) * scale;
+}
+
+/** A size flag (`512MB`, `2GB`, `100KB`; a bare number is MB) in bytes. */
+export function parseSizeFlag(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|K|M|G)?$/i.exec(text);
+  if (!m) throw new UsageError(`--${flag} must be a size like 512MB or 2GB, got "${text}"`);
+  const unit = (m[2] ?? 'MB').toUpperCase().replace(/B$/, '');
+  const scale = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[unit]!;
+  return Math.round(Number(m[1]) * scale);
+}
+
+/** A positive whole number flag (`--workers 4`). */
+export function parseCountFlag(flag: string, text: string, max = 1_000_000_000): number {
+  if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got "${text}"`);
+  return Number(text);
+}
+
 export const USAGE = `Usage: protocol-playground <command> [options]
 
 Commands:
@@ -72,6 +96,18 @@ Commands:
       side with --right); PAGE defaults to TRACE with .html.
   check FILE...
       Parse and validate only; print diagnostics as file:line:col: message.
+  lincheck HISTORY [--model register|kv] [--format edn|json|trace] [--initial VALUE]
+                   [--time T] [--memory SIZE] [--workers N] [--html FILE] [--json]
+      Check a client history for linearizability: a Jepsen/Knossos EDN
+      history, JSON (one operation per line), or a .trace.json.
+      --model          register (read, write, cas) or kv (get, put, append,
+                       cas on [key value] tuples); a trace's protocol names its own
+      --initial VALUE  the initial value (JSON; default null)
+      --time T         give up after T (e.g. 10s) with "unknown" (exit 3)
+      --memory SIZE    most memo per search (default 1GB), then "unknown"
+      --workers N      keys checked in parallel (default: every core)
+      --html FILE      draw the history, the failing window marked
+      Exit: 0 linearizable, 1 not, 2 bad input, 3 unknown (budget exhausted).
   lsp --stdio
       Run the scenario language server for any LSP client (Neovim, Helix,
       Emacs …) over stdio (or --node-ipc, --socket=PORT).

@@ -4,14 +4,15 @@
  *   run FILE [--scenario NAME] [--seed N] [--out FILE] [--json]
  *   check FILE...
  *   view TRACE [--right TRACE] [--out PAGE.html]
+ *   lincheck HISTORY [--model register|kv] … (lincheck.ts)
  *   lsp --stdio
  *
  * Exit status: 0 when every expectation holds, 1 when some failed, 2 for a bad
  * file or bad usage. Diagnostics print as `file:line:col: severity: message`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileError, loadScenarioFile, type LoadedFile } from './load.js';
+import { FileError, loadScenarioFile, readTextFile, type LoadedFile } from './load.js';
 import { UsageError, USAGE, parseArgs, parseSeed } from './args.js';
 import { ansi, formatFile, plain, toJson } from './report.js';
 import { runFile, traceOf, type ScenarioOutcome } from '../runner/run.js';
@@ -20,6 +21,7 @@ import type { TraceDocument } from '../trace/format.js';
 import { viewerPage } from './html.js';
 import { stringifyTrace } from '../trace/write.js';
 import { startServer } from '../server/start.js';
+import { lincheckCommand } from './lincheck.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -37,6 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return viewCommand(args.positionals, args.flags);
       case 'lsp':
         return await lspCommand(args.flags);
+      case 'lincheck':
+        return await lincheckCommand(args.positionals, args.flags, writeText);
       default:
         process.stdout.write(USAGE + '\n');
         return EXIT_OK;
@@ -165,13 +169,7 @@ function viewCommand(paths: readonly string[], flags: ReadonlyMap<string, string
 
 /** Reads and validates a trace file; a broken one is a bad input (exit 2) with the reader's precise message. */
 function readTraceFile(path: string): { text: string; doc: TraceDocument } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FileError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
-  }
+  const text = readTextFile(path);
   const read = readTrace(text);
   if (!read.ok) throw new FileError(`${path}: ${read.error}`);
   return { text, doc: read.trace };

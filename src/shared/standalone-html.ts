@@ -59,6 +59,17 @@ export function escapeCssForStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
+/** The `<head>` every page here starts with: its CSP, the viewport and the title (escaped). */
+export function pageHead(csp: string, title: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>`;
+}
+
 function checkString(name: string, value: unknown): string {
   if (typeof value !== 'string') throw new TypeError(`renderStandaloneHtml: ${name} must be a string`);
   return value;
@@ -75,13 +86,7 @@ export function renderStandaloneHtml(options: StandaloneHtmlOptions): string {
   const csp = `default-src 'none'; img-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
   const right = options.right === undefined ? ''
     : `<script type="application/json" id="trace-right">${escapeJsonForScript(options.right)}</script>\n`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+  return `${pageHead(csp, title)}
 <style nonce="${nonce}">${escapeCssForStyle(css)}</style>
 </head>
 <body class="standalone">
@@ -98,13 +103,7 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
   for (const [name, value] of Object.entries({ scriptUri, cssUri, cspSource, nonce, title })) checkString(name, value);
   if (!NONCE.test(nonce)) throw new RangeError('renderWebviewHtml: nonce must be 8-128 letters, digits or +/=_-');
   const csp = `default-src 'none'; img-src ${cspSource} data:; font-src ${cspSource}; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+  return `${pageHead(csp, title)}
 <link rel="stylesheet" href="${escapeHtml(cssUri)}">
 </head>
 <body class="webview">
