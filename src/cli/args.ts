@@ -16,6 +16,10 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   check: { json: false },
   view: { out: true, right: true },
   lsp: { stdio: false, 'node-ipc': false, socket: true, clientProcessId: true },
+  explore: {
+    scenario: true, runs: true, time: true, faults: true, 'max-faults': true, seed: true, workers: true, shard: true,
+    out: true, json: false, expect: true, merge: false, exhaustive: false, depth: true, 'max-states': true,
+  },
   lincheck: { model: true, format: true, initial: true, time: true, memory: true, workers: true, html: true, json: false },
   help: {},
 };
@@ -26,7 +30,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', positionals: [], flags: new Map() };
   }
   const accepted = FLAGS[command];
-  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, lincheck, lsp, help)`);
+  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, explore, lincheck, lsp, help)`);
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -96,6 +100,22 @@ Commands:
       side with --right); PAGE defaults to TRACE with .html.
   check FILE...
       Parse and validate only; print diagnostics as file:line:col: message.
+  explore FILE [--scenario NAME] [--runs N | --time T] [--faults LIST] [--max-faults N]
+               [--seed S] [--shard I/N] [--workers N] [--expect safety|all] [--out DIR] [--json]
+      Run the scenario many times with fresh seeds and random faults on every
+      core; shrink the first violation and write it as a scenario file (and
+      its trace) that reproduces it with run.
+      --faults LIST    kinds, each optionally capped (crash=2,restart,partition):
+                       crash restart partition cut heal loss duplicate delay
+                       pause drift (default: all, each up to --max-faults)
+      --max-faults N   faults per run in all (default 4)
+      --seed S         the search seed: run k is the same on every machine
+      --shard I/N      only the runs k with k mod N = I-1 (CI matrix, Indexed Job)
+      --expect all     also count eventually / at end lines (default: safety)
+      --out DIR        where the counterexample goes (default: beside FILE)
+  explore --merge REPORT.json... [--out DIR] [--json]
+      The smallest counterexample of several shards' --json reports.
+      Exit: 0 nothing found, 1 a counterexample (its path is printed), 2 bad input.
   lincheck HISTORY [--model register|kv] [--format edn|json|trace] [--initial VALUE]
                    [--time T] [--memory SIZE] [--workers N] [--html FILE] [--json]
       Check a client history for linearizability: a Jepsen/Knossos EDN

@@ -4,6 +4,7 @@
  *   run FILE [--scenario NAME] [--seed N] [--out FILE] [--json]
  *   check FILE...
  *   view TRACE [--right TRACE] [--out PAGE.html]
+ *   explore FILE [--scenario NAME] … (explore.ts)
  *   lincheck HISTORY [--model register|kv] … (lincheck.ts)
  *   lsp --stdio
  *
@@ -14,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileError, loadScenarioFile, readTextFile, type LoadedFile } from './load.js';
 import { UsageError, USAGE, parseArgs, parseSeed } from './args.js';
-import { ansi, formatFile, plain, toJson } from './report.js';
+import { ansi, formatFile, plain, slug, toJson } from './report.js';
 import { runFile, traceOf, type ScenarioOutcome } from '../runner/run.js';
 import { readTrace } from '../trace/read.js';
 import type { TraceDocument } from '../trace/format.js';
@@ -22,6 +23,7 @@ import { viewerPage } from './html.js';
 import { stringifyTrace } from '../trace/write.js';
 import { startServer } from '../server/start.js';
 import { lincheckCommand } from './lincheck.js';
+import { exploreCommand } from './explore.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -39,6 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return viewCommand(args.positionals, args.flags);
       case 'lsp':
         return await lspCommand(args.flags);
+      case 'explore':
+        return await exploreCommand(args.positionals, args.flags, writeText);
       case 'lincheck':
         return await lincheckCommand(args.positionals, args.flags, writeText);
       default:
@@ -173,8 +177,4 @@ function readTraceFile(path: string): { text: string; doc: TraceDocument } {
   const read = readTrace(text);
   if (!read.ok) throw new FileError(`${path}: ${read.error}`);
   return { text, doc: read.trace };
-}
-
-export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
 }

@@ -55,6 +55,12 @@ export interface SimulateOptions {
   readonly onProgress?: (p: { time: number; events: number }) => void;
   /** Report progress every this many events (default 100 000). */
   readonly progressEvery?: number;
+  /**
+   * End the run right after the step in which an invariant is first
+   * violated (reason `cancelled`): a search that only wants to know whether
+   * and when a run fails (explore) need not simulate the rest.
+   */
+  readonly stopAtViolation?: boolean;
 }
 
 export interface SimulationResult {
@@ -214,6 +220,9 @@ class Simulation implements ActionHost, DeliverySink {
     for (;;) {
       if (this.fault !== null) {
         return this.end('cancelled', this.now, `stopped by a protocol error at ${formatTime(this.now)}: ${this.fault.text}`);
+      }
+      if (this.violations.size > 0 && this.options.stopAtViolation === true) {
+        return this.end('cancelled', this.now, `stopped at the first invariant violation at ${formatTime(this.now)}`);
       }
       if (expectations.untilMet) {
         return this.end('condition', this.now, `the run-until condition ${describeCondition(run.untilCondition!)} held at ${formatTime(this.now)}`);

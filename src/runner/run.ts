@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly onRunDone?: () => void;
   /** The protocols to run scenarios against (default: the registry); tests add protocols of their own. */
   readonly protocols?: ReadonlyMap<string, Protocol>;
+  /** End each run at its first invariant violation (see SimulateOptions). */
+  readonly stopAtViolation?: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -72,7 +74,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   // The simulator evaluates the step-wise expectations; `expect linearizable` needs the whole history, so it is checked here.
   const linearizable = spec.expectations.filter((e): e is LinearizableExpectation => e.kind === 'linearizable');
   const simSpec = linearizable.length === 0 ? spec : { ...spec, expectations: spec.expectations.filter((e) => e.kind !== 'linearizable') };
-  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress });
+  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress, ...(options.stopAtViolation === true ? { stopAtViolation: true } : {}) });
   for (const exp of linearizable) {
     const history = protocol.vocabulary.history;
     result.checks.push(history === undefined
