@@ -18,7 +18,7 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   lsp: { stdio: false, 'node-ipc': false, socket: true, clientProcessId: true },
   explore: {
     scenario: true, runs: true, time: true, faults: true, 'max-faults': true, seed: true, workers: true, shard: true,
-    out: true, json: false, expect: true, merge: false, exhaustive: false, depth: true, 'max-states': true,
+    out: true, json: false, expect: true, merge: false, exhaustive: false, depth: true, 'max-states': true, timers: true,
   },
   lincheck: { model: true, format: true, initial: true, time: true, memory: true, workers: true, html: true, json: false },
   help: {},
@@ -113,6 +113,12 @@ Commands:
       --shard I/N      only the runs k with k mod N = I-1 (CI matrix, Indexed Job)
       --expect all     also count eventually / at end lines (default: safety)
       --out DIR        where the counterexample goes (default: beside FILE)
+  explore FILE --exhaustive [--scenario NAME] [--depth D] [--max-states N] [--timers N]
+               [--faults crash=N,restart=N,duplicate=N] [--time T] [--out DIR] [--json]
+      Breadth-first over every order of deliveries, timer firings and faults
+      from the budget (three nodes, a few operations): the shortest
+      counterexample as a timed scenario file. Defaults: depth 20, 2000000
+      states, crash=1,restart=1,duplicate=0, timers unbounded.
   explore --merge REPORT.json... [--out DIR] [--json]
       The smallest counterexample of several shards' --json reports.
       Exit: 0 nothing found, 1 a counterexample (its path is printed), 2 bad input.

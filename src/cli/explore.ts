@@ -25,7 +25,10 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ScenarioSpec } from '../engine/spec.js';
 import { formatTime } from '../engine/conditions.js';
 import { emptyCandidate, prepareBase, sizeOf, type Candidate, type ExpectMode, type Finding } from '../explore/candidate.js';
-import { counterexample, findingText } from '../explore/counterexample.js';
+import { counterexample, findingText, verifyText } from '../explore/counterexample.js';
+import { concretize } from '../explore/concretize.js';
+import { describeStep, exhaustive, type ExhaustiveBudget, type ExhaustiveResult } from '../explore/exhaustive.js';
+import { scenarioText } from '../explore/scenario-text.js';
 import { FAULT_KINDS, describeFault, type Fault, type FaultBudget, type FaultKind } from '../explore/faults.js';
 import { shrink } from '../explore/shrink.js';
 import type { SearchPlan } from '../explore/search.js';
@@ -121,6 +124,7 @@ export async function exploreCommand(paths: readonly string[], flags: Flags, wri
   for (const d of errors) process.stderr.write(`${file.display}:${d.line}:${d.col}: ${d.severity}: ${d.message}\n`);
   if (errors.length > 0 || !file.compiled.ok) return 2;
   const spec = pickScenario(file.compiled.file.scenarios, stringFlag(flags, 'scenario'), file.display);
+  if (flags.has('exhaustive')) return exhaustiveCommand(spec, file.display, stringFlag(flags, 'out') ?? dirname(file.path), flags, write, expectFlag as ExpectMode);
   const plan: SearchPlan = { spec, budget, searchSeed, expect: expectFlag as ExpectMode };
   const out = stringFlag(flags, 'out') ?? dirname(file.path);
   const command = `protocol-playground explore ${file.display} --scenario ${JSON.stringify(spec.name)}${seedFlag !== undefined ? ` --seed ${searchSeed}` : ''}${shard.count > 1 ? ` --shard ${shard.index + 1}/${shard.count}` : ''}`;
@@ -136,6 +140,118 @@ export async function exploreCommand(paths: readonly string[], flags: Flags, wri
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(summary(report) + '\n');
   return report.found ? EXIT_FOUND : EXIT_NOTHING_FOUND;
+}
+
+/** What --exhaustive prints with --json. */
+export interface ExhaustiveReport {
+  readonly file: string;
+  readonly scenario: string;
+  readonly protocol: string;
+  readonly mode: 'exhaustive';
+  readonly budget: { readonly depth: number; readonly maxStates: number; readonly crash: number; readonly restart: number; readonly duplicate: number; readonly timers: number | null };
+  readonly verdict: ExhaustiveResult['verdict'];
+  readonly explored: number;
+  readonly unique: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly found: boolean;
+  readonly finding?: {
+    readonly check: string;
+    readonly message: string;
+    readonly steps: readonly string[];
+    readonly reproduces: boolean;
+    readonly problem?: string;
+    readonly scenarioPath?: string;
+    readonly tracePath?: string;
+    readonly text?: string;
+  };
+}
+
+async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: string, flags: Flags, write: Write, mode: ExpectMode): Promise<number> {
+  const faults = parseFaults(stringFlag(flags, 'faults') ?? 'crash=1,restart=1,duplicate=0', 1);
+  const count = (k: FaultKind) => faults.kinds[k] ?? 0;
+  const depthFlag = stringFlag(flags, 'depth');
+  const statesFlag = stringFlag(flags, 'max-states');
+  const timersFlag = stringFlag(flags, 'timers');
+  const timeFlag = stringFlag(flags, 'time');
+  const protocol = protocols.get(spec.protocol)!;
+  const base = prepareBase(spec, protocol, mode).spec;
+  const budget: ExhaustiveBudget = {
+    crash: count('crash'), restart: count('restart'), duplicate: count('duplicate'),
+    depth: depthFlag === undefined ? 20 : parseCountFlag('depth', depthFlag, 1000),
+    maxStates: statesFlag === undefined ? 2_000_000 : parseCountFlag('max-states', statesFlag),
+    ...(timersFlag !== undefined ? { timers: parseCountFlag('timers', timersFlag, 1000) } : {}),
+    ...(timeFlag !== undefined ? { timeMs: parseDurationFlag('time', timeFlag) } : {}),
+    now: () => performance.now(),
+  };
+  const progress = progressLine(process.stderr.isTTY === true);
+  const r = exhaustive(base, protocol, {
+    ...budget,
+    onProgress: (p) => progress(`exhaustive: depth ${p.depth} · ${p.unique} states · ${rate(p.unique, p.seconds)} states/s · ${p.seconds.toFixed(1)} s`),
+  });
+  progress(undefined);
+  const head: ExhaustiveReport = {
+    file: display, scenario: spec.name, protocol: spec.protocol, mode: 'exhaustive',
+    budget: { depth: budget.depth, maxStates: budget.maxStates, crash: budget.crash, restart: budget.restart, duplicate: budget.duplicate, timers: budget.timers ?? null },
+    verdict: r.verdict, explored: r.explored, unique: r.unique, transitions: r.transitions, depth: r.depth,
+    seconds: Number(r.seconds.toFixed(3)), statesPerSecond: r.seconds > 0 ? Math.round(r.unique / r.seconds) : 0, found: false,
+  };
+  let report = head;
+  if (r.verdict === 'violation') {
+    const steps = r.path!.map((st, i) => `${i + 1}. ${describeStep(st)}`);
+    const c = concretize(base, protocol, budget, r.path!, r.finding!.check);
+    let finding: NonNullable<ExhaustiveReport['finding']> = { check: r.finding!.check, message: r.finding!.message, steps, reproduces: false };
+    if (!c.ok) finding = { ...finding, problem: `the path could not be timed as a scenario: ${c.problem}` };
+    else {
+      const named = { ...c.spec, name: `${spec.name} (exhaustive: ${r.finding!.check})` };
+      const header = [
+        `The shortest counterexample found by \`protocol-playground explore ${display} --scenario ${JSON.stringify(spec.name)} --exhaustive\``,
+        `(${r.unique} states, depth ${r.path!.length}): ${r.finding!.check} fails — ${r.finding!.message}`,
+        '',
+        'The path, in the order the search took it:',
+        ...steps.map((x) => `  ${x}`),
+        '',
+        'Timed for the simulator: each step at its own instant, every message held until the step that',
+        'delivers it (or dropped), every timer made due at its step by a drift on the node just before',
+        'the handler that arms it. `protocol-playground run` on this file reproduces the violation.',
+      ];
+      const ce = await verifyText(scenarioText(named, protocol, { header, actionNotes: c.actionNotes, ruleNotes: c.ruleNotes }), protocol, r.finding!.check);
+      mkdirSync(out, { recursive: true });
+      const stem = join(relative(process.cwd(), out) || '.', `${slug(spec.name)}.counterexample`);
+      write(`${stem}.scenario`, ce.text);
+      let tracePath: string | undefined;
+      if (ce.outcome !== undefined) {
+        tracePath = `${stem}.trace.json`;
+        write(tracePath, stringifyTrace(traceOf(ce.outcome, ce.text)));
+      }
+      finding = { ...finding, reproduces: ce.reproduces, ...(ce.problem !== undefined ? { problem: ce.problem } : {}), scenarioPath: `${stem}.scenario`, ...(tracePath !== undefined ? { tracePath } : {}), text: ce.text };
+    }
+    report = { ...head, found: true, finding };
+  }
+  if (flags.has('json')) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else process.stdout.write(exhaustiveSummary(report) + '\n');
+  return report.found ? EXIT_FOUND : EXIT_NOTHING_FOUND;
+}
+
+function exhaustiveSummary(r: ExhaustiveReport): string {
+  const b = r.budget;
+  const lines = [`${r.file} "${r.scenario}" exhaustive (depth ≤ ${b.depth}, crash ≤ ${b.crash}, restart ≤ ${b.restart}, duplicate ≤ ${b.duplicate}${b.timers !== null ? `, timers ≤ ${b.timers}` : ''}): ${r.unique} states (${r.explored} explored, ${r.transitions} transitions) in ${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, depth ${r.depth}`];
+  const f = r.finding;
+  if (f === undefined) {
+    lines.push(r.verdict === 'complete' ? `no violation: every state within depth ${b.depth} explored` : 'no violation in the states explored (the state or time budget stopped the search; raise --max-states or --time)');
+    return lines.join('\n');
+  }
+  lines.push(`found: ${f.check} fails after ${f.steps.length} steps — ${f.message}`);
+  for (const st of f.steps) lines.push(`  ${st}`);
+  if (!f.reproduces) lines.push(`warning: ${f.problem ?? 'the written scenario does not reproduce the violation'}`);
+  if (f.scenarioPath !== undefined) {
+    lines.push(`counterexample: ${f.scenarioPath}`);
+    if (f.tracePath !== undefined) lines.push(`trace: ${f.tracePath}`);
+    lines.push(`reproduce: protocol-playground run ${f.scenarioPath}`);
+  }
+  return lines.join('\n');
 }
 
 function pickScenario(scenarios: readonly ScenarioSpec[], name: string | undefined, display: string): ScenarioSpec {

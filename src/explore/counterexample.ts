@@ -6,6 +6,7 @@
  * violation.
  */
 import { parseAndCompile } from '../dsl/compile.js';
+import type { Protocol } from '../engine/protocol.js';
 import { runScenario, type ScenarioOutcome } from '../runner/run.js';
 import { formatTime } from '../engine/conditions.js';
 import { candidateSpec, findingOf, type Candidate, type ExploreBase, type Finding } from './candidate.js';
@@ -51,15 +52,20 @@ export async function counterexample(base: ExploreBase, c: Candidate, finding: F
     `Faults: ${c.faults.length === 0 ? 'none (the scenario fails as it is)' : c.faults.map(describeFault).join('; ')}.`,
     '`protocol-playground run` on this file reproduces it: the expect line for that check fails.',
   ];
-  const text = scenarioText(named, base.protocol, { header });
-  const compiled = await parseAndCompile(text, { protocols: new Map([[base.protocol.name, base.protocol]]), ...(file !== undefined ? { file } : {}) });
+  return verifyText(scenarioText(named, base.protocol, { header }), base.protocol, finding.check, file);
+}
+
+/** Compiles a counterexample's text and runs it as `run` would: does it fail `check`? */
+export async function verifyText(text: string, protocol: Protocol, check: string, file?: string): Promise<Counterexample> {
+  const protocols = new Map([[protocol.name, protocol]]);
+  const compiled = await parseAndCompile(text, { protocols, ...(file !== undefined ? { file } : {}) });
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || compiled.file.scenarios.length !== 1) {
     return { text, outcome: undefined, reproduces: false, problem: `the printed scenario does not compile: ${errors.map((e) => `${e.line}:${e.col} ${e.message}`).join('; ')}` };
   }
-  const outcome = runScenario(compiled.file.scenarios[0]!, { protocols: new Map([[base.protocol.name, base.protocol]]) });
+  const outcome = runScenario(compiled.file.scenarios[0]!, { protocols });
   const again = findingOf(outcome);
-  if (again === null || again.check !== finding.check) {
+  if (again === null || again.check !== check) {
     return { text, outcome, reproduces: false, problem: `running the printed scenario ${again === null ? 'fails no check' : `fails ${again.check} instead`}` };
   }
   return { text, outcome, reproduces: true };

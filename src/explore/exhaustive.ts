@@ -142,6 +142,16 @@ interface Counters {
   readonly fired: number;
 }
 
+/** A step applied, before it becomes a Sys. */
+interface Raw {
+  readonly step: Step;
+  readonly nodes: NodeSnap[];
+  readonly pending: Map<string, InFlight>;
+  readonly counters: Counters;
+  /** false: the step changed nothing at all (only meaningful for deliveries). */
+  readonly changed: boolean;
+}
+
 interface Sys extends Counters {
   readonly nodes: readonly NodeSnap[];
   /** Sorted by key, keys distinct. */
@@ -178,11 +188,17 @@ class SearchWorld implements World {
   }
 }
 
+/** Where a node's random numbers come from: always 0 in the search; the simulator's own streams when a path is replayed. */
+export interface RandomSource {
+  next(): number;
+  int(min: number, max: number): number;
+}
+
 /** The effects of one handler call, collected (Stateright's `Out`). */
 class Collect implements Context {
   sends: { to: NodeId; msg: Message }[] = [];
   writes: Json[] = [];
-  timers: { name: string; set: boolean }[] = [];
+  timers: { name: string; set: boolean; after: number }[] = [];
 
   constructor(
     readonly id: NodeId,
@@ -191,26 +207,27 @@ class Collect implements Context {
     readonly params: ScenarioSpec['params'],
     readonly nodeParams: ScenarioSpec['nodeParams'],
     readonly now: number,
+    private readonly rng: RandomSource | undefined,
   ) {}
 
   random(): number {
-    return 0;
+    return this.rng === undefined ? 0 : this.rng.next();
   }
 
-  randomInt(min: number): number {
-    return Math.ceil(min);
+  randomInt(min: number, max: number): number {
+    return this.rng === undefined ? Math.ceil(min) : this.rng.int(min, max);
   }
 
   send(to: NodeId, msg: Message, _options?: SendOptions): void {
     this.sends.push({ to, msg });
   }
 
-  setTimer(name: string): void {
-    this.timers.push({ name, set: true });
+  setTimer(name: string, after: number): void {
+    this.timers.push({ name, set: true, after });
   }
 
   cancelTimer(name: string): void {
-    this.timers.push({ name, set: false });
+    this.timers.push({ name, set: false, after: 0 });
   }
 
   persist(durable: Json): void {
@@ -311,7 +328,7 @@ const STEP_US = 1000;
 
 export class ExhaustiveSearch {
   readonly protocol: CompleteProtocol;
-  private readonly ids: NodeId[];
+  readonly ids: NodeId[];
   private readonly index: Map<NodeId, number>;
   private readonly script: Action[];
   private seq = 0;
@@ -331,8 +348,11 @@ export class ExhaustiveSearch {
   }
 
   private ctx(i: number, depth: number): Collect {
-    return new Collect(this.ids[i]!, i, this.ids, this.spec.params, this.spec.nodeParams, depth * STEP_US);
+    return new Collect(this.ids[i]!, i, this.ids, this.spec.params, this.spec.nodeParams, depth * STEP_US, this.replaying?.rngs[i]);
   }
+
+  /** Set while a path is replayed (see `replay`). */
+  private replaying: { rngs: readonly RandomSource[]; step: number; record: (h: Handled) => void } | undefined;
 
   /**
    * Runs one handler at node i and applies its effects to `nodes` and
@@ -364,6 +384,7 @@ export class ExhaustiveSearch {
       }
     };
     effects(ctx);
+    this.recordHandled(i, ctx);
     // With instant storage every write completes right after its handler (the simulator does the same).
     let writes = ctx.writes;
     for (let round = 0; p.onDurable !== undefined && writes.length > 0 && round < 8; round++) {
@@ -372,6 +393,7 @@ export class ExhaustiveSearch {
         const c = this.ctx(i, depth);
         state = p.onDurable(state, w, c);
         effects(c);
+        this.recordHandled(i, c);
         next.push(...c.writes);
       }
       writes = next;
@@ -381,6 +403,42 @@ export class ExhaustiveSearch {
     if (state === before.state && durable === before.durable && sameTimers && !sent) return false;
     nodes[i] = { state, status: before.status, durable, timers: sameTimers ? before.timers : sorted, role: state === before.state ? before.role : this.roleOf(state) };
     return true;
+  }
+
+  private recordHandled(i: number, c: Collect): void {
+    if (this.replaying === undefined) return;
+    this.replaying.record({
+      step: this.replaying.step, node: i, timers: c.timers,
+      sends: c.sends.flatMap((x) => {
+        const to = this.index.get(x.to);
+        return to === undefined || x.msg === null || typeof x.msg !== 'object' ? [] : [{ to, type: x.msg.type, key: `${i}>${to}:${keyOf(x.msg)}` }];
+      }),
+    });
+  }
+
+  /**
+   * Replays a path with each node drawing from `rngs` (the simulator's
+   * streams), reporting every handler call's timers and sends; the
+   * concretizer turns that into a timed scenario. Returns a problem when a
+   * step of the path is not enabled on the way (the protocol used its
+   * random numbers for more than timer lengths).
+   */
+  replay(path: readonly Step[], rngs: readonly RandomSource[], record: (h: Handled) => void): string | undefined {
+    this.replaying = { rngs, step: 0, record };
+    try {
+      let s = this.initial();
+      for (let k = 0; k < path.length; k++) {
+        const step = path[k]!;
+        this.replaying.step = k + 1;
+        const enabled = this.enabled(s).some((e) => sameStep(e, step));
+        if (!enabled) return `step ${k + 1} (${describeStep(step)}) is not possible when replayed with the simulator's random numbers`;
+        const r = this.apply(s, step);
+        s = this.sys(s, r.step, r.nodes, r.pending, r.counters);
+      }
+      return undefined;
+    } finally {
+      this.replaying = undefined;
+    }
   }
 
   /** Drops the oldest messages from `from` to `to` until one more fits the channel's capacity. */
@@ -435,6 +493,70 @@ export class ExhaustiveSearch {
     for (const m of s.pending) absorbHash(out, m.h);
   }
 
+  /** Every step enabled in a state (within the budget), in a fixed order. */
+  private enabled(s: Sys): Step[] {
+    const b = this.budget;
+    const out: Step[] = [];
+    for (const m of s.pending) {
+      if (s.nodes[m.to]!.status !== 'up') continue;
+      out.push({ kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate: false });
+      if (s.dups < b.duplicate) out.push({ kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate: true });
+    }
+    if (s.fired < (b.timers ?? Infinity)) {
+      s.nodes.forEach((n, i) => {
+        if (n.status === 'up') for (const name of n.timers) out.push({ kind: 'timer', node: this.ids[i]!, name });
+      });
+    }
+    if (s.cursor < this.script.length) out.push({ kind: 'script', index: s.cursor, action: this.script[s.cursor]! });
+    s.nodes.forEach((n, i) => {
+      if (n.status === 'up' && s.crashes < b.crash) out.push({ kind: 'crash', node: this.ids[i]! });
+      else if (n.status === 'crashed' && s.restarts < b.restart) out.push({ kind: 'restart', node: this.ids[i]! });
+    });
+    return out;
+  }
+
+  /**
+   * One step from a state: the next nodes, messages in flight and counters
+   * (not yet a Sys), and whether anything changed. `step` must be enabled.
+   */
+  private apply(s: Sys, step: Step): Raw {
+    const depth = s.depth + 1;
+    const nodes = [...s.nodes];
+    const pending = new Map(s.pending.map((x) => [x.key, x]));
+    const c: Counters = { cursor: s.cursor, crashes: s.crashes, restarts: s.restarts, dups: s.dups, fired: s.fired };
+    let changed = true;
+    switch (step.kind) {
+      case 'deliver': {
+        const from = this.index.get(step.from)!;
+        const to = this.index.get(step.to)!;
+        if (!step.duplicate) pending.delete(`${from}>${to}:${keyOf(step.message)}`);
+        changed = this.handle(nodes, to, depth, (ctx, snap) => this.protocol.onMessage(snap.state, step.from, step.message, ctx), pending);
+        return { step, nodes, pending, counters: step.duplicate ? { ...c, dups: c.dups + 1 } : c, changed };
+      }
+      case 'timer': {
+        const i = this.index.get(step.node)!;
+        nodes[i] = { ...nodes[i]!, timers: nodes[i]!.timers.filter((t) => t !== step.name) };
+        this.handle(nodes, i, depth, (ctx, snap) => this.protocol.onTimer(snap.state, step.name, ctx), pending);
+        return { step, nodes, pending, counters: { ...c, fired: c.fired + 1 }, changed };
+      }
+      case 'script': {
+        const r = this.scripted(s, depth, nodes, pending);
+        return { step: r, nodes, pending, counters: { ...c, cursor: c.cursor + 1 }, changed };
+      }
+      case 'crash': {
+        const i = this.index.get(step.node)!;
+        nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [] };
+        return { step, nodes, pending, counters: { ...c, crashes: c.crashes + 1 }, changed };
+      }
+      case 'restart': {
+        const i = this.index.get(step.node)!;
+        nodes[i] = { ...nodes[i]!, status: 'up', timers: [] };
+        this.handle(nodes, i, depth, (ctx, snap) => this.protocol.onRestart(snap.durable, ctx), pending);
+        return { step, nodes, pending, counters: { ...c, restarts: c.restarts + 1 }, changed };
+      }
+    }
+  }
+
   /**
    * The successors of a state, each with the step that leads there.
    *
@@ -448,62 +570,25 @@ export class ExhaustiveSearch {
    * off for a protocol where that is not so.
    */
   private successors(s: Sys): { step: Step; next: Sys }[] {
-    const raw: { step: Step; nodes: NodeSnap[]; pending: Map<string, InFlight>; counters: Counters }[] = [];
-    const b = this.budget;
-    const depth = s.depth + 1;
-    const counters: Counters = { cursor: s.cursor, crashes: s.crashes, restarts: s.restarts, dups: s.dups, fired: s.fired };
-    const copyPending = () => new Map(s.pending.map((x) => [x.key, x]));
+    const raw: Raw[] = [];
     const dead = new Set<string>();
-    for (const m of s.pending) {
-      if (s.nodes[m.to]!.status !== 'up') continue;
-      for (const duplicate of s.dups < b.duplicate ? [false, true] : [false]) {
-        const nodes = [...s.nodes];
-        const pending = copyPending();
-        if (!duplicate) pending.delete(m.key);
-        const changed = this.handle(nodes, m.to, depth, (ctx, snap) => this.protocol.onMessage(snap.state, this.ids[m.from]!, m.msg, ctx), pending);
-        if (!changed && !duplicate && b.keepStale !== true) {
-          dead.add(m.key);
-          continue;
-        }
-        const step: Step = { kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate };
-        raw.push({ step, nodes, pending, counters: { ...counters, dups: s.dups + (duplicate ? 1 : 0) } });
+    for (const step of this.enabled(s)) {
+      const r = this.apply(s, step);
+      if (step.kind === 'deliver' && !step.duplicate && !r.changed && this.budget.keepStale !== true) {
+        dead.add(`${this.index.get(step.from)}>${this.index.get(step.to)}:${keyOf(step.message)}`);
+        continue;
       }
+      raw.push(r);
     }
-    if (s.fired < (b.timers ?? Infinity)) {
-      s.nodes.forEach((n, i) => {
-        if (n.status !== 'up') return;
-        for (const name of n.timers) {
-          const nodes = [...s.nodes];
-          nodes[i] = { ...n, timers: n.timers.filter((t) => t !== name) };
-          const pending = copyPending();
-          this.handle(nodes, i, depth, (ctx, snap) => this.protocol.onTimer(snap.state, name, ctx), pending);
-          raw.push({ step: { kind: 'timer', node: this.ids[i]!, name }, nodes, pending, counters: { ...counters, fired: s.fired + 1 } });
-        }
-      });
-    }
-    if (s.cursor < this.script.length) raw.push(this.scripted(s, depth, copyPending(), counters));
-    s.nodes.forEach((n, i) => {
-      if (n.status === 'up' && s.crashes < b.crash) {
-        const nodes = [...s.nodes];
-        nodes[i] = { ...n, status: 'crashed', timers: [] };
-        raw.push({ step: { kind: 'crash', node: this.ids[i]! }, nodes, pending: copyPending(), counters: { ...counters, crashes: s.crashes + 1 } });
-      } else if (n.status === 'crashed' && s.restarts < b.restart) {
-        const nodes = [...s.nodes];
-        nodes[i] = { ...n, status: 'up', timers: [] };
-        const pending = copyPending();
-        this.handle(nodes, i, depth, (ctx, snap) => this.protocol.onRestart(snap.durable, ctx), pending);
-        raw.push({ step: { kind: 'restart', node: this.ids[i]! }, nodes, pending, counters: { ...counters, restarts: s.restarts + 1 } });
-      }
-    });
     return raw.map((r) => {
       for (const k of dead) r.pending.delete(k);
       return { step: r.step, next: this.sys(s, r.step, r.nodes, r.pending, r.counters) };
     });
   }
 
-  private scripted(s: Sys, depth: number, pending: Map<string, InFlight>, counters: Counters): { step: Step; nodes: NodeSnap[]; pending: Map<string, InFlight>; counters: Counters } {
+  /** Runs the next scripted action on `nodes` / `pending`; returns the step, naming the node it went to. */
+  private scripted(s: Sys, depth: number, nodes: NodeSnap[], pending: Map<string, InFlight>): Step {
     const action = this.script[s.cursor]!;
-    const nodes = [...s.nodes];
     let node: number | undefined;
     switch (action.kind) {
       case 'client': {
@@ -528,8 +613,7 @@ export class ExhaustiveSearch {
       default:
         break; // partitions, cuts, heals, pauses, drift and notes add nothing to an asynchronous network
     }
-    const step: Step = { kind: 'script', index: s.cursor, action, ...(node !== undefined ? { node: this.ids[node]! } : {}) };
-    return { step, nodes, pending, counters: { ...counters, cursor: s.cursor + 1 } };
+    return { kind: 'script', index: s.cursor, action, ...(node !== undefined ? { node: this.ids[node]! } : {}) };
   }
 
   private clientTargetOf(): NodeId {
@@ -637,6 +721,23 @@ export class ExhaustiveSearch {
       frontier = next;
     }
     return { ...stats(), verdict: 'complete' };
+  }
+}
+
+/** What one handler call did, as a replay reports it (step 0: init). */
+export interface Handled {
+  readonly step: number;
+  readonly node: number;
+  readonly timers: readonly { readonly name: string; readonly set: boolean; readonly after: number }[];
+  readonly sends: readonly { readonly to: number; readonly type: string; readonly key: string }[];
+}
+
+function sameStep(a: Step, b: Step): boolean {
+  switch (a.kind) {
+    case 'deliver': return b.kind === 'deliver' && a.from === b.from && a.to === b.to && a.duplicate === b.duplicate && keyOf(a.message) === keyOf(b.message);
+    case 'timer': return b.kind === 'timer' && a.node === b.node && a.name === b.name;
+    case 'script': return b.kind === 'script' && a.index === b.index;
+    case 'crash': case 'restart': return b.kind === a.kind && a.node === b.node;
   }
 }
 

@@ -240,6 +240,8 @@ export interface ScenarioTextOptions {
   readonly header?: readonly string[];
   /** Comments after given action lines, by index into `spec.actions`. */
   readonly actionNotes?: ReadonlyMap<number, string>;
+  /** Comments after given rule lines, by index into `spec.rules`. */
+  readonly ruleNotes?: ReadonlyMap<number, string>;
 }
 
 /** The whole file: one cluster, one scenario. */
@@ -283,7 +285,10 @@ export function scenarioText(spec: ScenarioSpec, protocol: Protocol, options: Sc
     lines.push(`  ${when} ${pr.action(a.action)}${note !== undefined ? `   // ${note}` : ''}`);
   });
   if (spec.rules.length > 0) lines.push('');
-  for (const r of spec.rules) lines.push(`  ${pr.rule(r)}`);
+  spec.rules.forEach((r, k) => {
+    const note = options.ruleNotes?.get(k);
+    lines.push(`  ${pr.rule(r)}${note !== undefined ? `   // ${note}` : ''}`);
+  });
   const run = spec.run;
   lines.push('');
   if (run.until !== undefined) lines.push(`  run until ${durationText(run.until)}`);
