@@ -13,6 +13,7 @@ import { benchLsp } from './lsp.bench.js';
 import { benchViewer } from './viewer.bench.js';
 import { benchPackage } from './package.bench.js';
 import { benchActivation } from './activation.bench.js';
+import { benchExplore } from './explore.bench.js';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', benchEngine],
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
   ['raft', benchRaft],
+  ['explore and lincheck', benchExplore],
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],
   ['package', benchPackage],
