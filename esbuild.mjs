@@ -3,7 +3,7 @@
 // Node bundle here is CommonJS (.cjs), so the extension host can require() it.
 //   node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -31,6 +31,11 @@ const bundles = [
   { ...node, entryPoints: ['src/workers/search-worker.ts'], outfile: 'dist/search-worker.cjs' },
   { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ].filter((b) => b.entryPoints.every((entry) => existsSync(entry)));
+
+// The viewer's icons: the codicon font and its stylesheet, next to the webview bundle (dist/ is a
+// webview resource root; the .vsix ships no node_modules).
+mkdirSync('dist', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/${f}`);
 
 const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
 if (watch) {

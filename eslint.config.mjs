@@ -10,6 +10,34 @@ const nodeBuiltins = [
   'timers', 'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
 ];
 
+/** Determinism rules of the whole pure core (a later block that sets the same rule must repeat them). */
+const determinismSyntax = [
+  { selector: "NewExpression[callee.name='Date']", message: 'Use the virtual clock (determinism).' },
+];
+const determinismProperties = [
+  { object: 'Math', property: 'random', message: 'Use the simulator\'s seeded PRNG (determinism).' },
+  { object: 'Date', property: 'now', message: 'Use the virtual clock (determinism).' },
+];
+
+/**
+ * The scenario language uses Langium and Chevrotain through their public API
+ * only (documented services, protected methods): a cast through `unknown`
+ * or `any`, or a prototype swap, is how code reaches a dependency's private
+ * members, and it breaks silently on the dependency's next release
+ * (test/dsl/public-api.test.ts shows this rule catching one).
+ */
+const PRIVATE_ACCESS = 'src/dsl uses Langium and Chevrotain through their public API only: no casts through unknown or any, no prototype swaps (see docs/scenario-language.md, "Langium").';
+const publicApiOnlySyntax = [
+  { selector: "TSAsExpression > TSAsExpression.expression[typeAnnotation.type='TSUnknownKeyword']", message: PRIVATE_ACCESS },
+  { selector: "TSTypeAssertion > TSTypeAssertion.expression[typeAnnotation.type='TSUnknownKeyword']", message: PRIVATE_ACCESS },
+  { selector: 'TSAnyKeyword', message: PRIVATE_ACCESS },
+];
+const publicApiOnlyProperties = [
+  { object: 'Object', property: 'setPrototypeOf', message: PRIVATE_ACCESS },
+  { object: 'Reflect', property: 'setPrototypeOf', message: PRIVATE_ACCESS },
+  { property: '__proto__', message: PRIVATE_ACCESS },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'src/dsl/generated/**', '.e2e/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -42,13 +70,15 @@ export default tseslint.config(
         ...['window', 'document', 'navigator', 'localStorage', 'location', 'HTMLElement', 'fetch'].map((name) => ({ name, message: 'No DOM in the pure core.' })),
         ...['setTimeout', 'setInterval', 'setImmediate', 'performance', 'process', 'Buffer', 'require'].map((name) => ({ name, message: 'No host globals in the pure core (determinism, portability).' })),
       ],
-      'no-restricted-properties': ['error',
-        { object: 'Math', property: 'random', message: 'Use the simulator\'s seeded PRNG (determinism).' },
-        { object: 'Date', property: 'now', message: 'Use the virtual clock (determinism).' },
-      ],
-      'no-restricted-syntax': ['error',
-        { selector: "NewExpression[callee.name='Date']", message: 'Use the virtual clock (determinism).' },
-      ],
+      'no-restricted-properties': ['error', ...determinismProperties],
+      'no-restricted-syntax': ['error', ...determinismSyntax],
+    },
+  },
+  {
+    files: ['src/dsl/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...determinismProperties, ...publicApiOnlyProperties],
+      'no-restricted-syntax': ['error', ...determinismSyntax, ...publicApiOnlySyntax],
     },
   },
 );

@@ -6,7 +6,7 @@
  * one-line description (case-insensitive). Example: `kind=deliver type=AppendEntries to=n3`.
  */
 import type { TraceEvent } from '../src/trace/format.js';
-import { describeEvent, type TraceModel } from './model.js';
+import { describeEvent, type TraceModel } from '../src/trace/spacetime.js';
 
 export type Matcher = (e: TraceEvent) => boolean;
 

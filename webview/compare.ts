@@ -8,7 +8,7 @@
  * by time (the last right event at or before the left event's time).
  */
 import type { TraceEvent } from '../src/trace/format.js';
-import type { TraceModel } from './model.js';
+import type { TraceModel } from '../src/trace/spacetime.js';
 
 export type SyncMode = 'index' | 'time';
 

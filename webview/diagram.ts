@@ -1,27 +1,43 @@
 /**
  * The space-time diagram (Lamport's diagram, as ShiViz draws it): time runs
  * left to right, one horizontal lane per node, one arrow per message from its
- * send to its delivery (dropped messages end in an X, duplicate deliveries are
- * dashed, messages still in flight at the end fade out). Crashed or paused
- * spans grey the lane, partitions tint the lanes by side, violations are red.
+ * send to its delivery, coloured by message type (src/trace/palette.ts).
+ * Dropped messages end in ×, duplicate deliveries and messages still in
+ * flight at the end are dashed; crashed or paused spans grey the lane;
+ * during a partition each lane is tinted by its side; violations are red.
  *
- * Drawn on a canvas; only what is inside the time window is visited (binary
- * search on event times and on arrow send times; the few very long arrows are
- * kept aside), and when a window holds more marks than pixels, routine marks
- * are thinned, so a 100 000-event trace stays smooth. A minimap below shows
- * the whole run and the window; wheel zooms, drag pans.
+ * Readable at every scale:
+ * - routine periodic exchanges (heartbeats, src/trace/periodic.ts) are drawn
+ *   as one band per run of rounds while the rounds are closer than
+ *   `EXPAND_PX` on screen, and as arrows once zoomed in; they can be hidden,
+ *   and so can any message type (`setFilter`);
+ * - labels go through one LabelPlacer (src/trace/labels.ts): a label is
+ *   drawn only where it fits and never over another; the boxes drawn are
+ *   reported by `labels`, which the browser tests check;
+ * - hovering an arrow, a band or an event mark shows a tooltip; Shift+drag
+ *   selects a time span and zooms to it; double-click fits the whole run.
+ *
+ * What to draw where is decided by src/trace/scene.ts (the SVG exporter
+ * draws the same scene); this file paints it on a canvas, adds the cursor,
+ * lane labels and minimap, and handles input. The cursor-independent layer
+ * is cached; a step redraws only the overlay.
  */
-import { formatTime, type Arrow, type TraceModel } from './model.js';
 import type { TraceEvent } from '../src/trace/format.js';
+import type { PlacedLabel } from '../src/trace/labels.js';
+import { typeColour, type Theme, type TypeColour } from '../src/trace/palette.js';
+import type { Periodic } from '../src/trace/periodic.js';
+import { AXIS_H, buildScene, LABEL_W, laneGeometry, type Colour, type Scene, type SceneItem } from '../src/trace/scene.js';
+import { describeEvent, formatTime, type TraceModel } from '../src/trace/spacetime.js';
+import { h } from './dom.js';
 
-const LABEL_W = 120;
-const AXIS_H = 20;
 const MINIMAP_H = 34;
+const FONT = '10px sans-serif';
 
 interface Palette {
-  bg: string; fg: string; muted: string; lane: string; arrow: string; drop: string; dup: string;
+  theme: Theme;
+  bg: string; fg: string; muted: string; lane: string; drop: string; dup: string;
   violation: string; client: string; reply: string; cursor: string; down: string;
-  partA: string; partB: string; highlight: string; divergence: string; restart: string; labelBg: string;
+  sides: string[]; highlight: string; divergence: string; restart: string; labelBg: string;
 }
 
 export interface DiagramOptions {
@@ -29,35 +45,61 @@ export interface DiagramOptions {
   onPick(index: number): void;
   /** The role of a node at the cursor, for lane labels. */
   roleOf?(node: string): string | undefined;
+  /** The visible window changed by the user (wheel, drag, minimap, keys). */
+  onViewChange?(view: { t0: number; t1: number }): void;
+  /** Message type colours (shared by the two sides of a comparison). */
+  colours: ReadonlyMap<string, TypeColour>;
+  periodic: Periodic;
+  /** The time span to fit (the union of both traces side by side). */
+  extent?: { start: number; end: number };
 }
 
-export interface DrawStats { arrows: number; marks: number; lanes: number; thinned: boolean }
+export interface DiagramFilter {
+  /** Message types not drawn. */
+  readonly hiddenTypes: ReadonlySet<string>;
+  /** Routine periodic exchanges not drawn. */
+  readonly hidePeriodic: boolean;
+}
+
+export interface DrawStats { arrows: number; marks: number; lanes: number; thinned: boolean; bands: number; collapsed: number }
+
+/** Partition sides: lane tints, in order (side 1, side 2, …). */
+export const SIDE_VARS = ['--pp-side-1', '--pp-side-2', '--pp-side-3', '--pp-side-4'];
 
 export class Diagram {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly minimap: HTMLCanvasElement;
+  private readonly tooltip: HTMLElement;
   private readonly model: TraceModel;
   private readonly options: DiagramOptions;
-  private readonly shortArrows: number[] = [];
-  private readonly longArrows: number[] = [];
-  private readonly shortSpan: number;
   private readonly density: Uint32Array;
-  /** Indices of the events drawn even in an overview (all but send, deliver, state, timer). */
-  private readonly notable: number[] = [];
+  private readonly start: number;
+  private readonly end: number;
   private palette!: Palette;
   private frame = 0;
   /** The visible time window, µs. */
   view: { t0: number; t1: number };
   cursor = -1;
   divergence = -1;
-  stats: DrawStats = { arrows: 0, marks: 0, lanes: 0, thinned: false };
+  stats: DrawStats = { arrows: 0, marks: 0, lanes: 0, thinned: false, bands: 0, collapsed: 0 };
+  /** The labels drawn in the last frame, in canvas pixels (CSS px). */
+  labels: readonly PlacedLabel[] = [];
   /** The cached cursor-independent layer, and what it was drawn for. */
   private readonly base = document.createElement('canvas');
   private baseKey = '';
+  private readonly miniBase = document.createElement('canvas');
+  private miniKey = '';
   private themeVersion = 0;
   private highlightVersion = 0;
+  private filterVersion = 0;
   private highlightSet: ReadonlySet<number> = new Set();
+  private filter: DiagramFilter = { hiddenTypes: new Set(), hidePeriodic: false };
+  /** The last scene drawn (for hover and the label report). */
+  private scene: Scene | undefined;
+  private brush: { x0: number; x1: number } | null = null;
+  private readonly widths = new Map<string, number>();
+
   get highlighted(): ReadonlySet<number> { return this.highlightSet; }
   set highlighted(value: ReadonlySet<number>) {
     if (value !== this.highlightSet) { this.highlightSet = value; this.highlightVersion++; }
@@ -66,55 +108,64 @@ export class Diagram {
   constructor(model: TraceModel, options: DiagramOptions) {
     this.model = model;
     this.options = options;
+    this.start = options.extent?.start ?? model.start;
+    this.end = options.extent?.end ?? model.end;
     this.element = document.createElement('div');
     this.element.className = 'diagram';
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'diagram-canvas';
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', `Space-time diagram: ${model.nodes.length} nodes, ${model.arrows.length} messages, ${model.length} events. Click an event to select it.`);
+    this.canvas.setAttribute('aria-label', `Space-time diagram: ${model.nodes.length} nodes, ${model.arrows.length} messages, ${model.length} events. Click an event to select it; Shift+drag to zoom to a span.`);
     this.minimap = document.createElement('canvas');
     this.minimap.className = 'diagram-minimap';
     this.minimap.setAttribute('role', 'img');
     this.minimap.setAttribute('aria-label', 'Minimap of the whole run; click or drag to move the visible window');
-    this.element.append(this.canvas, this.minimap);
-    this.view = { t0: model.start, t1: model.end };
-    // Long arrows (far above the typical span) are scanned separately so the
-    // binary-search window for the others stays tight.
-    const spans = model.arrows.map((a) => a.t1 - a.t0).sort((a, b) => a - b);
-    const p99 = spans.length ? spans[Math.floor(spans.length * 0.99)]! : 0;
-    const limit = Math.max(p99 * 2, 1);
-    let shortSpan = 0;
-    model.arrows.forEach((a, k) => {
-      const span = a.t1 - a.t0;
-      if (span > limit) this.longArrows.push(k); else { this.shortArrows.push(k); shortSpan = Math.max(shortSpan, span); }
-    });
-    this.shortSpan = shortSpan;
-    model.doc.events.forEach((e, i) => { if (e.kind !== 'send' && e.kind !== 'deliver' && e.kind !== 'state' && e.kind !== 'timer') this.notable.push(i); });
+    this.tooltip = h('div', { class: 'diagram-tooltip', role: 'tooltip', hidden: true });
+    this.element.append(this.canvas, this.minimap, this.tooltip);
+    this.view = { t0: this.start, t1: this.end };
     this.density = new Uint32Array(512);
-    const range = model.end - model.start || 1;
+    const range = this.end - this.start || 1;
     for (let i = 0; i < model.times.length; i++) {
-      this.density[Math.min(511, Math.floor(((model.times[i]! - model.start) / range) * 512))]!++;
+      this.density[Math.max(0, Math.min(511, Math.floor(((model.times[i]! - this.start) / range) * 512)))]!++;
     }
     this.attachInput();
     new ResizeObserver(() => this.requestDraw()).observe(this.element);
+  }
+
+  /** Which message types and whether routine periodic exchanges are drawn. */
+  setFilter(filter: DiagramFilter): void {
+    this.filter = { hiddenTypes: new Set(filter.hiddenTypes), hidePeriodic: filter.hidePeriodic };
+    this.filterVersion++;
+    this.requestDraw();
   }
 
   /** Re-reads the theme colours (call when the VS Code theme changes). */
   refreshTheme(): void {
     const cs = getComputedStyle(this.element);
     const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
+    const bg = v('--pp-bg', '#1e1e1e');
     this.palette = {
-      bg: v('--pp-bg', '#1e1e1e'), fg: v('--pp-fg', '#cccccc'), muted: v('--pp-muted', '#888888'), lane: v('--pp-lane', '#555555'),
-      arrow: v('--pp-arrow', '#4fa3ff'), drop: v('--pp-drop', '#e0a030'), dup: v('--pp-dup', '#b180d7'),
+      theme: luminance(bg) < 0.5 ? 'dark' : 'light',
+      bg, fg: v('--pp-fg', '#cccccc'), muted: v('--pp-muted', '#888888'), lane: v('--pp-lane', '#555555'),
+      drop: v('--pp-drop', '#e0a030'), dup: v('--pp-dup', '#b180d7'),
       violation: v('--pp-violation', '#f14c4c'), client: v('--pp-client', '#3dc9b0'), reply: v('--pp-reply', '#89d185'),
       cursor: v('--pp-cursor', '#ffcc00'), down: v('--pp-down', 'rgba(128,128,128,0.35)'),
-      partA: v('--pp-part-a', 'rgba(80,140,255,0.12)'), partB: v('--pp-part-b', 'rgba(255,140,60,0.14)'),
+      sides: SIDE_VARS.map((name, k) => v(name, ['rgba(60,170,230,0.2)', 'rgba(220,80,200,0.17)', 'rgba(120,200,80,0.2)', 'rgba(230,200,60,0.2)'][k]!)),
       highlight: v('--pp-highlight', '#ffcc00'), divergence: v('--pp-divergence', '#ff00ff'), restart: v('--pp-restart', '#89d185'),
       labelBg: v('--pp-label-bg', '#252526'),
     };
     this.themeVersion++;
     this.requestDraw();
+  }
+
+  /** The message type colours this diagram uses (shared with its comparison partner). */
+  get colours(): ReadonlyMap<string, TypeColour> { return this.options.colours; }
+
+  /** The colour of a message type on the current theme. */
+  colourOf(type: string): string {
+    if (!this.palette) this.refreshTheme();
+    return typeColour(this.options.colours.get(type), this.palette.theme);
   }
 
   requestDraw(): void {
@@ -129,7 +180,7 @@ export class Diagram {
     if (t < t0 || t > t1) this.setView(t - w / 2, t + w / 2);
   }
 
-  fit(): void { this.setView(this.model.start, this.model.end); }
+  fit(): void { this.setView(this.start, this.end); }
 
   zoom(factor: number, at?: number): void {
     const { t0, t1 } = this.view;
@@ -139,29 +190,47 @@ export class Diagram {
     this.setView(c - w * frac, c - w * frac + w);
   }
 
+  /**
+   * Zooms to event i and what is tied to it: its message from send to
+   * delivery, its cause, and the events it caused — with a margin.
+   */
+  zoomToEvent(i: number): void {
+    const m = this.model;
+    const e = m.event(i);
+    if (!e) return;
+    let a = e.t, b = e.t;
+    const arrow = m.arrowOfEvent[i]!;
+    if (arrow >= 0) { a = Math.min(a, m.arrows[arrow]!.t0); b = Math.max(b, m.arrows[arrow]!.t1); }
+    if (typeof e.cause === 'number') a = Math.min(a, m.times[e.cause]!);
+    for (let j = i + 1; j < m.length && j < i + 200; j++) if (m.event(j)!.cause === i) b = Math.max(b, m.times[j]!);
+    const span = Math.max(b - a, (this.end - this.start) / 200, 20);
+    this.setView(a - span * 0.4, b + span * 0.4);
+  }
+
   pan(fraction: number): void {
     const w = this.view.t1 - this.view.t0;
     this.setView(this.view.t0 + w * fraction, this.view.t1 + w * fraction);
   }
 
-  setView(t0: number, t1: number): void {
-    const span = this.model.end - this.model.start;
+  /** Sets the window; `notify` false when it follows another diagram's. */
+  setView(t0: number, t1: number, notify = true): void {
+    const span = this.end - this.start;
     const pad = span * 0.02 + 1;
     let w = Math.min(t1 - t0, span + 2 * pad);
     w = Math.max(w, 10);
-    let a = Math.max(this.model.start - pad, Math.min(t0, this.model.end + pad - w));
-    if (!Number.isFinite(a)) a = this.model.start;
+    let a = Math.max(this.start - pad, Math.min(t0, this.end + pad - w));
+    if (!Number.isFinite(a)) a = this.start;
+    if (a === this.view.t0 && a + w === this.view.t1) return;
     this.view = { t0: a, t1: a + w };
     this.requestDraw();
+    if (notify) this.options.onViewChange?.(this.view);
   }
 
   private laneGeometry(height: number): { top: number; laneH: number } {
-    const n = Math.max(1, this.model.nodes.length);
-    const laneH = Math.max(4, (height - AXIS_H - 8) / n);
-    return { top: AXIS_H + 4, laneH };
+    return laneGeometry(height, this.model.nodes.length);
   }
 
-  /** Draws the diagram: the cursor-independent layer is cached and only redrawn when the window, size or marks change. */
+  /** Draws the diagram: the cursor-independent layer is cached and only redrawn when the window, size, filters or marks change. */
   draw(): void {
     if (!this.palette) this.refreshTheme();
     const dpr = window.devicePixelRatio || 1;
@@ -169,7 +238,7 @@ export class Diagram {
     if (cw === 0 || ch === 0) return;
     const pw = Math.round(cw * dpr), ph = Math.round(ch * dpr);
     if (this.canvas.width !== pw || this.canvas.height !== ph) { this.canvas.width = pw; this.canvas.height = ph; }
-    const key = `${this.view.t0}|${this.view.t1}|${pw}|${ph}|${this.divergence}|${this.highlightVersion}|${this.themeVersion}`;
+    const key = `${this.view.t0}|${this.view.t1}|${pw}|${ph}|${this.divergence}|${this.highlightVersion}|${this.themeVersion}|${this.filterVersion}`;
     if (key !== this.baseKey) {
       if (this.base.width !== pw || this.base.height !== ph) { this.base.width = pw; this.base.height = ph; }
       const bctx = this.base.getContext('2d')!;
@@ -185,6 +254,12 @@ export class Diagram {
     this.drawMinimap();
   }
 
+  /** The diagram as it is drawn now, as a PNG data URL (for export). */
+  toPng(): string {
+    this.draw();
+    return this.canvas.toDataURL('image/png');
+  }
+
   private geometry(cw: number, ch: number): { x: (t: number) => number; y: (lane: number) => number; plotW: number; laneH: number } {
     const { t0, t1 } = this.view;
     const plotW = Math.max(10, cw - LABEL_W - 10);
@@ -192,140 +267,102 @@ export class Diagram {
     return { x: (t) => LABEL_W + ((t - t0) / (t1 - t0)) * plotW, y: (lane) => top + (lane + 0.5) * laneH, plotW, laneH };
   }
 
-  /** Everything that does not depend on the cursor. */
-  private drawBase(ctx: CanvasRenderingContext2D, cw: number, ch: number): void {
-    const P = this.palette, m = this.model;
-    const { t0, t1 } = this.view;
-    const { x, y, plotW, laneH } = this.geometry(cw, ch);
-    ctx.fillStyle = P.bg; ctx.fillRect(0, 0, cw, ch);
-    ctx.save();
-    ctx.beginPath(); ctx.rect(LABEL_W, 0, plotW + 10, ch); ctx.clip();
-    // Partitions: tint each lane by its side.
-    for (const p of m.partitions) {
-      if (p.t1 < t0 || p.t0 > t1) continue;
-      const xa = Math.max(LABEL_W, x(p.t0)), xb = Math.min(cw, x(p.t1));
-      for (let l = 0; l < m.nodes.length; l++) {
-        const g = p.groupOf[l]!;
-        const onCut = p.cut && (p.cut[0] === l || p.cut[1] === l);
-        if (g < 0 && !onCut) continue;
-        ctx.fillStyle = onCut ? P.partB : g % 2 === 0 ? P.partA : P.partB;
-        ctx.fillRect(xa, y(l) - laneH / 2, xb - xa, laneH);
-      }
-      ctx.strokeStyle = P.muted; ctx.setLineDash([4, 3]); ctx.beginPath();
-      ctx.moveTo(x(p.t0), AXIS_H); ctx.lineTo(x(p.t0), ch); ctx.moveTo(x(p.t1), AXIS_H); ctx.lineTo(x(p.t1), ch); ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = P.muted; ctx.font = '10px sans-serif'; ctx.fillText(p.cut ? 'cut' : 'partition', x(p.t0) + 3, AXIS_H + 10);
-    }
-    // Crashed / paused spans.
-    for (const d of m.down) {
-      if (d.t1 < t0 || d.t0 > t1) continue;
-      const xa = Math.max(LABEL_W, x(d.t0)), xb = Math.min(cw, x(d.t1));
-      ctx.fillStyle = P.down; ctx.fillRect(xa, y(d.lane) - laneH * 0.35, xb - xa, laneH * 0.7);
-      if (laneH >= 14 && xb - xa > 50) { ctx.fillStyle = P.muted; ctx.font = '10px sans-serif'; ctx.fillText(d.kind === 'crash' ? 'crashed' : 'paused', xa + 4, y(d.lane) - 4); }
-    }
-    // Lanes.
-    ctx.strokeStyle = P.lane; ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (let l = 0; l < m.nodes.length; l++) { ctx.moveTo(LABEL_W, y(l)); ctx.lineTo(cw, y(l)); }
-    ctx.stroke();
-
-    // Violations: a faint red line across all lanes.
-    for (const vi of m.violations) {
-      const t = m.times[vi]!;
-      if (t < t0 || t > t1) continue;
-      ctx.strokeStyle = P.violation; ctx.globalAlpha = 0.5; ctx.beginPath(); ctx.moveTo(x(t), AXIS_H); ctx.lineTo(x(t), ch); ctx.stroke(); ctx.globalAlpha = 1;
-    }
-
-    // Arrows.
-        const visible: number[] = [];
-    const lo = m.arrows.length ? this.lowerShort(t0 - this.shortSpan) : 0;
-    for (let k = lo; k < this.shortArrows.length; k++) {
-      const a = m.arrows[this.shortArrows[k]!]!;
-      if (a.t0 > t1) break;
-      if (a.t1 >= t0) visible.push(this.shortArrows[k]!);
-    }
-    for (const k of this.longArrows) { const a = m.arrows[k]!; if (a.t0 <= t1 && a.t1 >= t0) visible.push(k); }
-    const thinned = visible.length > plotW * 4;
-    let drawnArrows = 0;
-    ctx.lineWidth = 1;
-    if (thinned) {
-      // Overview: at most one line per (pixel column, from, to), one path per colour, no heads or labels.
-      const seen = new Set<number>();
-      const paths = { arrow: new Path2D(), drop: new Path2D(), dup: new Path2D() };
-      for (const k of visible) {
-        const a = m.arrows[k]!;
-        const key = (Math.round(x(a.t0)) * 4096 + a.from) * 4096 + a.to;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const path = a.dropped ? paths.drop : a.dup ? paths.dup : paths.arrow;
-        path.moveTo(x(a.t0), y(a.from)); path.lineTo(x(a.t1), y(a.to));
-        drawnArrows++;
-      }
-      ctx.strokeStyle = P.arrow; ctx.stroke(paths.arrow);
-      ctx.strokeStyle = P.drop; ctx.stroke(paths.drop);
-      ctx.strokeStyle = P.dup; ctx.stroke(paths.dup);
-    } else {
-      for (const k of visible) {
-        const a = m.arrows[k]!;
-        this.drawArrow(ctx, a, x, y, laneH, this.highlighted.has(a.sendIndex) || this.highlighted.has(a.endIndex) ? 'highlight' : 'normal');
-        drawnArrows++;
-      }
-    }
-
-    // Event marks. When the window holds more events than pixels, only the notable ones (not send,
-    // deliver, state, timer) are drawn, found through their own sorted index list.
-    const first = m.lowerBound(t0), last = m.lastAtOrBefore(t1);
-    const many = last - first > plotW * 3;
-    let marks = 0;
-    if (many) {
-      const list = this.notable;
-      for (let k = lowerBoundIndex(list, first); k < list.length && list[k]! <= last; k++) {
-        if (this.drawMark(ctx, m.event(list[k]!)!, x, y, laneH, ch)) marks++;
-      }
-    } else {
-      for (let i = first; i <= last; i++) if (this.drawMark(ctx, m.event(i)!, x, y, laneH, ch)) marks++;
-    }
-    // Highlighted events (from the editor cursor on a scenario line).
-    for (const i of this.highlighted) {
-      const e = m.event(i); if (!e) continue;
-      const t = e.t; if (t < t0 || t > t1) continue;
-      const lane = m.laneOfEvent(e);
-      ctx.strokeStyle = P.highlight; ctx.lineWidth = 2;
-      ctx.strokeRect(x(t) - 6, (lane >= 0 ? y(lane) : AXIS_H + 6) - 6, 12, 12);
-      ctx.lineWidth = 1;
-    }
-    // Divergence marker.
-    if (this.divergence >= 0 && this.divergence < m.length) {
-      const t = m.times[this.divergence]!;
-      if (t >= t0 && t <= t1) {
-        ctx.strokeStyle = P.divergence; ctx.lineWidth = 2; ctx.setLineDash([6, 3]);
-        ctx.beginPath(); ctx.moveTo(x(t), AXIS_H); ctx.lineTo(x(t), ch); ctx.stroke(); ctx.setLineDash([]); ctx.lineWidth = 1;
-        ctx.fillStyle = P.divergence; ctx.font = 'bold 10px sans-serif'; ctx.fillText('first divergence', x(t) + 4, ch - 6);
-      }
-    }
-    ctx.restore();
-
-    // Time axis.
-    ctx.fillStyle = P.labelBg; ctx.fillRect(0, 0, cw, AXIS_H);
-    ctx.fillStyle = P.muted; ctx.strokeStyle = P.lane; ctx.font = '10px sans-serif';
-    const step = niceStep((t1 - t0) / Math.max(1, plotW / 90));
-    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
-      const tx = x(t); if (tx < LABEL_W) continue;
-      ctx.beginPath(); ctx.moveTo(tx, AXIS_H - 5); ctx.lineTo(tx, AXIS_H); ctx.stroke();
-      ctx.fillText(formatTime(Math.round(t)), tx + 2, AXIS_H - 7);
-    }
-    this.stats = { arrows: drawnArrows, marks, lanes: m.nodes.length, thinned: thinned || many };
+  private textWidth(ctx: CanvasRenderingContext2D, text: string): number {
+    let w = this.widths.get(text);
+    if (w === undefined) { w = ctx.measureText(text).width; if (this.widths.size < 5000) this.widths.set(text, w); }
+    return w;
   }
 
-  /** The cursor, its message's arrow, and the lane labels (roles and down state at the cursor). */
+  /** A scene colour on this theme. */
+  private colour(c: Colour): string {
+    const P = this.palette;
+    if (c.startsWith('type:')) return this.colourOf(c.slice(5));
+    if (c.startsWith('side:')) return P.sides[(Number(c.slice(5)) - 1) % P.sides.length]!;
+    return (P as unknown as Record<string, string>)[c] ?? P.fg;
+  }
+
+  /** Everything that does not depend on the cursor: the scene of the window. */
+  private drawBase(ctx: CanvasRenderingContext2D, cw: number, ch: number): void {
+    const P = this.palette;
+    ctx.font = FONT;
+    const scene = buildScene({
+      model: this.model, periodic: this.options.periodic, view: this.view, width: cw, height: ch, filter: this.filter,
+      measure: (text) => this.textWidth(ctx, text), highlighted: this.highlighted, divergence: this.divergence, minorMarks: true,
+    });
+    this.scene = scene;
+    ctx.fillStyle = P.bg; ctx.fillRect(0, 0, cw, ch);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(LABEL_W, 0, scene.plotW + 10, ch); ctx.clip();
+    for (const item of scene.items) this.paint(ctx, item, ch);
+    ctx.restore();
+    // Time axis.
+    ctx.fillStyle = P.labelBg; ctx.fillRect(0, 0, cw, AXIS_H);
+    ctx.fillStyle = P.muted; ctx.strokeStyle = P.lane; ctx.font = FONT;
+    for (const tick of scene.ticks) {
+      ctx.beginPath(); ctx.moveTo(tick.x, AXIS_H - 5); ctx.lineTo(tick.x, AXIS_H); ctx.stroke();
+      ctx.fillText(tick.text, tick.x + 2, AXIS_H - 7);
+    }
+    this.labels = scene.labels;
+    this.stats = { ...scene.stats, lanes: this.model.nodes.length };
+  }
+
+  private paint(ctx: CanvasRenderingContext2D, item: SceneItem, ch: number): void {
+    ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.setLineDash([]);
+    switch (item.k) {
+      case 'rect':
+        if (item.fill !== 'none') { ctx.globalAlpha = item.alpha ?? 1; ctx.fillStyle = this.colour(item.fill); ctx.fillRect(item.x, item.y, item.w, item.h); }
+        if (item.stroke) { ctx.globalAlpha = item.strokeAlpha ?? 1; ctx.strokeStyle = this.colour(item.stroke); ctx.lineWidth = item.strokeWidth ?? 1; ctx.strokeRect(item.x + 0.5, item.y + 0.5, item.w - 1, item.h - 1); }
+        return;
+      case 'vline':
+        ctx.globalAlpha = item.alpha ?? 1; ctx.strokeStyle = this.colour(item.stroke); ctx.lineWidth = item.width ?? 1;
+        if (item.dash) ctx.setLineDash(item.width ? [6, 3] : [4, 3]);
+        ctx.beginPath(); ctx.moveTo(item.x, item.y0); ctx.lineTo(item.x, item.y1); ctx.stroke();
+        return;
+      case 'hline':
+        ctx.strokeStyle = this.colour(item.stroke); ctx.beginPath(); ctx.moveTo(item.x0, item.y); ctx.lineTo(item.x1, item.y); ctx.stroke();
+        return;
+      case 'ticks':
+        ctx.globalAlpha = 0.55; ctx.strokeStyle = this.colour(item.stroke); ctx.beginPath();
+        for (const x of item.xs) { ctx.moveTo(x, item.y - item.h / 2); ctx.lineTo(x, item.y + item.h / 2); }
+        ctx.stroke();
+        return;
+      case 'segments': {
+        ctx.strokeStyle = this.colour(item.colour); ctx.beginPath();
+        const c = item.coords;
+        for (let k = 0; k < c.length; k += 4) { ctx.moveTo(c[k]!, c[k + 1]!); ctx.lineTo(c[k + 2]!, c[k + 3]!); }
+        ctx.stroke();
+        return;
+      }
+      case 'arrow':
+        this.drawArrow(ctx, item, item.emphasis ? 'highlight' : 'normal');
+        return;
+      case 'mark':
+        this.drawMark(ctx, item.event, item.x, item.y, item.r, ch);
+        return;
+      case 'label': {
+        const l = item.box;
+        ctx.fillStyle = this.palette.bg; ctx.globalAlpha = 0.85; ctx.fillRect(l.x, l.y, l.w, l.h); ctx.globalAlpha = 1;
+        ctx.fillStyle = this.colour(item.colour); ctx.font = FONT; ctx.fillText(l.text, l.x + 3, l.y + l.h - 3);
+        return;
+      }
+    }
+  }
+
+  /** The cursor, its message's arrow, the selection brush, and the lane labels (roles, down state and partition side at the cursor). */
   private drawOverlay(ctx: CanvasRenderingContext2D, cw: number, ch: number): void {
     const P = this.palette, m = this.model;
-    const { x, y, plotW, laneH } = this.geometry(cw, ch);
+    const { x, y, plotW } = this.geometry(cw, ch);
+    const laneH = this.laneGeometry(ch).laneH;
     ctx.save();
     ctx.beginPath(); ctx.rect(LABEL_W, AXIS_H, plotW + 10, ch - AXIS_H); ctx.clip();
-    const cursorArrow = this.cursor >= 0 ? m.arrowOfEvent.get(this.cursor) : undefined;
-    if (cursorArrow !== undefined) this.drawArrow(ctx, m.arrows[cursorArrow]!, x, y, laneH, 'cursor');
-    // Cursor.
+    const cursorArrow = this.cursor >= 0 ? m.arrowOfEvent[this.cursor] ?? -1 : -1;
+    if (cursorArrow >= 0) {
+      const a = m.arrows[cursorArrow]!;
+      let x1 = x(a.t1), y1 = y(a.to);
+      const x0 = x(a.t0), y0 = y(a.from);
+      if (a.dropped && x1 - x0 < 10) { x1 = x0 + 10; y1 = y0 + (y1 - y0) * 0.4; }
+      this.drawArrow(ctx, { k: 'arrow', index: cursorArrow, x0, y0, x1, y1, colour: 'cursor', dash: a.dup || a.endIndex < 0, faded: false, head: a.dropped ? 'x' : a.endIndex < 0 ? 'none' : 'arrow', emphasis: true }, 'cursor');
+    }
     if (this.cursor >= 0 && this.cursor < m.length) {
       const e = m.event(this.cursor)!;
       const cx = x(e.t);
@@ -335,43 +372,49 @@ export class Diagram {
       if (lane >= 0) { ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(cx, y(lane), 7, 0, Math.PI * 2); ctx.stroke(); }
       ctx.lineWidth = 1;
     }
+    if (this.brush) {
+      const a = Math.min(this.brush.x0, this.brush.x1), b = Math.max(this.brush.x0, this.brush.x1);
+      ctx.fillStyle = P.cursor; ctx.globalAlpha = 0.15; ctx.fillRect(a, AXIS_H, b - a, ch - AXIS_H); ctx.globalAlpha = 1;
+      ctx.strokeStyle = P.cursor; ctx.strokeRect(a + 0.5, AXIS_H + 0.5, b - a - 1, ch - AXIS_H - 1);
+    }
     ctx.restore();
     // Lane labels.
     ctx.fillStyle = P.labelBg; ctx.fillRect(0, AXIS_H, LABEL_W, ch - AXIS_H);
     if (laneH >= 9) {
+      const t = this.cursor >= 0 ? m.times[this.cursor]! : -1;
+      const partition = t >= 0 ? m.partitions.find((p) => p.t0 <= t && t < p.t1 && !p.cut) : undefined;
       ctx.font = `${Math.min(12, Math.floor(laneH * 0.6))}px sans-serif`;
       for (let l = 0; l < m.nodes.length; l++) {
         const id = m.nodes[l]!;
         const role = this.options.roleOf?.(id);
-        const down = this.cursor >= 0 && m.isDown(l, m.times[this.cursor]!);
+        const down = t >= 0 && m.isDown(l, t);
+        let left = 6;
+        const side = partition ? partition.groupOf[l]! : -1;
+        if (side >= 0) {
+          ctx.fillStyle = P.sides[side % P.sides.length]!.replace(/[\d.]+\)$/, '0.9)');
+          ctx.fillRect(4, y(l) - 5, 8, 10);
+          left = 16;
+        }
         ctx.fillStyle = down ? P.muted : P.fg;
-        ctx.fillText(fitText(ctx, role ? `${id} · ${role}` : id, LABEL_W - 10), 6, y(l) + 4);
+        ctx.fillText(fitText(ctx, `${id} · ${down ? 'down' : role ?? ''}`.replace(/ · $/, ''), LABEL_W - left - 4), left, y(l) + 4);
       }
     }
   }
 
-  private lowerShort(t: number): number {
-    const arr = this.shortArrows, A = this.model.arrows;
-    let lo = 0, hi = arr.length;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (A[arr[mid]!]!.t0 < t) lo = mid + 1; else hi = mid; }
-    return lo;
-  }
-
-  private drawArrow(ctx: CanvasRenderingContext2D, a: Arrow, x: (t: number) => number, y: (l: number) => number, laneH: number, mode: 'normal' | 'cursor' | 'highlight'): void {
+  /** An arrow of the scene (or the cursor's message, drawn over it). */
+  private drawArrow(ctx: CanvasRenderingContext2D, a: Extract<SceneItem, { k: 'arrow' }>, mode: 'normal' | 'cursor' | 'highlight'): void {
     const P = this.palette;
-    const x0 = x(a.t0), y0 = y(a.from);
-    let x1 = x(a.t1), y1 = y(a.to);
-    if (a.dropped && x1 - x0 < 10) { x1 = x0 + 10; y1 = y0 + (y1 - y0) * 0.4; }
-    const color = mode === 'cursor' ? P.cursor : mode === 'highlight' ? P.highlight : a.dropped ? P.drop : a.dup ? P.dup : P.arrow;
+    const { x0, y0, x1, y1 } = a;
+    const color = mode === 'cursor' ? P.cursor : mode === 'highlight' ? P.highlight : this.colour(a.colour);
     ctx.strokeStyle = color; ctx.fillStyle = color;
-    ctx.lineWidth = mode === 'normal' ? 1 : 2.5;
-    if (a.dup || a.endIndex < 0) ctx.setLineDash([4, 3]);
-    if (a.endIndex < 0) ctx.globalAlpha = 0.5;
+    ctx.lineWidth = mode === 'normal' ? 1.2 : 2.5;
+    if (a.dash) ctx.setLineDash([4, 3]);
+    if (a.faded) ctx.globalAlpha = 0.5;
     ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
     ctx.setLineDash([]);
-    if (a.dropped) {
+    if (a.head === 'x') {
       ctx.beginPath(); ctx.moveTo(x1 - 4, y1 - 4); ctx.lineTo(x1 + 4, y1 + 4); ctx.moveTo(x1 + 4, y1 - 4); ctx.lineTo(x1 - 4, y1 + 4); ctx.stroke();
-    } else if (a.endIndex >= 0) {
+    } else if (a.head === 'arrow') {
       const ang = Math.atan2(y1 - y0, x1 - x0);
       ctx.beginPath(); ctx.moveTo(x1, y1);
       ctx.lineTo(x1 - 7 * Math.cos(ang - 0.4), y1 - 7 * Math.sin(ang - 0.4));
@@ -379,47 +422,36 @@ export class Diagram {
       ctx.closePath(); ctx.fill();
     }
     ctx.globalAlpha = 1; ctx.lineWidth = 1;
-    const len = Math.hypot(x1 - x0, y1 - y0);
-    if (Math.abs(x1 - x0) > 60 && laneH >= 20) {
-      ctx.font = '10px sans-serif'; ctx.fillStyle = mode === 'normal' ? P.muted : color;
-      const label = fitText(ctx, a.msg.type, Math.min(len - 20, 140));
-      ctx.save(); ctx.translate((x0 + x1) / 2, (y0 + y1) / 2); ctx.rotate(Math.atan2(y1 - y0, x1 - x0));
-      ctx.fillText(label, -ctx.measureText(label).width / 2, -3); ctx.restore();
-    }
   }
 
-  private drawMark(ctx: CanvasRenderingContext2D, e: TraceEvent, x: (t: number) => number, y: (l: number) => number, laneH: number, ch: number): boolean {
+  private drawMark(ctx: CanvasRenderingContext2D, e: TraceEvent, cx: number, cy: number, r: number, ch: number): void {
     const P = this.palette;
-    const lane = this.model.laneOfEvent(e);
-    const cx = x(e.t);
-    const cy = lane >= 0 ? y(lane) : AXIS_H + 8;
-    const r = Math.max(2.5, Math.min(5, laneH / 5));
     switch (e.kind) {
       case 'timer':
-        ctx.strokeStyle = P.muted; ctx.beginPath(); ctx.moveTo(cx, cy - r - 2); ctx.lineTo(cx, cy + r + 2); ctx.stroke(); return true;
+        ctx.strokeStyle = P.muted; ctx.beginPath(); ctx.moveTo(cx, cy - r - 2); ctx.lineTo(cx, cy + r + 2); ctx.stroke(); return;
       case 'client':
-        ctx.fillStyle = P.client; diamond(ctx, cx, cy, r + 1.5); ctx.fill(); return true;
+        ctx.fillStyle = P.client; diamond(ctx, cx, cy, r + 1.5); ctx.fill(); return;
       case 'reply':
-        ctx.strokeStyle = e.ok ? P.reply : P.violation; ctx.lineWidth = 1.5; diamond(ctx, cx, cy, r + 1.5); ctx.stroke(); ctx.lineWidth = 1; return true;
+        ctx.strokeStyle = e.ok ? P.reply : P.violation; ctx.lineWidth = 1.5; diamond(ctx, cx, cy, r + 1.5); ctx.stroke(); ctx.lineWidth = 1; return;
       case 'crash':
         ctx.strokeStyle = P.violation; ctx.lineWidth = 2.5; ctx.beginPath();
-        ctx.moveTo(cx - r - 1, cy - r - 1); ctx.lineTo(cx + r + 1, cy + r + 1); ctx.moveTo(cx + r + 1, cy - r - 1); ctx.lineTo(cx - r - 1, cy + r + 1); ctx.stroke(); ctx.lineWidth = 1; return true;
+        ctx.moveTo(cx - r - 1, cy - r - 1); ctx.lineTo(cx + r + 1, cy + r + 1); ctx.moveTo(cx + r + 1, cy - r - 1); ctx.lineTo(cx - r - 1, cy + r + 1); ctx.stroke(); ctx.lineWidth = 1; return;
       case 'restart': case 'resume':
-        ctx.strokeStyle = P.restart; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(cx, cy, r + 1, 0, Math.PI * 2); ctx.stroke(); ctx.lineWidth = 1; return true;
+        ctx.strokeStyle = P.restart; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(cx, cy, r + 1, 0, Math.PI * 2); ctx.stroke(); ctx.lineWidth = 1; return;
       case 'pause':
-        ctx.fillStyle = P.muted; ctx.fillRect(cx - 3, cy - r, 2, 2 * r); ctx.fillRect(cx + 1, cy - r, 2, 2 * r); return true;
+        ctx.fillStyle = P.muted; ctx.fillRect(cx - 3, cy - r, 2, 2 * r); ctx.fillRect(cx + 1, cy - r, 2, 2 * r); return;
       case 'violation':
         ctx.fillStyle = P.violation; ctx.beginPath(); ctx.arc(cx, cy, r + 2, 0, Math.PI * 2); ctx.fill();
-        ctx.fillStyle = P.bg; ctx.font = 'bold 9px sans-serif'; ctx.fillText('!', cx - 1.5, cy + 3); return true;
+        ctx.fillStyle = P.bg; ctx.font = 'bold 9px sans-serif'; ctx.fillText('!', cx - 1.5, cy + 3); ctx.font = FONT; return;
       case 'state':
-        ctx.fillStyle = P.muted; ctx.fillRect(cx - 1.5, cy + r, 3, 3); return true;
+        ctx.fillStyle = P.muted; ctx.fillRect(cx - 1.5, cy + r, 3, 3); return;
       case 'note':
-        ctx.fillStyle = P.fg; ctx.beginPath(); ctx.moveTo(cx, cy - r - 4); ctx.lineTo(cx - 3, cy - r - 9); ctx.lineTo(cx + 3, cy - r - 9); ctx.fill(); return true;
+        ctx.fillStyle = P.fg; ctx.beginPath(); ctx.moveTo(cx, cy - r - 4); ctx.lineTo(cx - 3, cy - r - 9); ctx.lineTo(cx + 3, cy - r - 9); ctx.fill(); return;
       case 'send':
-        ctx.fillStyle = P.arrow; ctx.beginPath(); ctx.arc(cx, cy, 1.8, 0, Math.PI * 2); ctx.fill(); return true;
+        ctx.fillStyle = this.colourOf(e.msg.type); ctx.beginPath(); ctx.arc(cx, cy, 1.8, 0, Math.PI * 2); ctx.fill(); return;
       case 'partition': case 'heal':
-        ctx.strokeStyle = e.kind === 'heal' ? P.restart : P.drop; ctx.beginPath(); ctx.moveTo(cx, AXIS_H); ctx.lineTo(cx, ch); ctx.stroke(); return true;
-      default: return false;
+        ctx.strokeStyle = e.kind === 'heal' ? P.restart : P.drop; ctx.beginPath(); ctx.moveTo(cx, AXIS_H); ctx.lineTo(cx, ch); ctx.stroke(); return;
+      default: return;
     }
   }
 
@@ -430,19 +462,29 @@ export class Diagram {
     if (this.minimap.width !== Math.round(cw * dpr) || this.minimap.height !== Math.round(ch * dpr)) {
       this.minimap.width = Math.round(cw * dpr); this.minimap.height = Math.round(ch * dpr);
     }
-    const ctx = this.minimap.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const P = this.palette, m = this.model;
-    ctx.fillStyle = P.labelBg; ctx.fillRect(0, 0, cw, ch);
-    const max = Math.max(1, ...this.density);
-    const bw = cw / this.density.length;
-    ctx.fillStyle = P.arrow; ctx.globalAlpha = 0.6;
-    this.density.forEach((c, k) => { if (c) { const hgt = Math.max(1, (Math.sqrt(c) / Math.sqrt(max)) * (ch - 4)); ctx.fillRect(k * bw, ch - hgt, Math.max(1, bw), hgt); } });
-    ctx.globalAlpha = 1;
-    const span = m.end - m.start || 1;
-    const mx = (t: number): number => ((t - m.start) / span) * cw;
-    ctx.fillStyle = P.violation;
-    for (const vi of m.violations) ctx.fillRect(mx(m.times[vi]!) - 1, 0, 2, ch);
+    const span = this.end - this.start || 1;
+    const mx = (t: number): number => ((t - this.start) / span) * cw;
+    // The histogram and the violations change only with the size or the theme: drawn once, then copied.
+    const key = `${this.minimap.width}|${this.minimap.height}|${this.themeVersion}`;
+    if (key !== this.miniKey) {
+      this.miniBase.width = this.minimap.width; this.miniBase.height = this.minimap.height;
+      const b = this.miniBase.getContext('2d')!;
+      b.setTransform(dpr, 0, 0, dpr, 0, 0);
+      b.fillStyle = P.labelBg; b.fillRect(0, 0, cw, ch);
+      const max = Math.max(1, ...this.density);
+      const bw = cw / this.density.length;
+      b.fillStyle = P.muted; b.globalAlpha = 0.6;
+      this.density.forEach((c, k) => { if (c) { const hgt = Math.max(1, (Math.sqrt(c) / Math.sqrt(max)) * (ch - 4)); b.fillRect(k * bw, ch - hgt, Math.max(1, bw), hgt); } });
+      b.globalAlpha = 1;
+      b.fillStyle = P.violation;
+      for (const vi of m.violations) b.fillRect(mx(m.times[vi]!) - 1, 0, 2, ch);
+      this.miniKey = key;
+    }
+    const ctx = this.minimap.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.miniBase, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (this.cursor >= 0) { ctx.fillStyle = P.cursor; ctx.fillRect(mx(m.times[this.cursor]!) - 0.5, 0, 1.5, ch); }
     ctx.strokeStyle = P.fg; ctx.lineWidth = 1.5;
     const a = mx(this.view.t0), b = mx(this.view.t1);
@@ -454,6 +496,18 @@ export class Diagram {
     const plotW = Math.max(10, this.canvas.clientWidth - LABEL_W - 10);
     return this.view.t0 + ((px - LABEL_W) / plotW) * (this.view.t1 - this.view.t0);
   }
+
+  /** Where event i is drawn, in the canvas's CSS pixels (for tests and tooltips). */
+  pointOf(i: number): { x: number; y: number } | undefined {
+    const e = this.model.event(i);
+    if (!e) return undefined;
+    const { x, y } = this.geometry(this.canvas.clientWidth, this.canvas.clientHeight);
+    const lane = this.model.laneOfEvent(e);
+    return { x: x(e.t), y: lane >= 0 ? y(lane) : AXIS_H + 8 };
+  }
+
+  /** The canvas (for tests: pointer input). */
+  get surface(): HTMLCanvasElement { return this.canvas; }
 
   /** The event nearest to a canvas point (within 10 px), or -1. */
   pick(px: number, py: number): number {
@@ -475,35 +529,93 @@ export class Diagram {
     return best;
   }
 
+  /** What is under a canvas point, as tooltip text (an event mark, an arrow, a band), or undefined. */
+  describeAt(px: number, py: number): string | undefined {
+    const m = this.model;
+    const i = this.pick(px, py);
+    if (i >= 0) {
+      const e = m.event(i)!;
+      const { top, laneH } = this.laneGeometry(this.canvas.clientHeight);
+      const lane = m.laneOfEvent(e);
+      const ey = lane >= 0 ? top + (lane + 0.5) * laneH : AXIS_H + 8;
+      const plotW = Math.max(10, this.canvas.clientWidth - LABEL_W - 10);
+      const ex = LABEL_W + ((e.t - this.view.t0) / (this.view.t1 - this.view.t0)) * plotW;
+      if (Math.hypot(ex - px, ey - py) <= 7) return `#${i} · ${formatTime(e.t)} · ${e.kind}\n${describeEvent(m, e)}`;
+    }
+    let best = -1, bestD = 5;
+    for (const item of this.scene?.items ?? []) {
+      if (item.k !== 'arrow') continue;
+      const d = segmentDistance(px, py, item.x0, item.y0, item.x1, item.y1);
+      if (d < bestD) { bestD = d; best = item.index; }
+    }
+    if (best >= 0) {
+      const a = m.arrows[best]!;
+      const fate = a.dropped ? `dropped at ${formatTime(a.t1)}` : a.endIndex < 0 ? 'still in flight at the end' : `delivered at ${formatTime(a.t1)}${a.dup ? ' (duplicate)' : ''}`;
+      const body = a.msg.body === undefined ? '' : `\n${shortJson(a.msg.body)}`;
+      return `${a.msg.type} #${a.msg.id} ${a.msg.from} → ${a.msg.to}\nsent at ${formatTime(a.t0)}, ${fate} (${formatTime(a.t1 - a.t0)})${body}`;
+    }
+    for (const { band, box } of this.scene?.bandBoxes ?? []) {
+      if (px >= box.x && px <= box.x + box.w && py >= box.y && py <= box.y + box.h) {
+        const b = this.options.periodic.bands[band]!;
+        return `${b.rounds} rounds of ${b.types.map((t) => m.types[t]).join(' and ')} from ${m.nodes[b.lane]}'s ${b.timer} timer, every ${formatTime(Math.round(b.period))}\n${formatTime(b.t0)} – ${formatTime(b.t1)}: ${b.arrows.length} routine messages. Zoom in to see them one by one.`;
+      }
+    }
+    return undefined;
+  }
+
+  private showTooltip(ev: PointerEvent): void {
+    const text = this.describeAt(ev.offsetX, ev.offsetY);
+    if (text === undefined) { this.tooltip.hidden = true; return; }
+    this.tooltip.textContent = text;
+    this.tooltip.hidden = false;
+    const box = this.element.getBoundingClientRect();
+    const w = this.tooltip.offsetWidth, hgt = this.tooltip.offsetHeight;
+    const left = Math.min(ev.offsetX + 14, box.width - w - 4);
+    const top = ev.offsetY + 16 + hgt > box.height ? ev.offsetY - hgt - 8 : ev.offsetY + 16;
+    // CSSOM writes are allowed under the page's CSP (no style attribute in markup).
+    this.tooltip.style.left = `${Math.max(0, left)}px`;
+    this.tooltip.style.top = `${Math.max(0, top)}px`;
+  }
+
   private attachInput(): void {
-    let drag: { x: number; t0: number; t1: number; moved: boolean } | null = null;
+    let drag: { x: number; t0: number; t1: number; moved: boolean; brush: boolean } | null = null;
     this.canvas.addEventListener('wheel', (ev) => {
       ev.preventDefault();
       if (ev.shiftKey || Math.abs(ev.deltaX) > Math.abs(ev.deltaY)) this.pan((ev.deltaX || ev.deltaY) / 800);
       else this.zoom(Math.exp(ev.deltaY / 400), this.timeAtX(ev.offsetX));
     }, { passive: false });
     this.canvas.addEventListener('pointerdown', (ev) => {
-      drag = { x: ev.clientX, t0: this.view.t0, t1: this.view.t1, moved: false };
+      drag = { x: ev.offsetX, t0: this.view.t0, t1: this.view.t1, moved: false, brush: ev.shiftKey };
+      this.tooltip.hidden = true;
       this.canvas.setPointerCapture(ev.pointerId);
     });
     this.canvas.addEventListener('pointermove', (ev) => {
-      if (!drag) return;
-      const dx = ev.clientX - drag.x;
+      if (!drag) { this.showTooltip(ev); return; }
+      const dx = ev.offsetX - drag.x;
       if (Math.abs(dx) > 3) drag.moved = true;
       if (!drag.moved) return;
+      if (drag.brush) { this.brush = { x0: drag.x, x1: ev.offsetX }; this.requestDraw(); return; }
       const plotW = Math.max(10, this.canvas.clientWidth - LABEL_W - 10);
       const dt = (-dx / plotW) * (drag.t1 - drag.t0);
       this.setView(drag.t0 + dt, drag.t1 + dt);
     });
+    this.canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
     this.canvas.addEventListener('pointerup', (ev) => {
-      const wasDrag = drag?.moved;
+      const was = drag;
       drag = null;
-      if (!wasDrag) { const i = this.pick(ev.offsetX, ev.offsetY); if (i >= 0) this.options.onPick(i); }
+      if (was?.brush && was.moved && this.brush) {
+        const a = this.timeAtX(Math.min(this.brush.x0, this.brush.x1)), b = this.timeAtX(Math.max(this.brush.x0, this.brush.x1));
+        this.brush = null;
+        this.setView(a, b);
+        return;
+      }
+      this.brush = null;
+      if (!was?.moved) { const i = this.pick(ev.offsetX, ev.offsetY); if (i >= 0) this.options.onPick(i); }
     });
     this.canvas.addEventListener('dblclick', () => this.fit());
     const moveTo = (ev: PointerEvent): void => {
-      const span = this.model.end - this.model.start;
-      const t = this.model.start + (ev.offsetX / Math.max(1, this.minimap.clientWidth)) * span;
+      const span = this.end - this.start;
+      const t = this.start + (ev.offsetX / Math.max(1, this.minimap.clientWidth)) * span;
       const w = this.view.t1 - this.view.t0;
       this.setView(t - w / 2, t + w / 2);
     };
@@ -514,10 +626,16 @@ export class Diagram {
   }
 }
 
-function lowerBoundIndex(list: readonly number[], value: number): number {
-  let lo = 0, hi = list.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (list[mid]! < value) lo = mid + 1; else hi = mid; }
-  return lo;
+function segmentDistance(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
+  const dx = x1 - x0, dy = y1 - y0;
+  const len = dx * dx + dy * dy;
+  const f = len === 0 ? 0 : Math.max(0, Math.min(1, ((px - x0) * dx + (py - y0) * dy) / len));
+  return Math.hypot(px - (x0 + f * dx), py - (y0 + f * dy));
+}
+
+function shortJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? '';
+  return s.length > 300 ? `${s.slice(0, 299)}…` : s;
 }
 
 function diamond(ctx: CanvasRenderingContext2D, cx: number, cy: number, r: number): void {
@@ -532,10 +650,14 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, max: number): stri
   return `${s.slice(0, lo)}…`;
 }
 
-/** A round step (1, 2 or 5 × 10^k) near `raw`. */
-function niceStep(raw: number): number {
-  if (!(raw > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / p;
-  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+/** Relative luminance of a CSS colour (#rgb, #rrggbb or rgb()), 0 black … 1 white; 0 for anything else. */
+function luminance(colour: string): number {
+  let r = 0, g = 0, b = 0;
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(colour.trim());
+  const rgb = /^rgba?\(\s*(\d+)[ ,]+(\d+)[ ,]+(\d+)/i.exec(colour.trim());
+  if (hex) {
+    const s = hex[1]!.length === 3 ? hex[1]!.split('').map((c) => c + c).join('') : hex[1]!;
+    [r, g, b] = [0, 2, 4].map((k) => parseInt(s.slice(k, k + 2), 16));
+  } else if (rgb) [r, g, b] = [rgb[1], rgb[2], rgb[3]].map(Number);
+  return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
 }

@@ -6,7 +6,7 @@ export type Command =
   | 'next' | 'prev' | 'next10' | 'prev10' | 'first' | 'last' | 'play' | 'faster' | 'slower'
   | 'nextViolation' | 'prevViolation' | 'nextKind' | 'prevKind' | 'nextNode' | 'prevNode'
   | 'nextBreak' | 'prevBreak' | 'cause' | 'source' | 'zoomIn' | 'zoomOut' | 'fit' | 'panLeft' | 'panRight'
-  | 'divergence' | 'sync' | 'help' | 'close';
+  | 'divergence' | 'sync' | 'zoomSelection' | 'togglePeriodic' | 'export' | 'compareSeeds' | 'help' | 'close';
 
 export interface Shortcut { readonly keys: readonly string[]; readonly label: string; readonly command: Command }
 
@@ -33,6 +33,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['+', '='], label: '+', command: 'zoomIn' },
   { keys: ['-'], label: '−', command: 'zoomOut' },
   { keys: ['0'], label: '0', command: 'fit' },
+  { keys: ['z'], label: 'z', command: 'zoomSelection' },
+  { keys: ['p'], label: 'p', command: 'togglePeriodic' },
   { keys: ['['], label: '[', command: 'panLeft' },
   { keys: [']'], label: ']', command: 'panRight' },
   { keys: ['d'], label: 'd', command: 'divergence' },
@@ -49,10 +51,18 @@ export const DESCRIPTIONS: Readonly<Record<Command, string>> = {
   nextNode: 'Next event of the chosen node', prevNode: 'Previous event of the chosen node',
   nextBreak: 'Next breakpoint match', prevBreak: 'Previous breakpoint match',
   cause: 'Go to the event that caused this one', source: 'Reveal the scenario line of this event',
-  zoomIn: 'Zoom in (time)', zoomOut: 'Zoom out (time)', fit: 'Fit the whole run', panLeft: 'Pan left', panRight: 'Pan right',
+  zoomIn: 'Zoom in (time)', zoomOut: 'Zoom out (time)', fit: 'Zoom to fit the whole run', panLeft: 'Pan left', panRight: 'Pan right',
+  zoomSelection: 'Zoom to the current event, its message and what it caused (Shift+drag on the diagram: zoom to a span)',
+  togglePeriodic: 'Hide / show routine periodic messages (heartbeats)',
+  export: 'Export the diagram (SVG, PNG, Mermaid, ShiViz)', compareSeeds: 'Compare this scenario with another seed',
   divergence: 'Go to the first divergence (side by side)', sync: 'Sync by index / by time (side by side)',
-  help: 'Show / hide this help', close: 'Close this help',
+  help: 'Keyboard shortcuts: show or hide this list', close: 'Close this list',
 };
+
+/** The first key of a command, as shown in tooltips ('' when it has none). */
+export function keyOf(command: Command): string {
+  return SHORTCUTS.find((s) => s.command === command)?.label ?? '';
+}
 
 /** The command for a key event, or undefined. */
 export function commandFor(ev: { key: string; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): Command | undefined {

@@ -12,7 +12,10 @@ export interface ViewerSummary {
   events: number;
   step: number;
   time: number;
-  kind?: string;
+  /** The kind of the event at the cursor. */
+  eventKind?: string;
+  /** The kind the k / Shift+K jumps look for. */
+  kind: string;
   violations: number[];
   divergence: number;
   rightStep: number;
@@ -23,5 +26,14 @@ export interface ViewerSummary {
   panel?: string;
   playing: boolean;
   highlighted: number;
+  /** The labels the left diagram drew in its last frame (CSS px on its canvas). */
+  labels: { x: number; y: number; w: number; h: number; text: string }[];
+  /** Bands of periodic rounds in view, and how many of them are drawn collapsed. */
+  bands: number;
+  collapsedBands: number;
+  /** Routine periodic messages in the left trace. */
+  periodic: number;
+  view: { t0: number; t1: number };
+  rightView?: { t0: number; t1: number };
 }
 

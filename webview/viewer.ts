@@ -6,7 +6,6 @@
  * index or by time. The host (VS Code webview or standalone page) is reached
  * only through `ViewerHost`, which speaks src/shared/messages.ts.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -14,12 +13,17 @@ import type { ViewerToHost } from '../src/shared/messages.js';
 import { EVENT_KINDS, type TraceDocument, type TraceEvent } from '../src/trace/format.js';
 import { compilePattern, type Matcher } from './breakpoint.js';
 import { firstDivergence, mapIndex, type SyncMode } from './compare.js';
-import { Diagram } from './diagram.js';
+import { Diagram, type DiagramFilter } from './diagram.js';
 import { clear, el, h, shorten } from './dom.js';
+import { Legend } from './legend.js';
+import { assignTypeColours } from '../src/trace/palette.js';
+import { findPeriodic, type Periodic } from '../src/trace/periodic.js';
+import { codicon, group, iconButton, menuButton, tooltipOf } from './toolbar.js';
+import { exportDiagram, EXPORT_FORMATS, type ExportFormat } from './export.js';
 import { Inspector } from './inspector.js';
 import { renderChecks, renderMetrics } from './metrics.js';
-import { describeEvent, formatTime, TraceModel } from './model.js';
-import { panelFor } from './panels/index.js';
+import { describeEvent, formatTime, TraceModel } from '../src/trace/spacetime.js';
+import { panelFor, renderPanelLegend, type PanelInput } from './panels/index.js';
 import { DESCRIPTIONS, SHORTCUTS, commandFor, type Command } from './shortcuts.js';
 import { StateIndex } from '../src/trace/states.js';
 import type { ViewerSummary } from './summary.js';
@@ -42,6 +46,9 @@ export interface ViewState {
   breakpoint: string;
   speed: number;
   view?: { t0: number; t1: number };
+  /** Message types hidden in the diagram, and whether routine periodic messages are. */
+  hiddenTypes: string[];
+  hidePeriodic: boolean;
 }
 
 export interface ViewerHost {
@@ -49,6 +56,12 @@ export interface ViewerHost {
   saveState(state: ViewState): void;
   /** Whether the host can reveal source lines itself (VS Code); otherwise the viewer shows a source pane. */
   readonly revealsSource: boolean;
+  /** Whether the host can run the scenario again with another seed (VS Code, a trace of a scenario file). */
+  readonly comparesSeeds: boolean;
+  /** Saves an exported file: a download on a page, a save dialog in VS Code. */
+  saveFile(name: string, content: { text: string } | { base64: string }): void;
+  /** Shows a broken trace's text as it is (VS Code: the JSON editor; a page: a text view). */
+  openAsJson(): void;
 }
 
 export type { ViewerSummary } from './summary.js';
@@ -60,6 +73,7 @@ const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 500];
 
 interface Pane {
   model: TraceModel;
+  periodic: Periodic;
   replay: StateIndex;
   diagram: Diagram;
   inspector: Inspector;
@@ -70,7 +84,7 @@ interface Pane {
 export class Viewer {
   private readonly root: HTMLElement;
   private readonly host: ViewerHost;
-  private state: ViewState = { step: 0, tab: 'state', sync: 'index', kind: 'violation', node: '', breakpoint: '', speed: 10 };
+  private state: ViewState = { step: 0, tab: 'state', sync: 'index', kind: '', node: '', breakpoint: '', speed: 10, hiddenTypes: [], hidePeriodic: false };
   private left?: Pane;
   private right?: Pane;
   private divergence = -1;
@@ -84,7 +98,7 @@ export class Viewer {
     scrubber: HTMLInputElement; position: HTMLElement; playButton: HTMLElement; speed: HTMLElement; sync: HTMLElement;
     eventBox: HTMLElement; tabs: Map<Tab, HTMLElement>; tabBodies: Map<Tab, HTMLElement>; help: HTMLElement; status: HTMLElement;
     kindSelect: HTMLElement & { value: string }; nodeSelect: HTMLElement & { value: string }; breakField: HTMLElement & { value: string };
-    divergenceBox: HTMLElement; sourceBox: HTMLElement; panes: HTMLElement;
+    divergenceBox: HTMLElement; sourceBox: HTMLElement; panes: HTMLElement; legend: Legend;
   };
 
   constructor(root: HTMLElement, host: ViewerHost, saved?: Partial<ViewState>) {
@@ -103,8 +117,10 @@ export class Viewer {
     this.error = message;
     this.left = undefined; this.right = undefined;
     clear(this.root);
+    const open = h('button', { type: 'button', class: 'action open-json' }, codicon('json'), ' Open as JSON');
+    open.addEventListener('click', () => this.host.openAsJson());
     this.root.append(h('div', { class: 'error-view', role: 'alert' },
-      h('h2', {}, 'This trace cannot be shown'), h('p', { class: 'error-message' }, shorten(message, 2000))));
+      h('h2', {}, 'This trace cannot be shown'), h('p', { class: 'error-message' }, shorten(message, 2000)), open));
     this.host.post({ type: 'error', message });
   }
 
@@ -113,8 +129,13 @@ export class Viewer {
     this.error = undefined;
     clear(this.root);
     this.buildChrome(leftDoc, rightDoc);
-    this.left = this.makePane(leftDoc, 'left');
-    this.right = rightDoc ? this.makePane(rightDoc, 'right') : undefined;
+    const leftModel = new TraceModel(leftDoc);
+    const rightModel = rightDoc ? new TraceModel(rightDoc) : undefined;
+    const colours = assignTypeColours(leftModel.types, rightModel?.types ?? []);
+    const extent = { start: Math.min(leftModel.start, rightModel?.start ?? Infinity), end: Math.max(leftModel.end, rightModel?.end ?? -Infinity) };
+    this.left = this.makePane(leftModel, 'left', colours, extent);
+    this.right = rightModel ? this.makePane(rightModel, 'right', colours, extent) : undefined;
+    this.renderLegend();
     this.divergence = this.right ? firstDivergence(this.left.model, this.right.model) : -1;
     this.left.diagram.divergence = this.divergence;
     if (this.right) this.right.diagram.divergence = this.divergence;
@@ -127,48 +148,46 @@ export class Viewer {
     const max = this.left.model.length - 1;
     this.ui.scrubber.max = String(Math.max(0, max));
     if (this.state.view) this.left.diagram.setView(this.state.view.t0, this.state.view.t1);
+    else if (this.right) this.left.diagram.fit();
     this.goto(Math.min(Math.max(0, this.state.step), Math.max(0, max)), false);
   }
 
   // ---- building the page ----
 
-  private button(label: string, aria: string, command: Command, extraClass = ''): HTMLElement {
-    const b = el('vscode-button', { secondary: true, class: `tool ${extraClass}`.trim(), 'aria-label': aria, title: aria, 'data-command': command }, label);
-    b.addEventListener('click', () => this.run(command));
-    return b;
-  }
-
   private buildChrome(leftDoc: TraceDocument, rightDoc?: TraceDocument): void {
     const sc = leftDoc.scenario;
     const title = h('div', { class: 'title' },
-      h('span', { class: 'scenario-name' }, shorten(sc.name, 120)),
+      h('span', { class: 'scenario-name', title: sc.name }, shorten(sc.name, 120)),
       h('span', { class: 'meta' }, `${shorten(sc.protocol, 40)} · seed ${String(sc.seed)} · ${leftDoc.events.length} events · ${leftDoc.nodes.length} nodes`),
       rightDoc ? h('span', { class: 'meta vs' }, `vs ${shorten(rightDoc.scenario.name, 80)} · seed ${String(rightDoc.scenario.seed)}`) : null);
-    const playButton = this.button('Play', 'Play / pause (Space)', 'play', 'play');
+    const run = (c: Command): void => this.run(c);
+    const playButton = iconButton(this.playing ? 'debug-pause' : 'play', 'play', run, { cls: 'play' });
     const speed = h('span', { class: 'speed', 'aria-live': 'polite', title: 'Events per second while playing (< and >)' }, `${this.state.speed}/s`);
-    const kindSelect = el('vscode-single-select', { class: 'kind-select', 'aria-label': 'Event kind for k / Shift+K' }) as HTMLElement & { value: string };
-    for (const k of EVENT_KINDS) kindSelect.append(el('vscode-option', { value: k }, k));
+    const kindSelect = el('vscode-single-select', { class: 'kind-select', 'aria-label': 'Event kind for the jump buttons (k / Shift+K)', title: 'Event kind to jump to (k / Shift+K)' }) as HTMLElement & { value: string };
     kindSelect.addEventListener('change', () => { this.state.kind = kindSelect.value; this.save(); });
-    const nodeSelect = el('vscode-single-select', { class: 'node-select', 'aria-label': 'Node for n / Shift+N' }) as HTMLElement & { value: string };
+    const nodeSelect = el('vscode-single-select', { class: 'node-select', 'aria-label': 'Node for the jump buttons (n / Shift+N)', title: 'Node to jump to (n / Shift+N)' }) as HTMLElement & { value: string };
     nodeSelect.addEventListener('change', () => { this.state.node = nodeSelect.value; this.left?.inspector.openNode(nodeSelect.value); this.save(); });
-    const breakField = el('vscode-textfield', { class: 'break-field', placeholder: 'breakpoint: kind=deliver type=AppendEntries', 'aria-label': 'Breakpoint pattern (b / Shift+B; play stops on a match)' }) as HTMLElement & { value: string };
+    const breakField = el('vscode-textfield', { class: 'break-field', placeholder: 'breakpoint: kind=deliver type=AppendEntries', 'aria-label': 'Breakpoint pattern (b / Shift+B; play stops on a match)', title: 'Breakpoint pattern: play stops on a match (b / Shift+B)' }) as HTMLElement & { value: string };
     breakField.addEventListener('input', () => this.setBreakpoint(breakField.value));
-    const sync = this.button(this.state.sync === 'index' ? 'by index' : 'by time', 'Step the two traces together by index or by time (t)', 'sync', 'sync');
-    const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Stepping' },
-      this.button('|◀', 'First event (Home)', 'first'),
-      this.button('◀!', 'Previous violation (Shift+V)', 'prevViolation'),
-      this.button('◀', 'Step back (←)', 'prev'),
-      playButton,
-      this.button('▶', 'Step forward (→)', 'next'),
-      this.button('!▶', 'Next violation (v)', 'nextViolation'),
-      this.button('▶|', 'Last event (End)', 'last'),
-      this.button('−', 'Slower (<)', 'slower'), speed, this.button('+', 'Faster (>)', 'faster'),
-      h('span', { class: 'sep' }),
-      this.button('◀k', 'Previous event of the kind (Shift+K)', 'prevKind'), kindSelect, this.button('k▶', 'Next event of the kind (k)', 'nextKind'),
-      this.button('◀n', 'Previous event of the node (Shift+N)', 'prevNode'), nodeSelect, this.button('n▶', 'Next event of the node (n)', 'nextNode'),
-      breakField,
-      rightDoc ? sync : null,
-      this.button('?', 'Keyboard shortcuts (?)', 'help'));
+    const sync = iconButton('arrow-both', 'sync', run, { text: this.state.sync === 'index' ? 'by index' : 'by time', cls: 'sync' });
+    const exportMenu = menuButton('export', tooltipOf('export'), EXPORT_FORMATS.map((f) => ({ id: f.id, label: f.label, icon: f.icon })), (id) => this.exportAs(id as ExportFormat));
+    const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Stepping and view' },
+      group('Step',
+        iconButton('debug-step-back', 'first', run, { cls: 'first' }),
+        iconButton('triangle-left', 'prev', run),
+        playButton,
+        iconButton('triangle-right', 'next', run),
+        iconButton('debug-continue', 'last', run, { cls: 'last' })),
+      group('Speed', iconButton('remove', 'slower', run), speed, iconButton('add', 'faster', run)),
+      group('Violations', iconButton('chevron-left', 'prevViolation', run), h('span', { class: 'group-label', title: 'Invariant violations (v / Shift+V)' }, codicon('error')), iconButton('chevron-right', 'nextViolation', run)),
+      group('Event kind', iconButton('chevron-left', 'prevKind', run), kindSelect, iconButton('chevron-right', 'nextKind', run)),
+      group('Node', iconButton('chevron-left', 'prevNode', run), nodeSelect, iconButton('chevron-right', 'nextNode', run)),
+      group('Breakpoint', breakField),
+      group('Zoom', iconButton('zoom-out', 'zoomOut', run), iconButton('zoom-in', 'zoomIn', run), iconButton('screen-full', 'fit', run), iconButton('target', 'zoomSelection', run)),
+      group('More', rightDoc ? sync : null,
+        this.host.comparesSeeds && !rightDoc ? iconButton('git-compare', 'compareSeeds', run, { text: 'Compare seeds…', cls: 'compare-seeds' }) : null,
+        exportMenu,
+        iconButton('keyboard', 'help', run, { cls: 'help-button' })));
     const scrubber = h('input', { type: 'range', class: 'scrubber', min: 0, max: 0, step: 1, value: 0, 'aria-label': 'Event index' });
     scrubber.addEventListener('input', () => this.goto(Number(scrubber.value)));
     const position = h('span', { class: 'position', 'aria-live': 'polite' });
@@ -188,14 +207,46 @@ export class Viewer {
     const divergenceBox = h('div', { class: 'divergence-box', 'aria-live': 'polite' });
     const sourceBox = h('pre', { class: 'source', 'aria-label': 'Scenario source' });
     const help = this.buildHelp();
+    const legend = new Legend((filter) => this.applyFilter(filter), { hiddenTypes: this.state.hiddenTypes, hidePeriodic: this.state.hidePeriodic });
+    const hint = h('span', { class: 'hint key-hint' }, 'Press ', h('kbd', {}, '?'), ' for keys');
     this.root.append(h('div', { class: 'app' },
       h('header', { class: 'header' }, title, toolbar),
-      h('div', { class: 'scrub-row' }, scrubber, position, status),
+      h('div', { class: 'scrub-row' }, scrubber, position, status, hint),
       divergenceBox,
-      h('div', { class: 'main' }, panes, h('aside', { class: 'side' }, eventBox, tabBar, bodies)),
+      h('div', { class: 'main' }, h('div', { class: 'diagram-column' }, legend.element, panes), h('aside', { class: 'side' }, eventBox, tabBar, bodies)),
       help));
-    this.ui = { scrubber, position, playButton, speed, sync, eventBox, tabs, tabBodies, help, status, kindSelect, nodeSelect, breakField, divergenceBox, sourceBox, panes };
+    this.ui = { scrubber, position, playButton, speed, sync, eventBox, tabs, tabBodies, help, status, kindSelect, nodeSelect, breakField, divergenceBox, sourceBox, panes, legend };
     breakField.value = this.state.breakpoint;
+  }
+
+  /** Applies the legend's filter to both diagrams. */
+  private applyFilter(filter: DiagramFilter): void {
+    this.state.hiddenTypes = [...filter.hiddenTypes];
+    this.state.hidePeriodic = filter.hidePeriodic;
+    this.left?.diagram.setFilter(filter);
+    this.right?.diagram.setFilter(filter);
+    this.save();
+  }
+
+  /** The legend's content: both traces' types (one colour each), their counts, and the marks they use. */
+  private renderLegend(): void {
+    const panes = [this.left, this.right].filter((p): p is Pane => p !== undefined);
+    const counts = new Map<string, number>();
+    const kinds = new Set<string>();
+    const has = { partition: false, down: false, drop: false, dashed: false, bands: false };
+    let periodic = 0;
+    for (const p of panes) {
+      p.model.types.forEach((t, k) => counts.set(t, (counts.get(t) ?? 0) + p.model.typeCounts[k]!));
+      for (const e of p.model.doc.events) kinds.add(e.kind);
+      has.partition ||= p.model.partitions.length > 0;
+      has.down ||= p.model.down.length > 0;
+      has.drop ||= p.model.arrows.some((a) => a.dropped);
+      has.dashed ||= p.model.arrows.some((a) => a.dup || a.endIndex < 0);
+      has.bands ||= p.periodic.bands.length > 0;
+      periodic += p.periodic.count;
+    }
+    const diagram = this.left!.diagram;
+    this.ui.legend.render({ types: [...counts].map(([name, count]) => ({ name, count, colour: diagram.colourOf(name) })), periodic, kinds, has });
   }
 
   private buildHelp(): HTMLElement {
@@ -205,16 +256,17 @@ export class Viewer {
         h('h2', {}, 'Keyboard shortcuts'),
         h('table', {}, h('tbody', {}, ...rows)),
         h('p', { class: 'hint' }, 'Diagram: wheel zooms the time axis, Shift+wheel or drag pans, double-click fits, click an event to select it. Breakpoint pattern: kind=… node=… type=… from=… to=… name=… or words.'),
-        this.button('Close', 'Close (Esc)', 'close')));
+        iconButton('close', 'close', (c) => this.run(c), { text: 'Close' })));
     help.addEventListener('click', (ev) => { if (ev.target === help) this.run('close'); });
     return help;
   }
 
-  private makePane(doc: TraceDocument, side: 'left' | 'right'): Pane {
-    const model = new TraceModel(doc);
+  private makePane(model: TraceModel, side: 'left' | 'right', colours: ReturnType<typeof assignTypeColours>, extent: { start: number; end: number }): Pane {
+    const doc = model.doc;
     const replay = new StateIndex(doc);
+    const periodic = findPeriodic(model);
     const pane: Pane = {
-      model, replay, step: -1, inspector: new Inspector(),
+      model, replay, periodic, step: -1, inspector: new Inspector(),
       diagram: new Diagram(model, {
         onPick: (i) => {
           if (side === 'right') { this.gotoRight(i); return; }
@@ -223,23 +275,37 @@ export class Viewer {
           if (this.host.revealsSource && this.sourceOf(i)) this.revealSource();
         },
         roleOf: (node) => pane.snapshot?.roles[node],
+        // Side by side, the two time axes stay aligned: a zoom or pan on one moves the other.
+        onViewChange: (view) => {
+          const other = side === 'left' ? this.right : this.left;
+          other?.diagram.setView(view.t0, view.t1, false);
+          this.saveSoon();
+        },
+        colours, periodic, extent,
       }),
     };
     const wrap = h('div', { class: `pane pane-${side}`, 'data-side': side },
       this.ui.panes.classList.contains('pair')
-        ? h('div', { class: 'pane-title' }, `${side === 'left' ? 'Left' : 'Right'}: ${shorten(doc.scenario.name, 80)} (seed ${String(doc.scenario.seed)})`) : null,
+        ? h('div', { class: 'pane-title' }, `${side === 'left' ? 'Left' : 'Right'}: ${shorten(doc.scenario.name, 80)} · seed ${String(doc.scenario.seed)}`) : null,
       pane.diagram.element);
     this.ui.panes.append(wrap);
     pane.diagram.refreshTheme();
+    pane.diagram.setFilter(this.ui.legend.current);
     return pane;
   }
 
   private fillSelects(): void {
-    const nodes = this.left!.model.nodes;
+    const model = this.left!.model;
+    const nodes = model.nodes;
     const { kindSelect, nodeSelect } = this.ui;
     for (const n of nodes.slice(0, 2000)) nodeSelect.append(el('vscode-option', { value: n }, shorten(n, 40)));
     if (!nodes.includes(this.state.node)) this.state.node = nodes[0] ?? '';
-    if (!(EVENT_KINDS as readonly string[]).includes(this.state.kind)) this.state.kind = 'violation';
+    // Only the kinds this trace has, with their counts; the default is the first one worth jumping to.
+    const counts = new Map<string, number>();
+    for (const e of model.doc.events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+    const present = EVENT_KINDS.filter((k) => counts.has(k));
+    for (const k of present) kindSelect.append(el('vscode-option', { value: k, description: String(counts.get(k)) }, `${k} (${counts.get(k)})`));
+    if (!present.includes(this.state.kind as (typeof EVENT_KINDS)[number])) this.state.kind = defaultKind(present);
     queueMicrotask(() => { kindSelect.value = this.state.kind; nodeSelect.value = this.state.node; });
   }
 
@@ -311,16 +377,20 @@ export class Viewer {
       case 'prevBreak': jump(-1, this.matcher, 'breakpoint match'); break;
       case 'cause': { const c = m.event(i)?.cause; if (typeof c === 'number') this.goto(c); else this.flash('This event has no cause (scripted or spontaneous).'); break; }
       case 'source': this.revealSource(); break;
-      case 'zoomIn': pane.diagram.zoom(0.5); this.right?.diagram.zoom(0.5); this.saveSoon(); break;
-      case 'zoomOut': pane.diagram.zoom(2); this.right?.diagram.zoom(2); this.saveSoon(); break;
-      case 'fit': pane.diagram.fit(); this.right?.diagram.fit(); this.saveSoon(); break;
-      case 'panLeft': pane.diagram.pan(-0.25); this.right?.diagram.pan(-0.25); this.saveSoon(); break;
-      case 'panRight': pane.diagram.pan(0.25); this.right?.diagram.pan(0.25); this.saveSoon(); break;
+      case 'zoomIn': pane.diagram.zoom(0.5); this.saveSoon(); break;
+      case 'zoomOut': pane.diagram.zoom(2); this.saveSoon(); break;
+      case 'fit': pane.diagram.fit(); this.saveSoon(); break;
+      case 'zoomSelection': pane.diagram.zoomToEvent(i); this.saveSoon(); break;
+      case 'togglePeriodic': this.ui.legend.togglePeriodic(); break;
+      case 'export': (this.ui.legend.element.closest('.app')?.querySelector('.menu-wrap > button') as HTMLElement | null)?.click(); break;
+      case 'compareSeeds': this.host.post({ type: 'compareSeeds', seed: m.doc.scenario.seed, scenario: m.doc.scenario.name }); break;
+      case 'panLeft': pane.diagram.pan(-0.25); this.saveSoon(); break;
+      case 'panRight': pane.diagram.pan(0.25); this.saveSoon(); break;
       case 'divergence': if (this.divergence >= 0) this.goto(this.divergence); else this.flash(this.right ? 'The traces do not diverge.' : 'Side by side only.'); break;
       case 'sync':
         if (!this.right) break;
         this.state.sync = this.state.sync === 'index' ? 'time' : 'index';
-        this.ui.sync.textContent = this.state.sync === 'index' ? 'by index' : 'by time';
+        this.ui.sync.querySelector('.tool-text')!.textContent = this.state.sync === 'index' ? 'by index' : 'by time';
         this.goto(i); break;
     }
   }
@@ -329,7 +399,7 @@ export class Viewer {
     if (!this.left || this.playing) return;
     if (this.state.step >= this.left.model.length - 1) this.goto(0);
     this.playing = true;
-    this.ui.playButton.textContent = 'Pause';
+    this.setPlayIcon();
     let last = performance.now(), carry = 0;
     const tick = (now: number): void => {
       if (!this.playing || !this.left) return;
@@ -354,20 +424,27 @@ export class Viewer {
   private stop(): void {
     this.playing = false;
     cancelAnimationFrame(this.playHandle);
-    if (this.ui?.playButton) this.ui.playButton.textContent = 'Play';
+    if (this.ui?.playButton) this.setPlayIcon();
+  }
+
+  private setPlayIcon(): void {
+    const b = this.ui.playButton;
+    b.querySelector('.codicon')!.className = `codicon codicon-${this.playing ? 'debug-pause' : 'play'}`;
+    const tip = this.playing ? 'Pause (Space)' : 'Play (Space)';
+    b.title = tip; b.setAttribute('aria-label', tip);
   }
 
   private onKey(ev: KeyboardEvent): void {
     const target = ev.target as HTMLElement | null;
     const tag = target?.tagName?.toLowerCase() ?? '';
-    if (tag === 'input' && (target as HTMLInputElement).type !== 'range') return;
+    if (tag === 'input' && (target as HTMLInputElement).type !== 'range' && (target as HTMLInputElement).type !== 'checkbox') return;
     if (tag === 'textarea' || tag === 'vscode-textfield' || tag === 'vscode-single-select' || target?.isContentEditable) return;
     if (tag === 'input' && (ev.key === 'ArrowLeft' || ev.key === 'ArrowRight' || ev.key === 'Home' || ev.key === 'End' || ev.key.startsWith('Page'))) {
       ev.preventDefault(); // the scrubber: let our handler do the step, so the inspector follows
     }
     const command = commandFor(ev);
     if (!command) return;
-    if ((tag === 'button' || tag === 'vscode-button' || tag === 'summary') && (ev.key === ' ' || ev.key === 'Enter')) return;
+    if ((tag === 'button' || tag === 'vscode-button' || tag === 'summary' || tag === 'input') && (ev.key === ' ' || ev.key === 'Enter')) return;
     if (command === 'close' && this.ui?.help.hidden) return;
     ev.preventDefault();
     this.run(command);
@@ -460,12 +537,16 @@ export class Viewer {
     clear(body);
     for (const p of [this.left, this.right]) {
       if (!p?.snapshot) continue;
-      const input = { protocol: p.model.doc.scenario.protocol, nodes: p.model.nodes, states: p.snapshot.states, roles: p.snapshot.roles, down: this.downSet(p), params: p.model.doc.scenario.params };
+      const doc = p.model.doc;
+      const input: PanelInput = {
+        protocol: doc.scenario.protocol, nodes: p.model.nodes, states: p.snapshot.states, roles: p.snapshot.roles, down: this.downSet(p),
+        params: doc.scenario.params, doc, index: p.snapshot.i, time: p.snapshot.i >= 0 ? p.model.times[p.snapshot.i]! : p.model.start,
+      };
       const panel = panelFor(input);
       if (this.right) body.append(h('h3', {}, p === this.left ? 'Left' : 'Right'));
       if (!panel) { body.append(h('p', { class: 'empty' }, `No picture for protocol "${shorten(input.protocol, 40)}" yet; see the State tab.`)); continue; }
       try {
-        body.append(h('div', { class: `panel panel-${panel.id}`, 'data-panel': panel.id }, h('h4', {}, panel.title), panel.render(input)));
+        body.append(h('div', { class: `panel panel-${panel.id}`, 'data-panel': panel.id }, h('h4', {}, panel.title), renderPanelLegend(panel.legend(input)), panel.render(input)));
       } catch (err) {
         body.append(h('p', { class: 'error-message' }, `The ${panel.title} panel could not draw this state: ${String((err as Error).message)}`));
       }
@@ -586,7 +667,7 @@ export class Viewer {
       events: l?.model.length ?? 0,
       step: this.state.step,
       time: l ? l.model.times[this.state.step] ?? 0 : 0,
-      ...(l?.model.event(this.state.step) ? { kind: l.model.event(this.state.step)!.kind } : {}),
+      ...(l?.model.event(this.state.step) ? { eventKind: l.model.event(this.state.step)!.kind } : {}),
       violations: l ? [...l.model.violations] : [],
       divergence: this.divergence,
       rightStep: this.right?.step ?? -1,
@@ -597,7 +678,32 @@ export class Viewer {
       ...(this.ui?.tabBodies.get('panel')?.querySelector('[data-panel]') ? { panel: this.ui.tabBodies.get('panel')!.querySelector('[data-panel]')!.getAttribute('data-panel')! } : {}),
       playing: this.playing,
       highlighted: this.highlighted.size,
+      labels: l ? l.diagram.labels.map((b) => ({ x: b.x, y: b.y, w: b.w, h: b.h, text: b.text })) : [],
+      bands: l?.diagram.stats.bands ?? 0,
+      collapsedBands: l?.diagram.stats.collapsed ?? 0,
+      periodic: l?.periodic.count ?? 0,
+      view: l ? { ...l.diagram.view } : { t0: 0, t1: 0 },
+      rightView: this.right ? { ...this.right.diagram.view } : undefined,
+      kind: this.state.kind,
     };
+  }
+
+  /** Exports the left diagram (as drawn: window and filters) or the trace, through the host. */
+  private exportAs(format: ExportFormat): void {
+    const p = this.left;
+    if (!p) return;
+    const file = exportDiagram(format, { model: p.model, periodic: p.periodic, diagram: p.diagram, filter: this.ui.legend.current });
+    this.host.saveFile(file.name, file.content);
+    this.flash(`Exported ${file.name}`);
+  }
+
+  /** Where event i of the left trace is drawn, in page coordinates (for tests). */
+  eventPoint(i: number): { x: number; y: number } | undefined {
+    const d = this.left?.diagram;
+    const p = d?.pointOf(i);
+    if (!d || !p) return undefined;
+    const r = d.surface.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
   }
 
   /** Draws every diagram now (for measurements). */
@@ -618,6 +724,12 @@ function snapshotAt(pane: Pane, index: number): Snapshot {
   return { i, states: pane.replay.at(i), roles, down };
 }
 
+/** The kind the k / Shift+K jumps start with: the first present of the kinds a reader usually hunts for. */
+function defaultKind(present: readonly string[]): string {
+  const preferred = ['crash', 'restart', 'partition', 'heal', 'pause', 'client', 'reply', 'drop', 'note', 'timer', 'state', 'send', 'deliver'];
+  return preferred.find((k) => present.includes(k)) ?? present[0] ?? 'send';
+}
+
 function sanitizeState(s: Partial<ViewState>): Partial<ViewState> {
   const out: Partial<ViewState> = {};
   if (typeof s.step === 'number' && Number.isFinite(s.step)) out.step = s.step;
@@ -627,6 +739,8 @@ function sanitizeState(s: Partial<ViewState>): Partial<ViewState> {
   if (typeof s.node === 'string') out.node = s.node;
   if (typeof s.breakpoint === 'string') out.breakpoint = s.breakpoint.slice(0, 500);
   if (typeof s.speed === 'number' && SPEEDS.includes(s.speed)) out.speed = s.speed;
+  if (Array.isArray(s.hiddenTypes)) out.hiddenTypes = s.hiddenTypes.filter((t): t is string => typeof t === 'string').slice(0, 200);
+  if (typeof s.hidePeriodic === 'boolean') out.hidePeriodic = s.hidePeriodic;
   if (s.view && typeof s.view.t0 === 'number' && typeof s.view.t1 === 'number' && s.view.t1 > s.view.t0) out.view = { t0: s.view.t0, t1: s.view.t1 };
   return out;
 }

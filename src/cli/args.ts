@@ -15,6 +15,7 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   run: { scenario: true, seed: true, out: true, html: true, json: false },
   check: { json: false },
   view: { out: true, right: true },
+  export: { to: true, out: true, width: true, all: false, 'hide-periodic': false },
   lsp: { stdio: false, 'node-ipc': false, socket: true, clientProcessId: true },
   explore: {
     scenario: true, runs: true, time: true, faults: true, 'max-faults': true, seed: true, workers: true, shard: true,
@@ -30,7 +31,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', positionals: [], flags: new Map() };
   }
   const accepted = FLAGS[command];
-  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, explore, lincheck, lsp, help)`);
+  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, export, explore, lincheck, lsp, help)`);
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -98,6 +99,11 @@ Commands:
   view TRACE [--right TRACE] [--out PAGE.html]
       Write a standalone, offline viewer page for a trace file (two side by
       side with --right); PAGE defaults to TRACE with .html.
+  export TRACE --to svg|png|mermaid|shiviz [--out FILE] [--width PX] [--hide-periodic] [--all]
+      The trace for slides and papers: the space-time diagram as SVG or PNG
+      (PNG through headless Chromium), a Mermaid sequence diagram (heartbeat
+      rounds as one note each; --all for every message), or a ShiViz log
+      with vector clocks. FILE defaults to TRACE with the format's extension.
   check FILE...
       Parse and validate only; print diagnostics as file:line:col: message.
   explore FILE [--scenario NAME] [--runs N | --time T] [--faults LIST] [--max-faults N]

@@ -6,6 +6,7 @@
  *   view TRACE [--right TRACE] [--out PAGE.html]
  *   explore FILE [--scenario NAME] … (explore.ts)
  *   lincheck HISTORY [--model register|kv] … (lincheck.ts)
+ *   export TRACE --to svg|png|mermaid|shiviz [--out FILE]
  *   lsp --stdio
  *
  * Exit status: 0 when every expectation holds, 1 when some failed, 2 for a bad
@@ -24,6 +25,8 @@ import { stringifyTrace } from '../trace/write.js';
 import { startServer } from '../server/start.js';
 import { lincheckCommand } from './lincheck.js';
 import { exploreCommand } from './explore.js';
+import { EXPORT_FORMATS, exportMermaid, exportShiviz, exportSvg, type ExportFormat } from '../trace/export/index.js';
+import { svgToPng } from './png.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -39,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await checkCommand(args.positionals, args.flags.has('json'));
       case 'view':
         return viewCommand(args.positionals, args.flags);
+      case 'export':
+        return exportCommand(args.positionals, args.flags);
       case 'lsp':
         return await lspCommand(args.flags);
       case 'explore':
@@ -168,6 +173,28 @@ function viewCommand(paths: readonly string[], flags: ReadonlyMap<string, string
   const out = typeof outFlag === 'string' ? outFlag : paths[0]!.replace(/(\.trace)?\.json$/, '') + '.html';
   const title = right ? `${left.doc.scenario.name} | ${right.doc.scenario.name}` : left.doc.scenario.name;
   writeText(out, viewerPage(left.text, title, right?.text));
+  return EXIT_OK;
+}
+
+function exportCommand(paths: readonly string[], flags: ReadonlyMap<string, string | true>): number {
+  if (paths.length !== 1) throw new UsageError('export: name exactly one trace file');
+  const to = flags.get('to');
+  const format = EXPORT_FORMATS.find((f) => f.id === to);
+  if (!format) throw new UsageError(`export: --to must be one of ${EXPORT_FORMATS.map((f) => f.id).join(', ')}${typeof to === 'string' ? ` (got "${to}")` : ''}`);
+  const widthFlag = flags.get('width');
+  const width = typeof widthFlag === 'string' ? Number(widthFlag) : undefined;
+  if (width !== undefined && !(Number.isInteger(width) && width >= 400 && width <= 20000)) throw new UsageError('export: --width must be a whole number of pixels from 400 to 20000');
+  const { doc } = readTraceFile(paths[0]!);
+  const outFlag = flags.get('out');
+  const out = typeof outFlag === 'string' ? outFlag : paths[0]!.replace(/(\.trace)?\.json$/, '') + format.extension;
+  const filter = { hiddenTypes: new Set<string>(), hidePeriodic: flags.has('hide-periodic') };
+  const id: ExportFormat = format.id;
+  switch (id) {
+    case 'svg': writeText(out, exportSvg(doc, { filter, ...(width ? { width } : {}) })); break;
+    case 'png': svgToPng(exportSvg(doc, { filter, ...(width ? { width } : {}) }), out); process.stderr.write(`wrote ${out}\n`); break;
+    case 'mermaid': writeText(out, exportMermaid(doc, { all: flags.has('all'), hidePeriodic: filter.hidePeriodic })); break;
+    case 'shiviz': writeText(out, exportShiviz(doc)); break;
+  }
   return EXIT_OK;
 }
 

@@ -9,7 +9,7 @@ import type { ParamValue, Protocol } from '../engine/protocol.js';
 import type { OpSpec, ParamSpec, QuerySpec } from '../engine/vocabulary.js';
 import type { Cluster, Model, Scenario, Sweep } from './generated/ast.js';
 import { isCluster, isScenario, isSweep } from './generated/ast.js';
-import { usedCluster } from './_context.js';
+import { usedCluster } from './_cluster.js';
 import { parseTemplate, type TemplatePart } from './_template.js';
 import { formatDuration } from './_units.js';
 

@@ -6,7 +6,9 @@
  * first word is the operation's name. The grammar keeps arguments generic
  * (a token list), and `matchTemplate` matches them here by backtracking, so
  * every protocol's surface syntax lives in its own vocabulary. Omitted
- * optional groups leave their slots out of the result.
+ * optional groups leave their slots out of the result. A `nodes` slot takes
+ * one or more node names in a row (`with <parts:nodes> put …` matches
+ * `with p1 p2 p3 put …`): the longest run is tried first, then shorter ones.
  */
 import type { Json } from '../engine/protocol.js';
 import type { ArgSpec, ArgType } from '../engine/vocabulary.js';
@@ -100,9 +102,16 @@ export function convertSlot(tok: ArgToken, spec: ArgSpec, env: MatchEnv): { ok: 
       if (tok.kind === 'id') return { ok: true, value: tok.text };
       if (tok.kind === 'duration' || tok.kind === 'percent') return { ok: true, value: tok.text };
       return badSlot(tok, spec, 'a value');
-    case 'node':
-      if (tok.kind !== 'id') return badSlot(tok, spec, 'a node name');
-      return env.isNode(tok.text) ? { ok: true, value: tok.text } : { ok: false, message: `<${spec.name}>: unknown node '${tok.text}'` };
+    case 'node': {
+      // A node name as written: `n1`, or quoted for names that are not identifiers (`"10.0.0.1:11211"`).
+      if (tok.kind !== 'id' && tok.kind !== 'string') return badSlot(tok, spec, 'a node name');
+      const name = String(tok.value);
+      return env.isNode(name) ? { ok: true, value: name } : { ok: false, message: `<${spec.name}>: unknown node '${name}'` };
+    }
+    case 'nodes': {
+      const one = convertSlot(tok, { ...spec, type: 'node' }, env);
+      return one.ok ? { ok: true, value: [one.value] } : one;
+    }
     case 'name':
       return tok.kind === 'id' ? { ok: true, value: tok.text } : badSlot(tok, spec, 'a name');
     case 'algorithm':
@@ -176,12 +185,34 @@ class Matcher {
       return undefined;
     }
     const spec: ArgSpec = this.specs.get(part.name) ?? { name: part.name, type: part.type };
+    if (spec.type === 'nodes') return this.nodeRun(ps, pi, ti, args, k, spec);
     const conv = tok.kind === 'eq' ? { ok: false as const, message: `<${part.name}> expected, got =` } : convertSlot(tok, spec, this.env);
     if (!conv.ok) {
       this.note(ti, conv.message);
       return undefined;
     }
     return this.go(ps, pi + 1, ti + 1, { ...args, [part.name]: conv.value }, k);
+  }
+
+  /** A `nodes` slot: the longest run of node names at `ti` first, then shorter ones (at least one). */
+  private nodeRun(ps: readonly TemplatePart[], pi: number, ti: number, args: Args, k: Continuation | undefined, spec: ArgSpec): Args | undefined {
+    const names: string[] = [];
+    for (let t = ti; t < this.tokens.length; t++) {
+      const tok = this.tokens[t]!;
+      if ((tok.kind !== 'id' && tok.kind !== 'string') || !this.env.isNode(String(tok.value))) break;
+      names.push(String(tok.value));
+    }
+    if (names.length === 0) {
+      const tok = this.tokens[ti]!;
+      const conv = tok.kind === 'eq' ? { ok: false as const, message: `<${spec.name}> expected, got =` } : convertSlot(tok, spec, this.env);
+      this.note(ti, conv.ok ? `<${spec.name}> expects node names` : conv.message);
+      return undefined;
+    }
+    for (let n = names.length; n >= 1; n--) {
+      const found = this.go(ps, pi + 1, ti + n, { ...args, [spec.name]: names.slice(0, n) }, k);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   result(args: Args | undefined): MatchResult {
@@ -198,7 +229,7 @@ class Matcher {
 export function matchTemplate(template: string, argSpecs: readonly ArgSpec[], tokens: readonly ArgToken[], env: MatchEnv): MatchResult {
   const parts = parseTemplate(template);
   const specs = specsByName(argSpecs);
-  if (parts.every((p) => p.kind !== 'opt')) return matchLinear(parts, specs, tokens, env);
+  if (parts.every((p) => p.kind !== 'opt' && !(p.kind === 'slot' && (specs.get(p.name)?.type ?? p.type) === 'nodes'))) return matchLinear(parts, specs, tokens, env);
   const m = new Matcher(tokens, specs, env);
   return m.result(m.go(parts, 0, 0, {}, undefined));
 }

@@ -10,6 +10,7 @@
 import type { ParamValue } from '../engine/protocol.js';
 import type { ParamSpec, ParamType } from '../engine/vocabulary.js';
 import type { Literal, Quantity, Value } from './generated/ast.js';
+import { quoteString, repeatString, repetitionProblem } from './_strings.js';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string; readonly code: string };
 
@@ -69,15 +70,21 @@ export function parsePercent(text: string): number | undefined {
   return numberValue(text, end) / 100;
 }
 
-/** How a literal is written, for messages: `50%`, `"x"`, `abc`. */
 /** Anything literal-shaped: Literal, ArgLiteral, OpArg, TargetArg (and a Quantity through asLiteral). */
 export interface LiteralLike {
   readonly duration?: string;
   readonly percent?: string;
   readonly number?: number;
   readonly string?: string;
+  /** `"a" * 3`: how many times the string is repeated. */
+  readonly repeat?: number;
   readonly bool?: string;
   readonly id?: string;
+}
+
+/** A string literal's value, its repetition applied (`"ab" * 2` → `abab`). */
+export function stringValue(lit: LiteralLike): string | undefined {
+  return lit.string === undefined ? undefined : repeatString(lit.string, lit.repeat);
 }
 
 /**
@@ -92,13 +99,14 @@ export function asLiteral(q: number | string | LiteralLike | undefined): Literal
   return last >= 48 && last <= 57 ? { number: Number(q) } : { duration: q };
 }
 
+/** How a literal is written, for messages: `50%`, `"x"`, `"a" * 1000`, `abc`. */
 export function literalText(lit: number | string | LiteralLike | undefined): string {
   if (typeof lit === 'string' || typeof lit === 'number') return String(lit);
   if (!lit) return '?';
   if (lit.duration !== undefined) return lit.duration;
   if (lit.percent !== undefined) return lit.percent;
   if (lit.number !== undefined) return String(lit.number);
-  if (lit.string !== undefined) return JSON.stringify(lit.string);
+  if (lit.string !== undefined) return lit.repeat === undefined ? quoteString(lit.string) : `${quoteString(lit.string)} * ${lit.repeat}`;
   if (lit.bool !== undefined) return lit.bool;
   if (lit.id !== undefined) return lit.id;
   return '?';
@@ -154,7 +162,7 @@ export function quantityNumber(quantity: Quantity | Literal | undefined, what: s
   return fail(`${what} expects a number like 0.5, got ${literalText(q)}`);
 }
 
-function checkBounds(spec: ParamSpec, n: number, shown: string): Result<number> {
+function withinBounds(spec: ParamSpec, n: number, shown: string): Result<number> {
   if (spec.min !== undefined && n < spec.min) return fail(`${spec.name} must be at least ${bound(spec, spec.min)}, got ${shown}`, 'out-of-range');
   if (spec.max !== undefined && n > spec.max) return fail(`${spec.name} must be at most ${bound(spec, spec.max)}, got ${shown}`, 'out-of-range');
   return ok(n);
@@ -180,45 +188,47 @@ export function convertParam(spec: ParamSpec, value: Value): Result<ParamValue> 
   const shown = value.hi ? `${literalText(lo)}..${literalText(value.hi)}` : literalText(lo);
   const wrong = (): Result<ParamValue> => fail(`${spec.name} expects ${expectedText(spec.type, spec.choices)}, got ${shown}`);
   if (value.hi && spec.type !== 'durationRange') return wrong();
+  const repetition = lo.string !== undefined && lo.repeat !== undefined ? repetitionProblem(lo.string, lo.repeat) : undefined;
+  if (repetition !== undefined) return fail(repetition, 'out-of-range');
   switch (spec.type) {
     case 'int':
       if (lo.number === undefined || !Number.isInteger(lo.number)) return wrong();
-      return checkBounds(spec, lo.number, shown);
+      return withinBounds(spec, lo.number, shown);
     case 'number':
       if (lo.number === undefined) return wrong();
-      return checkBounds(spec, lo.number, shown);
+      return withinBounds(spec, lo.number, shown);
     case 'duration': {
       const r = quantityDuration(lo, spec.name);
       if (!r.ok) return wrong();
-      return checkBounds(spec, r.value, shown);
+      return withinBounds(spec, r.value, shown);
     }
     case 'durationRange': {
       const a = quantityDuration(lo, spec.name);
       const b = value.hi ? quantityDuration(value.hi, spec.name) : a;
       if (!a.ok || !b.ok) return wrong();
       if (b.value < a.value) return fail(`${spec.name}: the range ${shown} ends before it starts`, 'invalid-range');
-      const lower = checkBounds(spec, a.value, shown);
+      const lower = withinBounds(spec, a.value, shown);
       if (!lower.ok) return lower;
-      const upper = checkBounds(spec, b.value, shown);
+      const upper = withinBounds(spec, b.value, shown);
       if (!upper.ok) return upper;
       return ok({ min: a.value, max: b.value });
     }
     case 'percent': {
       const p = lo.percent !== undefined ? parsePercent(lo.percent) : undefined;
       if (p === undefined) return wrong();
-      return checkBounds(spec, p, shown);
+      return withinBounds(spec, p, shown);
     }
     case 'bool':
       if (lo.bool === undefined) return wrong();
       return ok(lo.bool === 'true');
     case 'enum': {
-      const word = lo.id ?? lo.string;
+      const word = lo.id ?? stringValue(lo);
       if (word === undefined) return wrong();
       if (!(spec.choices ?? []).includes(word)) return fail(`${spec.name}: unknown choice '${word}', expected one of ${(spec.choices ?? []).join(', ')}`, 'unknown-choice');
       return ok(word);
     }
     case 'string':
-      if (lo.string !== undefined) return ok(lo.string);
+      if (lo.string !== undefined) return ok(stringValue(lo)!);
       if (lo.id !== undefined) return ok(lo.id);
       return wrong();
     default: {

@@ -4,7 +4,7 @@
  * `compile` turns a built (parsed, linked, validated) Langium document into
  * plain data: one ScenarioSpec per scenario, sweeps expanded to their
  * variants, compares by name, plus the document's diagnostics with 1-based
- * positions. `parseAndCompile` and `checkText` do the whole job from text,
+ * positions. `parseAndCompile` and `validateText` do the whole job from text,
  * with other files (for imports) given as text or read through a callback,
  * so the pure core never touches the file system. None of these throws on
  * bad input: mistakes come back as diagnostics.
@@ -16,8 +16,10 @@ import type { ScenarioSpec, SourceRange } from '../engine/spec.js';
 import { protocols as registry } from '../protocols/registry.js';
 import type { Model, Scenario } from './generated/ast.js';
 import { isCompare, isScenario, isSweep } from './generated/ast.js';
-import { buildScenario, buildSweep, lastBuild, rangeOf, sweepReport } from './_build.js';
-import { usedCluster } from './_context.js';
+import { rangeOf } from './compile/context.js';
+import { compileScenario, lastCompilation } from './compile/scenario.js';
+import { compileSweep, sweepReport } from './compile/sweeps.js';
+import { usedCluster } from './_cluster.js';
 import { createScenarioServices, type ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
 
@@ -119,7 +121,7 @@ export function compile(document: LangiumDocument<Model>, options: CompileOption
   const specOf = (sc: Scenario): ScenarioSpec | undefined => {
     if (!built.has(sc)) {
       try {
-        const r = lastBuild(sc, protocols) ?? buildScenario(sc, env, () => undefined);
+        const r = lastCompilation(sc, protocols) ?? compileScenario(sc, env, () => undefined);
         const cluster = usedCluster(sc);
         const clean = r.errors === 0 && !hasErrorIn(sc) && (!cluster || !hasErrorIn(cluster));
         built.set(sc, clean && r.spec ? finish(r.spec) : undefined);
@@ -139,7 +141,7 @@ export function compile(document: LangiumDocument<Model>, options: CompileOption
       const spec = base ? specOf(base) : undefined;
       const cluster = base ? usedCluster(base) : undefined;
       let errors = 0;
-      const variants = buildSweep(el, spec, cluster ? protocols.get(cluster.protocol) : undefined, (sev) => {
+      const variants = compileSweep(el, spec, cluster ? protocols.get(cluster.protocol) : undefined, (sev) => {
         if (sev === 'error') errors++;
       });
       const report = sweepReport(el);
@@ -237,7 +239,7 @@ async function runOnce(text: string, options: ParseOptions, services: ScenarioSe
   }
 }
 
-/** Diagnostics only (1-based), as `protocol-playground check` prints them. */
-export async function checkText(text: string, options: ParseOptions = {}): Promise<Diagnostic[]> {
+/** Validation only: the diagnostics (1-based), as `protocol-playground check` prints them. */
+export async function validateText(text: string, options: ParseOptions = {}): Promise<Diagnostic[]> {
   return [...(await parseAndCompile(text, options)).diagnostics];
 }

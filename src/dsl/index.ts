@@ -5,10 +5,10 @@
  */
 export { createScenarioServices, createScenarioModule, type ScenarioServices, type ScenarioAddedServices, type ScenarioServicesContext } from './scenario-module.js';
 export {
-  checkText, compile, diagnosticsOf, parseAndCompile, toDiagnostic,
+  compile, diagnosticsOf, parseAndCompile, toDiagnostic, validateText,
   type CompareSpec, type CompiledFile, type CompileOptions, type CompileResult, type Diagnostic, type ParseOptions, type SweepSpec,
 } from './compile.js';
-export { ScenarioValidator, registerValidationChecks } from './scenario-validator.js';
+export { ScenarioValidator, registerValidators } from './scenario-validator.js';
 export { resolveImport, visibleUris } from './scenario-scope.js';
 export { matchTemplate, parseTemplate, type TemplatePart, type ArgToken } from './_template.js';
 export { formatDuration, parseDuration, parsePercent } from './_units.js';

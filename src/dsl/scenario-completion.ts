@@ -9,14 +9,27 @@
  * rules. Where a name may be a keyword (`window`, `send`), the grammar's
  * data-type rules (Name, OpName, ArgWord) would offer every keyword they
  * allow; those are left out, the vocabulary's names are offered instead.
+ *
+ * What keeps the list short and useful (issue 16):
+ * - a parameter already set in the same cluster block, node block or
+ *   scenario (`set`) is not offered again;
+ * - bug switches (`bug_*`, documented "BUG: …") sort after the real
+ *   parameters;
+ * - every action and statement keyword carries a one-line doc
+ *   (`KEYWORD_DOCS`), so the list after `at 2s` explains itself;
+ * - the whole-file templates (snippets/scenario.json) are offered only
+ *   where a `cluster` may start — at the top level of a file — and not as
+ *   editor-wide snippets.
  */
 import { AstUtils, GrammarAST, type AstNodeDescription, type MaybePromise, type ReferenceInfo } from 'langium';
 import { DefaultCompletionProvider, type CompletionAcceptor, type CompletionContext, type CompletionValueItem, type NextFeature } from 'langium/lsp';
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { OpSpec, QuerySpec } from '../engine/vocabulary.js';
-import type { Cluster } from './generated/ast.js';
-import { isNodeBlock } from './generated/ast.js';
+import type { Cluster, NodeBlock } from './generated/ast.js';
+import { isNodeBlock, isParamSetting, isScenario, isSetParam } from './generated/ast.js';
+import { grammarKeywords, writtenNodeName } from './_lsp-names.js';
+import templates from '../../snippets/scenario.json';
 import { clusterNear, paramDetail, protocolOf, templateSnippet } from './_lsp-vocab.js';
 import type { ScenarioServices } from './scenario-module.js';
 
@@ -24,18 +37,75 @@ import type { ScenarioServices } from './scenario-module.js';
 const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord']);
 const FAULT_WORDS = new Set(['crash', 'restart', 'pause', 'resume']);
 
+/** One-line docs of the language's own words, shown by completion (detail: how it is written). */
+const KEYWORD_DOCS: Readonly<Record<string, readonly [detail: string, doc: string]>> = {
+  client: ['client [on NODE] OPERATION ARGS…', 'A client operation of the protocol (put, get, place, add …), sent to a node (by default the protocol picks one).'],
+  crash: ['crash TARGET', 'Stop the nodes: they lose volatile state and drop what they receive until restarted. TARGET: nodes (`n1`, `n1..n3`) or a role query (`leader`).'],
+  restart: ['restart TARGET', 'Bring crashed nodes back: they rebuild from what they persisted (Raft: term, vote, log).'],
+  pause: ['pause TARGET', 'Freeze the nodes (a long GC pause): their timers and messages wait; nothing is lost.'],
+  resume: ['resume TARGET', 'Unfreeze paused nodes: their pending timers and messages run.'],
+  partition: ['partition {A B} | {C D E}', 'Split the network into groups that cannot reach each other; nodes not listed keep all their links.'],
+  cut: ['cut A -> B', 'A one-way cut: messages from A to B are lost, B to A still arrive.'],
+  heal: ['heal', 'Undo every partition and cut: all links work again.'],
+  note: ['note "TEXT"', 'A note in the trace at this time, shown in the viewer.'],
+  drift: ['drift NODE… RATE', 'Clock drift: the nodes\' timers take RATE times as long (1.5 = 50% slow).'],
+  at: ['at TIME ACTION', 'Do ACTION at this simulated time (`at 1.5s crash leader`).'],
+  after: ['after DURATION ACTION', 'Do ACTION this long after the previous timed line.'],
+  every: ['every PERIOD [from T] [until T] ACTION', 'Repeat ACTION every PERIOD.'],
+  use: ['use CLUSTER', 'The cluster this scenario runs (exactly once).'],
+  seed: ['seed N', 'The seed of every random choice (latency, loss, timeouts): the same seed gives the same trace. Default 1.'],
+  set: ['set PARAMETER VALUE', 'Override one of the cluster\'s parameters for this scenario.'],
+  network: ['network { latency … loss … }', 'Message latency (a range or a distribution), loss, duplication, reordering, per-link overrides.'],
+  storage: ['storage { latency … }', 'How long a persist takes (fsync): sends that depend on it wait.'],
+  on: ['on [next|every] EVENT PATTERN { … }', 'A message rule: drop, delay, duplicate or hold matching messages, or run actions when they happen.'],
+  run: ['run until TIME | CONDITION [max T]', 'When the run ends: a time, or a condition with a time limit.'],
+  expect: ['expect always|eventually|at end|violated|linearizable …', 'A check of the run: the scenario passes when every expect line holds.'],
+  max: ['max events N', 'Stop the run after this many events.'],
+  always: ['expect always INVARIANT, …', 'The invariants hold after every step.'],
+  eventually: ['expect eventually CONDITION [within D] [after T]', 'The condition becomes true (within D of T).'],
+  violated: ['expect violated INVARIANT', 'The run must break the invariant (to demonstrate a bug).'],
+  linearizable: ['expect linearizable', 'The clients\' history is linearizable (Wing & Gong search).'],
+  import: ['import "FILE"', 'Use the clusters of another scenario file.'],
+};
+
+/** A bug switch: listed after the real parameters. */
+const isBugSwitch = (p: { name: string; doc: string }): boolean => p.name.startsWith('bug_') || /^BUG\b/.test(p.doc);
+
 export class ScenarioCompletionProvider extends DefaultCompletionProvider {
   private readonly protocols: ReadonlyMap<string, Protocol>;
+  private readonly keywords: ReadonlySet<string>;
 
   constructor(services: ScenarioServices) {
     super(services);
     this.protocols = services.protocols.registry;
+    this.keywords = grammarKeywords(services.Grammar);
   }
 
   protected override filterKeyword(context: CompletionContext, keyword: GrammarAST.Keyword): boolean {
     const rule = AstUtils.getContainerOfType(keyword, GrammarAST.isParserRule);
     if (rule && NAME_RULES.has(rule.name)) return false;
     return super.filterKeyword(context, keyword);
+  }
+
+  protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): MaybePromise<void> {
+    if (!this.filterKeyword(context, keyword)) return;
+    const doc = KEYWORD_DOCS[keyword.value];
+    acceptor(context, {
+      label: keyword.value,
+      kind: this.getKeywordCompletionItemKind(keyword),
+      detail: doc?.[0] ?? 'Keyword',
+      ...(doc ? { documentation: { kind: MarkupKind.Markdown, value: doc[1] } } : {}),
+      sortText: '1',
+    });
+    // `cluster` starts a top-level element: the whole-file templates fit exactly there.
+    if (keyword.value === 'cluster') {
+      for (const [name, t] of Object.entries(templates)) {
+        acceptor(context, {
+          label: t.prefix[1] ?? name, kind: CompletionItemKind.Snippet, detail: name, documentation: t.description,
+          insertText: t.body.join('\n'), insertTextFormat: InsertTextFormat.Snippet, sortText: '2',
+        });
+      }
+    }
   }
 
   protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
@@ -84,16 +154,35 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
       return;
     }
     const scope = before !== 'set' && before !== 'vary' && this.inNodeBlock(context) ? 'node' : 'cluster';
+    const taken = before === 'vary' ? new Set<string>() : this.alreadySet(context, before === 'set');
     for (const p of protocol.vocabulary.params) {
-      if ((p.scope ?? 'cluster') !== scope) continue;
+      if ((p.scope ?? 'cluster') !== scope || taken.has(p.name)) continue;
       acceptor(context, {
         label: p.name,
         kind: CompletionItemKind.Property,
         detail: paramDetail(p),
         documentation: { kind: MarkupKind.Markdown, value: p.doc },
-        sortText: '0',
+        sortText: isBugSwitch(p) ? '9' : '0',
       });
     }
+  }
+
+  /**
+   * Parameters already set where the cursor is: in its cluster block, or in
+   * its node block, or (`set`) in its scenario — except the one being typed.
+   */
+  private alreadySet(context: CompletionContext, inScenario: boolean): Set<string> {
+    const names = new Set<string>();
+    const here = (n: { $cstNode?: { offset: number; end: number } }): boolean => n.$cstNode !== undefined && n.$cstNode.offset <= context.offset && context.offset <= n.$cstNode.end;
+    if (inScenario) {
+      const scenario = AstUtils.getContainerOfType(context.node, isScenario);
+      for (const st of scenario?.statements ?? []) if (isSetParam(st) && !here(st)) names.add(st.name);
+      return names;
+    }
+    const block = this.nodeBlockAt(context);
+    const settings = block ? block.params : (this.cluster(context)?.members ?? []).filter(isParamSetting);
+    for (const p of settings) if (!here(p)) names.add(p.name);
+    return names;
   }
 
   private template(context: CompletionContext, acceptor: CompletionAcceptor, spec: OpSpec | QuerySpec, kind: CompletionItemKind): void {
@@ -120,7 +209,11 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
       const quoted = JSON.stringify(description.name);
       return { ...item, label: quoted, filterText: quoted, detail: 'scenario' };
     }
-    if (description.type === 'NodeDecl') return { ...item, detail: `node of cluster ${this.cluster(context)?.name ?? '?'}` };
+    if (description.type === 'NodeDecl') {
+      // A name that is no identifier is offered (and inserted) as a string: `"10.0.0.1:11211"`.
+      const written = writtenNodeName(description.name, this.keywords);
+      return { ...item, label: written, filterText: written, detail: `node of cluster ${this.cluster(context)?.name ?? '?'}` };
+    }
     if (description.type === 'Cluster') return { ...item, detail: 'cluster' };
     return item;
   }
@@ -136,13 +229,18 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
   }
 
   private inNodeBlock(context: CompletionContext): boolean {
+    return this.nodeBlockAt(context) !== undefined;
+  }
+
+  /** The `node X { … }` block the cursor is in (an unclosed one reaches to the cursor). */
+  private nodeBlockAt(context: CompletionContext): NodeBlock | undefined {
     const cluster = this.cluster(context);
     for (const m of cluster?.members ?? []) {
       if (!isNodeBlock(m) || !m.$cstNode) continue;
       const closed = m.$cstNode.text.trimEnd().endsWith('}');
-      if (m.$cstNode.offset < context.offset && (!closed || context.offset < m.$cstNode.end)) return true;
+      if (m.$cstNode.offset < context.offset && (!closed || context.offset < m.$cstNode.end)) return m;
     }
-    return false;
+    return undefined;
   }
 
   private cluster(context: CompletionContext): Cluster | undefined {

@@ -8,59 +8,56 @@
  * where they stand: a role query as a target (`crash leader`), its
  * arguments, and nodes a protocol adds by itself (the ring's `router`).
  *
- * It also runs the per-node checks over the fast walk of _walk.ts, looking
- * each type's checks up once: the same checks in the same pre-order, at a
- * fraction of the cost on large files.
+ * Validation is cheaper through Langium's documented hook
+ * (`validateSingleNodeOptions`): every validation of this language is
+ * registered on a type at the top of the tree (the file, its clusters and
+ * their members, scenarios, compares, sweeps: a scenario is validated by
+ * compiling it whole), so the walk goes no deeper than a cluster's members.
+ * Should a validation ever be registered on a type deeper down, the walk
+ * visits every node again, as Langium's default does.
  */
 import {
-  Cancellation, DefaultDocumentValidator, diagnosticData,
-  type AstNode, type Grammar, type IndexManager, type LangiumDocument, type LangiumDocuments, type ValidationAcceptor, type ValidationCheck, type ValidationOptions,
+  Cancellation, DefaultDocumentValidator, diagnosticData, VALIDATE_EACH_NODE,
+  type AstNode, type AstReflection, type IndexManager, type LangiumDocument, type LangiumDocuments, type ValidateSingleNodeOptions, type ValidationAcceptor, type ValidationOptions,
 } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import { isClientAction, isNodeItem, isTarget, isUse, type Cluster } from './generated/ast.js';
-import { clusterAt, clusterParams, declaredNodes, implicitNodes, scenarioOf } from './_context.js';
+import { clusterAt, clusterParams, declaredNodes, implicitNodes, scenarioOf } from './_cluster.js';
 import { didYouMean, listNames } from './_names.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { visibleUris } from './scenario-scope.js';
-import { planFor, walkTargets } from './_typed-walk.js';
-import { walkAst } from './_walk.js';
+
+/** Types that occur only as the file's or a cluster's direct children (see scenario.langium). */
+const TOP_OF_TREE: ReadonlySet<string> = new Set(['Model', 'Import', 'Cluster', 'Scenario', 'Compare', 'Sweep', 'NodesDecl', 'NodeBlock']);
+/** Types whose children may be validated when every validation is on a TOP_OF_TREE type. */
+const DESCEND: ReadonlySet<string> = new Set(['Model', 'Cluster']);
+const VALIDATE_NODE_ONLY: ValidateSingleNodeOptions = Object.freeze({ validateNode: true, validateChildren: false });
 
 export class ScenarioDocumentValidator extends DefaultDocumentValidator {
   private readonly protocols: ReadonlyMap<string, Protocol>;
   private readonly index: IndexManager;
   private readonly documents: LangiumDocuments;
-  private readonly grammar: Grammar;
+  private readonly reflection: AstReflection;
+  /** Whether this validation may stop at the top of the tree (worked out per validation: checks may be registered at any time). */
+  private topOnly = false;
 
   constructor(services: ScenarioServices) {
     super(services);
     this.protocols = services.protocols.registry;
     this.index = services.shared.workspace.IndexManager;
     this.documents = services.shared.workspace.LangiumDocuments;
-    this.grammar = services.Grammar;
+    this.reflection = services.shared.AstReflection;
   }
 
-  protected override async validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<void> {
-    const checksByType = new Map<string, ValidationCheck[]>();
-    const checksOf = (type: string): ValidationCheck[] => {
-      let checks = checksByType.get(type);
-      if (!checks) {
-        checks = this.validationRegistry.getChecks(type, options.categories).toArray();
-        checksByType.set(type, checks);
-      }
-      return checks;
-    };
-    // Few node types have checks: the walk skips the subtrees that cannot hold one. Planned per
-    // validation (a few dozen types), so checks registered later are never missed.
-    const plan = planFor(this.grammar, (type) => checksOf(type).length > 0);
-    const runChecks = async (node: AstNode, checks: ValidationCheck[]): Promise<void> => {
-      for (const check of checks) await check(node, acceptor, cancelToken);
-    };
-    const visit = (node: AstNode): Promise<void> | undefined => {
-      const checks = checksOf(node.$type);
-      return checks.length > 0 ? runChecks(node, checks) : undefined;
-    };
-    await (plan ? walkTargets(rootNode, plan, cancelToken, visit) : walkAst(rootNode, cancelToken, visit));
+  protected override validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken?: Cancellation.CancellationToken): Promise<void> {
+    this.topOnly = this.reflection.getAllTypes().every((type) => TOP_OF_TREE.has(type) || this.validationRegistry.getChecks(type, options.categories).isEmpty());
+    return super.validateAstNodes(rootNode, options, acceptor, cancelToken);
+  }
+
+  protected override validateSingleNodeOptions(node: AstNode, options: ValidationOptions): ValidateSingleNodeOptions {
+    if (!this.topOnly) return super.validateSingleNodeOptions(node, options);
+    return DESCEND.has(node.$type) ? VALIDATE_EACH_NODE : VALIDATE_NODE_ONLY;
   }
 
   protected override processLinkingErrors(document: LangiumDocument, diagnostics: Diagnostic[], _options: ValidationOptions): void {

@@ -12,7 +12,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Compare, NodeDecl, Scenario, Sweep } from './generated/ast.js';
 import { isCluster, isCompare, isCondition, isNodeDecl, isScenario, isSweep } from './generated/ast.js';
-import { declaredNodes, usedCluster } from './_context.js';
+import { declaredNodes, usedCluster } from './_cluster.js';
 import { leafAt, propertyOf, propertyValue, referenceTarget } from './_lsp-names.js';
 import { clusterNear, paramHover, protocolOf, templateHover } from './_lsp-vocab.js';
 import { listNames } from './_names.js';
@@ -51,7 +51,8 @@ export class ScenarioHoverProvider implements HoverProvider {
       case 'Cluster.name': case 'Scenario.name': case 'Compare.name': case 'Sweep.name':
         return this.declaration(node, name);
       case 'NodeDecl.name': case 'NodeDecl.last':
-        return this.declaration(node, leaf.text);
+        // A range's end as written (`n5` of `n1..n5`); a single name's value (quotes off).
+        return this.declaration(node, isNodeDecl(node) && node.last === undefined ? node.name : leaf.text);
       case 'ParamSetting.name': case 'SetParam.name': case 'Vary.param': {
         const spec = protocol?.vocabulary.params.find((p) => p.name === name);
         return spec ? paramHover(spec) : undefined;

@@ -18,13 +18,12 @@ import {
 import type { Protocol } from '../engine/protocol.js';
 import { protocols as registry } from '../protocols/registry.js';
 import { ScenarioDslGeneratedModule, ScenarioGeneratedSharedModule } from './generated/module.js';
-import { createScenarioParser, ScenarioValueConverter } from './_parser.js';
+import { ScenarioLexer } from './scenario-lexer.js';
 import { ScenarioParserErrorMessageProvider } from './scenario-parse-errors.js';
-import { ScenarioLexer } from './_tokens.js';
+import { ScenarioValueConverter } from './scenario-value-converter.js';
 import { ScenarioDocumentValidator } from './scenario-document-validator.js';
-import { ScenarioLinker, ScenarioReferenceDescriptionProvider, ScenarioScopeComputation } from './scenario-linker.js';
 import { ScenarioScopeProvider } from './scenario-scope.js';
-import { registerValidationChecks, ScenarioValidator } from './scenario-validator.js';
+import { registerValidators, ScenarioValidator } from './scenario-validator.js';
 import { ScenarioCodeActionProvider } from './scenario-code-actions.js';
 import { ScenarioCompletionProvider } from './scenario-completion.js';
 import { ScenarioFormatter } from './scenario-formatter.js';
@@ -46,16 +45,12 @@ export function createScenarioModule(protocols: ReadonlyMap<string, Protocol>): 
     protocols: { registry: () => protocols },
     parser: {
       Lexer: (services) => new ScenarioLexer(services),
-      LangiumParser: (services) => createScenarioParser(services),
       ValueConverter: () => new ScenarioValueConverter(),
       ParserErrorMessageProvider: () => new ScenarioParserErrorMessageProvider(),
     },
     references: {
       ScopeProvider: (services) => new ScenarioScopeProvider(services),
-      Linker: (services) => new ScenarioLinker(services),
-      ScopeComputation: (services) => new ScenarioScopeComputation(services),
     },
-    workspace: { ReferenceDescriptionProvider: (services) => new ScenarioReferenceDescriptionProvider(services) },
     validation: {
       ScenarioValidator: (services) => new ScenarioValidator(services),
       DocumentValidator: (services) => new ScenarioDocumentValidator(services),
@@ -92,7 +87,7 @@ export function createScenarioServices(
   );
   const Scenario = inject(createDefaultModule({ shared }), ScenarioDslGeneratedModule, createScenarioModule(protocols));
   shared.ServiceRegistry.register(Scenario);
-  registerValidationChecks(Scenario);
+  registerValidators(Scenario);
   if (!context.connection) {
     // No language client will configure the workspace: start with an empty one.
     shared.workspace.ConfigurationProvider.initialized({});

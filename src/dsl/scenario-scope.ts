@@ -4,15 +4,19 @@
  * - Node references resolve among the nodes of the cluster that applies at
  *   the reference: the enclosing cluster, or the scenario's `use`d cluster
  *   (which may live in an imported file). A range `n1..n5` contributes one
- *   description per expanded name, each pointing at the range.
+ *   description per expanded name, each pointing at the range. The
+ *   arguments of a role query used as a target (`crash owner "apple"`) are
+ *   keys, not nodes: they resolve to nothing (and are no error).
  * - Cluster and scenario references resolve in the referencing file and the
  *   files it imports, transitively (`import "x.scenario"` is relative to the
  *   importing document).
  */
-import { AstUtils, DefaultScopeProvider, EMPTY_SCOPE, MapScope, URI, UriUtils, type AstNodeDescription, type LangiumCoreServices, type LangiumDocument, type LangiumDocuments, type ReferenceInfo, type Scope } from 'langium';
+import { AstUtils, DefaultScopeProvider, EMPTY_SCOPE, MapScope, URI, UriUtils, type AstNodeDescription, type LangiumDocument, type LangiumDocuments, type ReferenceInfo, type Scope } from 'langium';
+import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Model } from './generated/ast.js';
-import { NodeDecl } from './generated/ast.js';
-import { clusterAt, declaredNodes } from './_context.js';
+import { isNodeItem, isTarget, NodeDecl } from './generated/ast.js';
+import { clusterAt, declaredNodes } from './_cluster.js';
+import type { ScenarioServices } from './scenario-module.js';
 
 /** The URI an import path denotes, relative to the importing document. */
 export function resolveImport(doc: LangiumDocument, path: string): string {
@@ -41,18 +45,31 @@ export function visibleUris(doc: LangiumDocument, documents: LangiumDocuments): 
 export class ScenarioScopeProvider extends DefaultScopeProvider {
   private readonly documents: LangiumDocuments;
   private readonly nodeScopes = new WeakMap<Cluster, Scope>();
+  private readonly protocols: ReadonlyMap<string, Protocol>;
 
-  constructor(services: LangiumCoreServices) {
+  constructor(services: ScenarioServices) {
     super(services);
     this.documents = services.shared.workspace.LangiumDocuments;
+    this.protocols = services.protocols.registry;
   }
 
   override getScope(context: ReferenceInfo): Scope {
     if (this.reflection.getReferenceType(context) === NodeDecl.$type) {
       const cluster = clusterAt(context.container);
-      return cluster ? this.nodeScope(cluster) : EMPTY_SCOPE;
+      return cluster && !this.isRoleQueryArgument(context, cluster) ? this.nodeScope(cluster) : EMPTY_SCOPE;
     }
     return super.getScope(context);
+  }
+
+  /** `"apple"` in `crash owner "apple"`: a target's item after a first item that names a role query, not a node. */
+  private isRoleQueryArgument(context: ReferenceInfo, cluster: Cluster): boolean {
+    const item = context.container;
+    const target = item.$container;
+    if (!isNodeItem(item) || !isTarget(target) || target.items[0] === item) return false;
+    const first = target.items[0];
+    const name = isNodeItem(first) && first.last === undefined ? first.node?.$refText : undefined;
+    if (name === undefined || declaredNodes(cluster).byName.has(name)) return false;
+    return this.protocols.get(cluster.protocol)?.vocabulary.queries.some((q) => q.name === name) ?? false;
   }
 
   private nodeScope(cluster: Cluster): Scope {

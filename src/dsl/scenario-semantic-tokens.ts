@@ -2,13 +2,17 @@
  * Semantic tokens for scenario files (LSP 3.16 semantic highlighting), as a
  * Langium AbstractSemanticTokenProvider: the language's keywords, protocol
  * names, cluster names, parameters, nodes, operations, queries, invariants,
- * message types, numbers/durations/percentages and strings. Names the
- * grammar lets be keywords (a parameter `window`, an operation `send`) are
- * coloured as what they name, not as keywords.
+ * message types, numbers/durations/percentages, and the names of
+ * scenarios, compares and sweeps. Names the grammar lets be keywords (a
+ * parameter `window`, an operation `send`) are coloured as what they name,
+ * not as keywords; a quoted node name as a node. Other strings are left to
+ * the TextMate grammar, which colours their escapes (a semantic token would
+ * paint the whole string over them).
  */
 import { GrammarAST, AstUtils, DocumentState, isCompositeCstNode, isReference, type AstNode, type CstNode } from 'langium';
 import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langium/lsp';
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver-types';
+import { propertyValue } from './_lsp-names.js';
 
 /** Data-type rules whose keywords are names. */
 const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord']);
@@ -37,8 +41,6 @@ const PROPERTY_TOKENS: Record<string, string> = {
   'Compare.left': SemanticTokenTypes.string,
   'Compare.right': SemanticTokenTypes.string,
   'Sweep.base': SemanticTokenTypes.string,
-  'Import.path': SemanticTokenTypes.string,
-  'NoteAction.text': SemanticTokenTypes.string,
 };
 
 /** Literal-like properties, on any node. */
@@ -46,7 +48,7 @@ const LITERAL_TOKENS: Record<string, string> = {
   duration: SemanticTokenTypes.number,
   percent: SemanticTokenTypes.number,
   number: SemanticTokenTypes.number,
-  string: SemanticTokenTypes.string,
+  repeat: SemanticTokenTypes.number,
   id: SemanticTokenTypes.enumMember,
 };
 const NUMBER_PROPERTIES: Record<string, readonly string[]> = {
@@ -57,24 +59,27 @@ const DECLARATIONS = new Set(['Cluster.name', 'NodeDecl.name', 'NodeDecl.last', 
 export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider {
   protected highlightElement(node: AstNode, acceptor: SemanticTokenAcceptor): void {
     this.keywordsOf(node, node.$cstNode, acceptor);
-    const record = node as unknown as Record<string, unknown>;
     // Resolving a reference before the document is linked only logs a warning
     // and fails: a request that races a rebuild colours such names plainly.
     const linked = AstUtils.getDocument(node).state >= DocumentState.Linked;
     for (const [property, type] of Object.entries(PROPERTY_TOKENS)) {
       const [t, p] = property.split('.') as [string, string];
-      if (node.$type !== t || record[p] === undefined) continue;
-      const value = record[p];
+      if (node.$type !== t) continue;
+      const value = propertyValue(node, p);
+      if (value === undefined) continue;
+      // A name that resolves to no node is a role query (`leader`) or, quoted, a query's argument (`owner "apple"`: a plain string).
       const unresolvedNode = linked && isReference(value) && t === 'NodeItem' && !value.ref && value.error !== undefined;
+      if (unresolvedNode && value.$refNode?.text.startsWith('"')) continue;
       acceptor({
         node, property: p as never, type: unresolvedNode ? SemanticTokenTypes.function : type,
         modifier: DECLARATIONS.has(property) ? SemanticTokenModifiers.declaration : undefined,
       });
     }
     for (const [p, type] of Object.entries(LITERAL_TOKENS)) {
-      if (record[p] !== undefined && typeof record[p] !== 'object') acceptor({ node, property: p as never, type });
+      const value = propertyValue(node, p);
+      if (value !== undefined && typeof value !== 'object') acceptor({ node, property: p as never, type });
     }
-    for (const p of NUMBER_PROPERTIES[node.$type] ?? []) if (record[p] !== undefined) acceptor({ node, property: p as never, type: SemanticTokenTypes.number });
+    for (const p of NUMBER_PROPERTIES[node.$type] ?? []) if (propertyValue(node, p) !== undefined) acceptor({ node, property: p as never, type: SemanticTokenTypes.number });
   }
 
   /** Keyword tokens that belong to `node` itself (not to its children, not names spelled like keywords). */
@@ -88,7 +93,7 @@ export class ScenarioSemanticTokenProvider extends AbstractSemanticTokenProvider
     const rule = AstUtils.getContainerOfType(cst.grammarSource, GrammarAST.isParserRule)?.name;
     if (rule && NAME_RULES.has(rule)) return;
     if (!/[A-Za-z]/.test(cst.text)) {
-      if (rule === 'CompareOp' || cst.text === '->' || cst.text === '|' || cst.text === '=') acceptor({ cst, type: SemanticTokenTypes.operator });
+      if (rule === 'CompareOp' || cst.text === '->' || cst.text === '|' || cst.text === '=' || cst.text === '*') acceptor({ cst, type: SemanticTokenTypes.operator });
       return;
     }
     acceptor({ cst, type: SemanticTokenTypes.keyword });

@@ -9,7 +9,7 @@ import type { DocumentSymbolProvider } from 'langium/lsp';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import type { Model } from './generated/ast.js';
 import { isCluster, isCompare, isNodesDecl, isScenario, isSweep } from './generated/ast.js';
-import { usedCluster } from './_context.js';
+import { usedCluster } from './_cluster.js';
 import type { ScenarioServices } from './scenario-module.js';
 
 function symbol(name: string, detail: string, kind: SymbolKind, range: Range | undefined, selection: Range | undefined, children?: DocumentSymbol[]): DocumentSymbol | undefined {

@@ -1,34 +1,37 @@
 /**
- * Validation of scenario files, as a Langium `ValidationChecks` table.
+ * Validation of scenario files: the validators of each node type, given to
+ * Langium as its `ValidationChecks` table.
  *
  * Issue codes are kebab-case (`unknown-node`, `wrong-unit`, …) so code
- * actions can look them up. Cluster-level checks live here; everything
- * inside a scenario is checked by the same walk that compiles it
- * (_build.ts), and sweeps reuse the sweep builder.
+ * actions can look them up. Clusters, imports and names are validated here;
+ * everything inside a scenario or a sweep is validated by compiling it
+ * (compile/), so what is accepted and what is compiled never disagree.
  */
 import { AstUtils, URI, diagnosticData, type AstNode, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Compare, Model, NodeBlock, Scenario, ScenarioAstType, Sweep, Value } from './generated/ast.js';
 import { isCluster, isCompare, isNodesDecl, isParamSetting, isScenario } from './generated/ast.js';
-import { buildScenario, buildSweep } from './_build.js';
-import { usedCluster } from './_context.js';
+import { compileScenario } from './compile/scenario.js';
+import { measureNames } from './compile/expectations.js';
+import { sweepAxes } from './compile/sweeps.js';
+import { quotedRange, quotedRangeMessage, usedCluster } from './_cluster.js';
 import { didYouMean, expandRange, listNames, suggest } from './_names.js';
 import { convertParam } from './_units.js';
 import type { ScenarioServices } from './scenario-module.js';
 import { resolveImport } from './scenario-scope.js';
 
-export function registerValidationChecks(services: ScenarioServices): void {
+export function registerValidators(services: ScenarioServices): void {
   const registry = services.validation.ValidationRegistry;
   const validator = services.validation.ScenarioValidator;
-  const checks: ValidationChecks<ScenarioAstType> = {
-    Model: [validator.checkDuplicateNames, validator.checkImports],
-    Cluster: validator.checkCluster,
-    NodeBlock: validator.checkNodeBlock,
-    Scenario: validator.checkScenario,
-    Compare: validator.checkCompare,
-    Sweep: validator.checkSweep,
+  const validators: ValidationChecks<ScenarioAstType> = {
+    Model: [validator.validateDuplicateNames, validator.validateImports],
+    Cluster: validator.validateCluster,
+    NodeBlock: validator.validateNodeBlock,
+    Scenario: validator.validateScenario,
+    Compare: validator.validateCompare,
+    Sweep: validator.validateSweep,
   };
-  registry.register(checks, validator);
+  registry.register(validators, validator);
 }
 
 /** `suggestion` (a "did you mean" name) travels in the diagnostic's data for the quick fix (scenario-code-actions.ts). */
@@ -45,7 +48,7 @@ export class ScenarioValidator {
     this.documents = services.shared.workspace.LangiumDocuments;
   }
 
-  checkDuplicateNames = (model: Model, accept: ValidationAcceptor): void => {
+  validateDuplicateNames = (model: Model, accept: ValidationAcceptor): void => {
     const seen = new Map<string, AstNode>();
     for (const el of model.elements) {
       if (typeof el.name !== 'string') continue;
@@ -57,7 +60,7 @@ export class ScenarioValidator {
     }
   };
 
-  checkImports = (model: Model, accept: ValidationAcceptor): void => {
+  validateImports = (model: Model, accept: ValidationAcceptor): void => {
     const doc = AstUtils.getDocument(model);
     model.imports.forEach((imp) => {
       if (typeof imp.path !== 'string') return;
@@ -71,7 +74,7 @@ export class ScenarioValidator {
     });
   };
 
-  checkCluster = (cluster: Cluster, accept: ValidationAcceptor): void => {
+  validateCluster = (cluster: Cluster, accept: ValidationAcceptor): void => {
     const protocol = this.protocols.get(cluster.protocol);
     if (!protocol && cluster.protocol) {
       const names = [...this.protocols.keys()];
@@ -81,7 +84,14 @@ export class ScenarioValidator {
     for (const m of cluster.members) {
       if (!isNodesDecl(m)) continue;
       for (const item of m.items) {
-        if (!item.name) continue;
+        if (!item.name) {
+          if (item.name === '') report(accept, 'error', item, 'a node name cannot be empty', 'invalid-node-name', 'name');
+          continue;
+        }
+        if (quotedRange(item) && item.last !== undefined) {
+          report(accept, 'error', item, quotedRangeMessage(item.name, item.last), 'invalid-node-range');
+          continue;
+        }
         const r = item.last ? expandRange(item.name, item.last) : { ok: true as const, value: [item.name] };
         if (!r.ok) {
           report(accept, 'error', item, r.message, r.code);
@@ -96,20 +106,20 @@ export class ScenarioValidator {
     const setOnce = new Set<string>();
     for (const m of cluster.members) {
       if (!isParamSetting(m)) continue;
-      this.checkParam(protocol, m, 'cluster', accept);
+      this.validateParam(protocol, m, 'cluster', accept);
       if (setOnce.has(m.name)) report(accept, 'warning', m, `${m.name} is set twice; the last value wins`, 'repeated-parameter', 'name');
       setOnce.add(m.name);
     }
   };
 
-  checkNodeBlock = (block: NodeBlock, accept: ValidationAcceptor): void => {
+  validateNodeBlock = (block: NodeBlock, accept: ValidationAcceptor): void => {
     const cluster = block.$container;
     const protocol = isCluster(cluster) ? this.protocols.get(cluster.protocol) : undefined;
     if (!protocol) return;
-    for (const p of block.params) this.checkParam(protocol, p, 'node', accept);
+    for (const p of block.params) this.validateParam(protocol, p, 'node', accept);
   };
 
-  private checkParam(protocol: Protocol, setting: { name: string; value?: unknown } & AstNode, where: 'cluster' | 'node', accept: ValidationAcceptor): void {
+  private validateParam(protocol: Protocol, setting: { name: string; value?: unknown } & AstNode, where: 'cluster' | 'node', accept: ValidationAcceptor): void {
     if (typeof setting.name !== 'string') return;
     const specs = protocol.vocabulary.params.filter((p) => (p.scope ?? 'cluster') === where);
     const spec = protocol.vocabulary.params.find((p) => p.name === setting.name);
@@ -129,19 +139,19 @@ export class ScenarioValidator {
     if (!r.ok) report(accept, 'error', value, r.message, r.code);
   }
 
-  checkScenario = (scenario: Scenario, accept: ValidationAcceptor): void => {
-    buildScenario(scenario, { protocols: this.protocols }, accept);
+  validateScenario = (scenario: Scenario, accept: ValidationAcceptor): void => {
+    compileScenario(scenario, { protocols: this.protocols }, accept);
   };
 
-  checkCompare = (compare: Compare, accept: ValidationAcceptor): void => {
+  validateCompare = (compare: Compare, accept: ValidationAcceptor): void => {
     if (compare.left?.ref && compare.left.ref === compare.right?.ref) report(accept, 'warning', compare, 'left and right are the same scenario', 'same-scenario', 'right');
   };
 
-  checkSweep = (sweep: Sweep, accept: ValidationAcceptor): void => {
+  validateSweep = (sweep: Sweep, accept: ValidationAcceptor): void => {
     const base = sweep.base?.ref;
     const cluster = base ? usedCluster(base) : undefined;
     const protocol = cluster ? this.protocols.get(cluster.protocol) : undefined;
-    const built = base ? buildScenario(base, { protocols: this.protocols }, () => undefined) : undefined;
-    buildSweep(sweep, built?.spec, protocol, accept);
+    // Only the axes and their mistakes: validation needs no variants, nor the base scenario compiled again.
+    sweepAxes(sweep, base && { measures: measureNames(base) }, protocol, accept);
   };
 }

@@ -78,6 +78,21 @@ export class Monitors<S = unknown> {
     return m;
   }
 
+  /** The metrics every monitor with a `metrics` reports at the end (a monitor that throws reports none). */
+  metrics(world: World<S>): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (this.memories === null) this.start(world);
+    for (const m of this.monitors) {
+      if (m.metrics === undefined) continue;
+      try {
+        Object.assign(out, m.metrics(this.memories!.get(m), world));
+      } catch {
+        // As in `check`: a broken monitor leaves its metrics out rather than ending the run.
+      }
+    }
+    return out;
+  }
+
   /** The memory of monitor `m` in this run (for tests and tools). */
   memory<M>(m: MonitorSpec<S, M>): M | undefined {
     return this.memories?.get(m) as M | undefined;

@@ -43,3 +43,19 @@ export function runMetrics(c: RunCounters): Record<string, number> {
   for (const m of RUN_METRIC_LIST) out[m.name] = m.read(c);
   return out;
 }
+
+/**
+ * The metrics the runner derives from the client history when the run ends,
+ * for a protocol whose vocabulary names a client model (src/checks/client-metrics.ts
+ * computes them; a protocol lists them among its metrics for completion and hover).
+ */
+export const CLIENT_METRIC_LIST: readonly { readonly name: string; readonly doc: string }[] = [
+  { name: 'ops', doc: 'Client operations of the store\'s model invoked during the run.' },
+  { name: 'availability', doc: 'Fraction of client operations answered ok (failures, give-ups and operations still pending count as unanswered).' },
+  { name: 'read_latency_p50_ms', doc: 'Median latency (ms) of the reads answered ok, from invocation to reply.' },
+  { name: 'read_latency_p99_ms', doc: '99th-percentile latency (ms) of the reads answered ok.' },
+  { name: 'write_latency_p50_ms', doc: 'Median latency (ms) of the writes answered ok, from invocation to reply.' },
+  { name: 'write_latency_p99_ms', doc: '99th-percentile latency (ms) of the writes answered ok.' },
+  { name: 'stale_reads', doc: 'Reads that returned only values already overwritten (in real time) before the read began.' },
+  { name: 'sibling_reads', doc: 'Reads answered with several concurrent values (siblings) instead of one.' },
+];

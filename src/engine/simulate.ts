@@ -61,6 +61,12 @@ export interface SimulateOptions {
    * and when a run fails (explore) need not simulate the rest.
    */
   readonly stopAtViolation?: boolean;
+  /**
+   * Metrics derived from the whole trace when the run ends, before the `at
+   * end` expectations are evaluated (the runner's client-history metrics:
+   * availability, latencies, stale reads). Optional.
+   */
+  readonly traceMetrics?: (trace: TraceRecorder) => Record<string, number>;
 }
 
 export interface SimulationResult {
@@ -639,6 +645,14 @@ class Simulation implements ActionHost, DeliverySink {
         Object.assign(out, this.protocol.finalMetrics(this.world));
       } catch (e) {
         this.trace.note(this.now, -1, -1, `protocol error in finalMetrics: ${errorText(e)}`);
+      }
+    }
+    Object.assign(out, this.monitors.metrics(this.world as World));
+    if (this.options.traceMetrics !== undefined) {
+      try {
+        Object.assign(out, this.options.traceMetrics(this.trace));
+      } catch (e) {
+        this.trace.note(this.now, -1, -1, `trace metrics failed: ${errorText(e)}`);
       }
     }
     return Object.assign(out, runMetrics({ ...this.counters(), now: end.time }));

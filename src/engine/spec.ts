@@ -135,10 +135,11 @@ export type Expectation =
   | { readonly kind: 'atEnd'; readonly condition: Condition; readonly source?: SourceRange }
   /**
    * The client history (invocations and replies in the trace) is linearizable
-   * for the key-value model. Evaluated after the run by the runner
+   * for the protocol's client model — or, with `violated` (`expect violated
+   * linearizable`), is not. Evaluated after the run by the runner
    * (`src/runner/linearizable.ts`), not by the simulator.
    */
-  | { readonly kind: 'linearizable'; readonly source?: SourceRange };
+  | { readonly kind: 'linearizable'; readonly violated?: boolean; readonly source?: SourceRange };
 
 export interface RunBounds {
   /** Stop at this simulated time (µs) — `run until 6s`. */

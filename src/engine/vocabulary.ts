@@ -40,10 +40,11 @@ export interface ParamSpec {
  * - `key`: an identifier or a string (`x`, `"user:1"`) → string
  * - `value`: any literal (number, string, `true`/`false`) → Json
  * - `node`: a declared node's name → string (validated; go-to-definition works)
+ * - `nodes`: one or more declared node names in a row (`p1 p2 p3`) → string[]
  * - `name`: a fresh identifier → string
  * - `algorithm`: an identifier → string, checked against `choices`
  */
-export type ArgType = 'int' | 'number' | 'string' | 'duration' | 'percent' | 'key' | 'value' | 'node' | 'name' | 'algorithm';
+export type ArgType = 'int' | 'number' | 'string' | 'duration' | 'percent' | 'key' | 'value' | 'node' | 'nodes' | 'name' | 'algorithm';
 
 export interface ArgSpec {
   readonly name: string;
@@ -85,6 +86,12 @@ export interface MonitorSpec<S = unknown, M = unknown> {
    * Optional: invariants may update the memory themselves.
    */
   observe?(memory: M, world: World<S>, changed: readonly NodeView<S>[]): void;
+  /**
+   * Metrics the memory holds at the end of the run (anomalies a monitor
+   * counted as it watched: writes lost, the most siblings seen…), merged
+   * into the run's metrics after the protocol's `finalMetrics`. Optional.
+   */
+  metrics?(memory: M, world: World<S>): Record<string, number>;
 }
 
 /** A named predicate over the whole world, checked after every step that changed it. */

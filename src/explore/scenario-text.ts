@@ -62,11 +62,17 @@ function keyText(s: string): string {
   return IDENT.test(s) && !KEYWORDS.has(s) ? s : stringText(s);
 }
 
+/** A node name, quoted where it is not an identifier (`"10.0.0.1:11211"`). */
+export function nodeText(id: NodeId): string {
+  return keyText(id);
+}
+
 /** Nodes as the language lists them, runs of numbered names as ranges (`n1..n5, router`; zero-padded names one by one). */
 export function nodeListText(nodes: readonly NodeId[], separator = ', '): string {
   const numbered = (id: string) => {
     const m = /^(.*?)([1-9]\d*|0)$/.exec(id);
-    return m ? { prefix: m[1]!, n: Number(m[2]) } : undefined;
+    // Only bare identifiers form ranges: `a-1..a-3` would not read back.
+    return m && IDENT.test(id) && !KEYWORDS.has(id) ? { prefix: m[1]!, n: Number(m[2]) } : undefined;
   };
   const out: string[] = [];
   for (let i = 0; i < nodes.length;) {
@@ -77,7 +83,7 @@ export function nodeListText(nodes: readonly NodeId[], separator = ', '): string
       if (!next || next.prefix !== first.prefix || next.n !== first.n + (j + 1 - i)) break;
       j++;
     }
-    out.push(j > i ? `${nodes[i]}..${nodes[j]}` : nodes[i]!);
+    out.push(j > i ? `${nodes[i]}..${nodes[j]}` : nodeText(nodes[i]!));
     i = j + 1;
   }
   return out.join(separator);
@@ -115,7 +121,9 @@ function slotText(type: ArgType, v: Json): string {
     case 'percent': return percentText(v as number);
     case 'string': return stringText(String(v));
     case 'key': return keyText(String(v));
-    case 'node': case 'name': case 'algorithm': return String(v);
+    case 'node': return nodeText(String(v));
+    case 'nodes': return (v as Json[]).map((n) => nodeText(String(n))).join(' ');
+    case 'name': case 'algorithm': return String(v);
     case 'value': return literalText(v);
   }
 }
@@ -168,7 +176,7 @@ class Printer {
       }
       case 'crash': case 'restart': case 'pause': case 'resume': return `${a.kind} ${this.target(a.target)}`;
       case 'partition': return `partition ${a.groups.map((g) => `{${nodeListText(g, ' ')}}`).join(' | ')}`;
-      case 'cut': return `cut ${a.from} -> ${a.to}`;
+      case 'cut': return `cut ${nodeText(a.from)} -> ${nodeText(a.to)}`;
       case 'heal': return 'heal';
       case 'note': return `note ${stringText(a.text)}`;
       case 'drift': return `drift ${this.target(a.target)} ${numberText(a.rate)}`;
@@ -193,7 +201,7 @@ class Printer {
         return `expect eventually ${this.condition(e.condition)}${within}${after}${as}`;
       }
       case 'atEnd': return `expect at end ${this.condition(e.condition)}`;
-      case 'linearizable': return 'expect linearizable';
+      case 'linearizable': return e.violated === true ? 'expect violated linearizable' : 'expect linearizable';
     }
   }
 
@@ -202,13 +210,13 @@ class Printer {
     const head = [`on${r.times === 'next' ? ' next' : ''} ${r.on}`];
     if (r.on === 'send' || r.on === 'deliver') {
       if (p.type !== undefined) head.push(p.type);
-      if (p.from !== undefined) head.push(`from ${p.from}`);
-      if (p.to !== undefined) head.push(`to ${p.to}`);
+      if (p.from !== undefined) head.push(`from ${nodeText(p.from)}`);
+      if (p.to !== undefined) head.push(`to ${nodeText(p.to)}`);
     } else if (r.on === 'crash' || r.on === 'restart') {
-      if (p.node !== undefined) head.push(p.node);
+      if (p.node !== undefined) head.push(nodeText(p.node));
     } else {
       if (p.name !== undefined) head.push(p.name);
-      if (p.node !== undefined) head.push(`on ${p.node}`);
+      if (p.node !== undefined) head.push(`on ${nodeText(p.node)}`);
     }
     if (r.from !== undefined || r.until !== undefined) head.push(`during ${durationText(r.from ?? 0)}..${durationText(r.until ?? DEFAULT_MAX_TIME)}`);
     const body: string[] = [];
@@ -261,21 +269,21 @@ export function scenarioText(spec: ScenarioSpec, protocol: Protocol, options: Sc
   }
   for (const n of spec.nodes) {
     const own = v.params.filter((p) => p.scope === 'node' && spec.nodeParams[n]?.[p.name] !== undefined && !jsonEqual(spec.nodeParams[n]![p.name] as Json, p.default as Json));
-    if (own.length > 0) lines.push(`  node ${n} { ${own.map((p) => `${p.name} ${paramText(p, spec.nodeParams[n]![p.name]!)}`).join('  ')} }`);
+    if (own.length > 0) lines.push(`  node ${nodeText(n)} { ${own.map((p) => `${p.name} ${paramText(p, spec.nodeParams[n]![p.name]!)}`).join('  ')} }`);
   }
   lines.push('}', '', `scenario ${stringText(spec.name)} {`, `  use ${cluster}`, `  seed ${spec.seed}`);
 
   const net = spec.network;
   const netLines = linkSettings(net, DEFAULT_NETWORK);
   if (net.reorder !== DEFAULT_NETWORK.reorder || net.reorderWindow !== DEFAULT_NETWORK.reorderWindow) netLines.push(`reorder ${percentText(net.reorder)} window ${durationText(net.reorderWindow)}`);
-  for (const l of net.links) netLines.push(`link ${l.from} -> ${l.to} { ${[...linkSettings(l.spec), ...(l.spec.reorder !== undefined ? [`reorder ${percentText(l.spec.reorder)}`] : [])].join('  ')} }`);
+  for (const l of net.links) netLines.push(`link ${nodeText(l.from)} -> ${nodeText(l.to)} { ${[...linkSettings(l.spec), ...(l.spec.reorder !== undefined ? [`reorder ${percentText(l.spec.reorder)}`] : [])].join('  ')} }`);
   if (netLines.length > 0) lines.push(`  network {`, ...netLines.map((l) => `    ${l}`), '  }');
   const st = spec.storage;
   const perNode = Object.entries(st.perNode ?? {});
   if (st.latency.kind !== 'fixed' || st.latency.value !== 0 || perNode.length > 0) {
     lines.push('  storage {');
     if (st.latency.kind !== 'fixed' || st.latency.value !== 0) lines.push(`    latency ${distributionText(st.latency)}`);
-    for (const [n, d] of perNode) lines.push(`    latency ${distributionText(d)} on ${n}`);
+    for (const [n, d] of perNode) lines.push(`    latency ${distributionText(d)} on ${nodeText(n)}`);
     lines.push('  }');
   }
   if (spec.actions.length > 0) lines.push('');

@@ -46,6 +46,41 @@ function stripComments(line: string, open: boolean): { code: string; open: boole
   return { code, open };
 }
 
+/** What a line scan sees inside a scenario block: where it ends, its `seed`, its `expect` lines. */
+export interface BlockBody {
+  /** The 0-based line of the block's closing brace (the last line when it is not closed). */
+  readonly endLine: number;
+  readonly seed?: number;
+  readonly expects: readonly { readonly line: number; readonly col: number; readonly text: string }[];
+}
+
+const SEED = /^\s*seed\s+(\d+)\b/;
+const EXPECT = /^(\s*)(expect\b.*?)\s*$/;
+
+/** Scans the block that starts on `block.line` (braces counted outside strings and comments). */
+export function blockBody(text: string, block: Pick<Block, 'line'>): BlockBody {
+  const lines = text.split(/\r?\n/);
+  let open = false, depth = 0, started = false, seed: number | undefined;
+  const expects: { line: number; col: number; text: string }[] = [];
+  for (let line = 0; line < lines.length; line++) {
+    const stripped = stripComments(lines[line]!, open);
+    open = stripped.open;
+    if (line < block.line) continue;
+    const code = stripped.code.replace(/"(?:[^"\\]|\\.)*"/g, (m) => ' '.repeat(m.length));
+    if (started && depth === 1) {
+      const s = SEED.exec(code);
+      if (s && seed === undefined) seed = Number(s[1]);
+      const e = EXPECT.exec(stripped.code);
+      if (e) expects.push({ line, col: e[1]!.length, text: e[2]!.replace(/\s+/g, ' ') });
+    }
+    for (const c of code) {
+      if (c === '{') { depth++; started = true; } else if (c === '}') depth--;
+      if (started && depth === 0) return { endLine: line, ...(seed !== undefined ? { seed } : {}), expects };
+    }
+  }
+  return { endLine: lines.length - 1, ...(seed !== undefined ? { seed } : {}), expects };
+}
+
 export function findBlocks(text: string): Block[] {
   if (typeof text !== 'string') throw new TypeError('findBlocks: text must be a string');
   const blocks: Block[] = [];
@@ -69,4 +104,14 @@ export function findBlocks(text: string): Block[] {
 /** The file name of a scenario's trace, as the CLI writes it with `--out DIR/`. */
 export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
+}
+
+/**
+ * A trace's file name: `<slug>.trace.json` for a run with the scenario's own
+ * seed, `<slug>.seed-<N>.trace.json` for a run with another seed (Run with
+ * seed…, Compare with another seed…), so a second seed never replaces the
+ * first one's trace.
+ */
+export function traceFileName(name: string, seed?: number): string {
+  return `${slug(name)}${seed === undefined ? '' : `.seed-${seed}`}.trace.json`;
 }

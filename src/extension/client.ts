@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
-export function createClient(context: vscode.ExtensionContext): LanguageClient {
+/** `log`: the extension's one output channel, which the client writes to as well. */
+export function createClient(context: vscode.ExtensionContext, log: vscode.OutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.cjs').fsPath;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -19,6 +20,7 @@ export function createClient(context: vscode.ExtensionContext): LanguageClient {
       { scheme: 'untitled', language: 'scenario' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.scenario') },
+    outputChannel: log,
   };
   return new LanguageClient('protocolPlayground', 'Protocol Playground language server', serverOptions, clientOptions);
 }

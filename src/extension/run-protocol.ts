@@ -34,6 +34,8 @@ export interface RunJob {
 
 export interface ScenarioReport {
   readonly name: string;
+  /** The seed it ran with (its own, the default seed setting, or an override). */
+  readonly seed: number;
   readonly passed: boolean;
   readonly source?: SourceRange;
   readonly checks: readonly TraceCheck[];

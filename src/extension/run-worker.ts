@@ -61,6 +61,7 @@ async function run(job: RunJob): Promise<RunReport> {
     const trace = stringifyTrace(traceOf(outcome, loaded.text));
     scenarios.push({
       name: spec.name,
+      seed: spec.seed,
       passed: outcome.passed,
       ...(spec.source ? { source: spec.source } : {}),
       checks: outcome.result.checks,

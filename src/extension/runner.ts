@@ -2,17 +2,23 @@
  * Runs scenarios from the editor. The simulation happens in a worker thread
  * (dist/run-worker.cjs) so the extension host stays responsive; a run that
  * takes longer than a moment shows a cancellable progress notification,
- * whose Cancel sets the shared flag the simulator polls. Afterwards each
- * trace is written to `<folder>/<slug>.trace.json`, each failed `expect`
- * becomes an error diagnostic on its own line (a scenario's diagnostics are
- * replaced by its next run, so a passing run clears them), and the status bar
- * shows the result.
+ * whose Cancel sets the shared flag the simulator polls. Afterwards:
+ * - each trace is written to `<folder>/<slug>.trace.json`, or
+ *   `<slug>.seed-N.trace.json` for a run with another seed (_blocks.ts), and
+ *   the output channel gets one line per scenario run (scenario, seed,
+ *   result, events, trace path, wall time), saying when it replaced a trace;
+ * - each failed `expect` becomes an error diagnostic on its own line (a
+ *   scenario's diagnostics are replaced by its next run, so a passing run
+ *   clears them); editing the file clears those on the edited lines and
+ *   marks the others as from an older version of the file (`markStale`);
+ * - the status bar shows the result of the active file's last run.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { exists } from './_fs.js';
 import type { TraceCheck } from '../trace/format.js';
-import { slug } from './_blocks.js';
+import { traceFileName } from './_blocks.js';
 import { readSettings, traceFolderFor } from './config.js';
 import type { RunJob, RunReport, ScenarioReport, SweepReport, WorkerToHost } from './run-protocol.js';
 
@@ -34,7 +40,10 @@ export interface RunOutcome {
   readonly uri: string;
   readonly compiled: boolean;
   readonly cancelled: boolean;
-  readonly scenarios: readonly { readonly name: string; readonly passed: boolean; readonly failed: number; readonly trace: string; readonly end: string }[];
+  readonly scenarios: readonly {
+    readonly name: string; readonly passed: boolean; readonly failed: number; readonly trace: string; readonly end: string;
+    readonly seed: number; readonly checks: readonly TraceCheck[];
+  }[];
   readonly error?: string;
   /** A sweep's result: passed, and its table as printed in the output channel. */
   readonly sweep?: { readonly name: string; readonly passed: boolean; readonly table: string };
@@ -43,22 +52,82 @@ export interface RunOutcome {
   readonly traceUris: readonly vscode.Uri[];
 }
 
+/** What the status bar says about a file's last run. */
+interface FileStatus { readonly text: string; readonly tooltip: string }
+
 export class Runner implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('protocol-playground-run');
   readonly status = vscode.window.createStatusBarItem('protocolPlayground.lastRun', vscode.StatusBarAlignment.Left, 10);
-  /** Sweep tables, as the CLI prints them. */
-  readonly output = vscode.window.createOutputChannel('Protocol Playground');
   /** Failed-expect diagnostics per file, per scenario. */
   private readonly failures = new Map<string, Map<string, vscode.Diagnostic[]>>();
+  /** The last result per file, for the status bar of the active editor. */
+  private readonly results = new Map<string, FileStatus>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** A file's runs finished (its traces and diagnostics changed). */
+  readonly onDidRun = this.changed.event;
   /** The last trace written for `${fileUri}#${scenario}` and for `${fileUri}`. */
   private readonly lastTraces = new Map<string, vscode.Uri>();
   private readonly running = new Map<string, () => void>();
   /** The file of the latest run (the status bar item opens its trace). */
   lastFile: vscode.Uri | undefined;
 
-  constructor(private readonly extensionPath: string) {
+  /** `log`: the extension's one output channel ("Protocol Playground"). */
+  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {
     this.status.name = 'Protocol Playground';
-    this.status.command = { command: 'protocolPlayground.openLastTrace', title: 'Open last trace', arguments: [] };
+  }
+
+  /** Shows the status of `uri`'s last run (or a Run button for a scenario not run yet); hides it for other files. */
+  showStatusFor(uri: vscode.Uri | undefined, isScenario: boolean): void {
+    const key = uri?.toString();
+    if (!uri || !key || (!isScenario && !this.results.has(key))) { this.status.hide(); return; }
+    if (this.running.has(key)) return;
+    const r = this.results.get(key);
+    this.status.text = r?.text ?? '$(play) Run scenarios';
+    this.status.tooltip = r?.tooltip ?? 'Run this file\'s scenarios (Protocol Playground)';
+    this.status.command = r
+      ? { command: 'protocolPlayground.openLastTrace', title: 'Open last trace', arguments: [uri] }
+      : { command: 'protocolPlayground.run', title: 'Run', arguments: [uri] };
+    this.status.show();
+  }
+
+  private setStatus(uri: vscode.Uri, text: string, tooltip: string): void {
+    this.results.set(uri.toString(), { text, tooltip });
+    if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() || !vscode.window.activeTextEditor) this.showStatusFor(uri, true);
+  }
+
+  /**
+   * The file changed since its last run: failed-expect diagnostics on the
+   * edited lines go (the line is not what failed any more); the others move
+   * with the text and say they come from the last run, as warnings.
+   */
+  markStale(doc: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+    const perScenario = this.failures.get(doc.uri.toString());
+    if (!perScenario || changes.length === 0) return;
+    let touched = false;
+    for (const [name, list] of perScenario) {
+      const next: vscode.Diagnostic[] = [];
+      for (const d of list) {
+        let range: vscode.Range | undefined = d.range;
+        for (const c of changes) {
+          if (!range) break;
+          const added = c.text.split(/\r?\n/).length - 1 - (c.range.end.line - c.range.start.line);
+          if (c.range.end.line < range.start.line) range = new vscode.Range(range.start.line + added, range.start.character, range.end.line + added, range.end.character);
+          else if (c.range.start.line <= range.end.line) range = undefined; // an edit on the expect line itself
+        }
+        if (!range) { touched = true; continue; }
+        const stale = d.message.endsWith(STALE) ? d : Object.assign(new vscode.Diagnostic(range, `${d.message}${STALE}`, vscode.DiagnosticSeverity.Warning), { source: d.source, code: d.code });
+        stale.range = range;
+        next.push(stale);
+        touched = true;
+      }
+      perScenario.set(name, next);
+    }
+    if (touched) this.diagnostics.set(doc.uri, [...perScenario.values()].flat());
+  }
+
+  /** Cancels the run of `uri` in progress, if any (it ends with the events so far). */
+  cancel(uri: vscode.Uri): void {
+    this.running.get(uri.toString())?.();
   }
 
   lastTrace(uri: vscode.Uri, name?: string): vscode.Uri | undefined {
@@ -67,7 +136,7 @@ export class Runner implements vscode.Disposable {
 
   /** Where a scenario's trace is written (whether or not it exists yet). */
   traceUriFor(uri: vscode.Uri, name: string): vscode.Uri {
-    return vscode.Uri.joinPath(traceFolderFor(uri, readSettings(uri)), `${slug(name)}.trace.json`);
+    return vscode.Uri.joinPath(traceFolderFor(uri, readSettings(uri)), traceFileName(name));
   }
 
   async run(request: RunRequest): Promise<RunOutcome> {
@@ -96,7 +165,9 @@ export class Runner implements vscode.Disposable {
     };
     const label = request.sweep !== undefined ? `sweep "${request.sweep}"` : request.compare !== undefined ? `"${request.compare}"` : request.select?.length === 1 ? `"${request.select[0]}"` : uri.path.split('/').pop()!;
     this.status.text = `$(sync~spin) Running ${label}`;
+    this.status.tooltip = undefined;
     this.status.show();
+    const started = Date.now();
 
     const worker = new Worker(join(this.extensionPath, 'dist', 'run-worker.cjs'), { workerData: job });
     const stop = (): void => { Atomics.store(new Int32Array(cancel), 0, 1); };
@@ -127,8 +198,9 @@ export class Runner implements vscode.Disposable {
       report = await result;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      this.status.text = `$(error) Run failed`;
-      this.status.tooltip = message;
+      this.running.delete(key);
+      this.setStatus(uri, '$(error) Run failed', message);
+      this.log.error(`run ${display}: ${message}`);
       void vscode.window.showErrorMessage(`Protocol Playground: ${message}`);
       return { uri: key, compiled: false, cancelled: false, scenarios: [], error: message, texts: [], traceUris: [] };
     } finally {
@@ -136,18 +208,22 @@ export class Runner implements vscode.Disposable {
       if (this.running.get(key) === stop) this.running.delete(key);
       void worker.terminate();
     }
-    return this.finish(uri, report);
+    try {
+      return await this.finish(uri, report, request, display, Date.now() - started);
+    } finally {
+      this.changed.fire(uri);
+    }
   }
 
-  private async finish(uri: vscode.Uri, report: RunReport): Promise<RunOutcome> {
+  private async finish(uri: vscode.Uri, report: RunReport, request: RunRequest, display: string, wallMs: number): Promise<RunOutcome> {
     const key = uri.toString();
     const name = uri.path.split('/').pop()!;
     if (!report.compiled) {
       const errors = report.diagnostics.filter((d) => d.severity === 'error');
       const first = errors[0];
       const error = `${name} has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? ` (line ${first.line}: ${first.message})` : ''}; fix ${errors.length === 1 ? 'it' : 'them'} and run again.`;
-      this.status.text = `$(error) ${name}: does not compile`;
-      this.status.tooltip = error;
+      this.setStatus(uri, `$(error) ${name}: does not compile`, error);
+      this.log.warn(`run ${display}: does not compile: ${first ? `line ${first.line}: ${first.message}` : ''}`);
       void vscode.window.showErrorMessage(`Protocol Playground: ${error}`);
       return { uri: key, compiled: false, cancelled: false, scenarios: [], error, texts: [], traceUris: [] };
     }
@@ -155,12 +231,12 @@ export class Runner implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Protocol Playground: ${name} has no ${report.sweep === undefined && report.scenarios.length === 0 ? 'block' : 'scenario'} named ${report.missing.map((n) => `"${n}"`).join(', ')}.`);
     }
     if (report.cancelled) {
-      this.status.text = `$(circle-slash) Run cancelled`;
-      this.status.tooltip = undefined;
+      this.setStatus(uri, '$(circle-slash) Run cancelled', 'The last run was cancelled');
+      this.log.info(`run ${display}: cancelled`);
       return { uri: key, compiled: true, cancelled: true, scenarios: [], texts: [], traceUris: [] };
     }
 
-    if (report.sweep !== undefined) return this.showSweep(uri, report.sweep);
+    if (report.sweep !== undefined) return this.showSweep(uri, report.sweep, display);
 
     const folder = traceFolderFor(uri, readSettings(uri));
     await vscode.workspace.fs.createDirectory(folder);
@@ -168,11 +244,14 @@ export class Runner implements vscode.Disposable {
     const perScenario = this.failures.get(key) ?? new Map<string, vscode.Diagnostic[]>();
     this.failures.set(key, perScenario);
     for (const s of report.scenarios) {
-      const target = vscode.Uri.joinPath(folder, `${slug(s.name)}.trace.json`);
+      const target = vscode.Uri.joinPath(folder, traceFileName(s.name, request.seed));
+      const replaced = await exists(target);
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(s.trace));
       traceUris.push(target);
       this.lastTraces.set(`${key}#${s.name}`, target);
       perScenario.set(s.name, failedExpects(s));
+      const held = s.checks.filter((c) => c.status === 'held').length;
+      this.log.info(`run "${s.name}" (${display}) · seed ${s.seed} · ${s.passed ? 'PASS' : 'FAIL'} ${held}/${s.checks.length} expects held · ${s.events} events, ${formatTime(s.end.time)} simulated · trace ${vscode.workspace.asRelativePath(target, false)}${replaced ? ' (replaced the previous one)' : ''} · ${(wallMs / 1000).toFixed(2)} s`);
     }
     if (traceUris[0]) this.lastTraces.set(key, traceUris[0]);
     this.diagnostics.set(uri, [...perScenario.values()].flat());
@@ -181,10 +260,10 @@ export class Runner implements vscode.Disposable {
     const checks = report.scenarios.flatMap((s) => s.checks);
     const held = checks.filter((c) => c.status === 'held').length;
     const what = report.scenarios.length === 1 ? report.scenarios[0]!.name : `${report.scenarios.length} scenarios`;
-    this.status.text = failed.length === 0
+    this.setStatus(uri, failed.length === 0
       ? `$(pass) ${what}: ${held}/${checks.length} expects held`
-      : `$(error) ${what}: ${checks.length - held} of ${checks.length} expects failed`;
-    this.status.tooltip = report.scenarios.map((s) => `${s.passed ? '✓' : '✗'} ${s.name} — ${s.events} events, ended by ${s.end.reason} at ${formatTime(s.end.time)}`).join('\n');
+      : `$(error) ${what}: ${checks.length - held} of ${checks.length} expects failed`,
+    `${report.scenarios.map((s) => `${s.passed ? '✓' : '✗'} ${s.name} (seed ${s.seed}) — ${s.events} events, ended by ${s.end.reason} at ${formatTime(s.end.time)}`).join('\n')}\nClick to open the trace.`);
     return {
       uri: key,
       compiled: true,
@@ -195,6 +274,8 @@ export class Runner implements vscode.Disposable {
         failed: s.checks.filter((c) => c.status === 'failed').length,
         trace: traceUris[i]!.toString(),
         end: s.end.reason,
+        seed: s.seed,
+        checks: s.checks,
       })),
       texts: report.scenarios.map((s) => s.trace),
       traceUris,
@@ -202,14 +283,11 @@ export class Runner implements vscode.Disposable {
   }
 
   /** A sweep's table goes to the output channel (shown without taking focus) and its verdict to the status bar. */
-  private showSweep(uri: vscode.Uri, sweep: SweepReport): RunOutcome {
+  private showSweep(uri: vscode.Uri, sweep: SweepReport, display: string): RunOutcome {
     const table = sweep.table.join('\n');
-    this.output.appendLine(`${vscode.workspace.asRelativePath(uri, false)}`);
-    this.output.appendLine(table);
-    this.output.appendLine('');
-    this.output.show(true);
-    this.status.text = `${sweep.passed ? '$(pass)' : '$(error)'} sweep "${sweep.name}": ${sweep.runs} runs${sweep.passed ? '' : ', some failed'}`;
-    this.status.tooltip = 'The table is in the Protocol Playground output channel';
+    this.log.info(`sweep "${sweep.name}" (${display}) · ${sweep.runs} runs · ${sweep.passed ? 'PASS' : 'FAIL'}\n${table}`);
+    this.log.show(true);
+    this.setStatus(uri, `${sweep.passed ? '$(pass)' : '$(error)'} sweep "${sweep.name}": ${sweep.runs} runs${sweep.passed ? '' : ', some failed'}`, 'The table is in the Protocol Playground output channel');
     return { uri: uri.toString(), compiled: true, cancelled: false, scenarios: [], sweep: { name: sweep.name, passed: sweep.passed, table }, texts: [], traceUris: [] };
   }
 
@@ -217,9 +295,12 @@ export class Runner implements vscode.Disposable {
     for (const stop of this.running.values()) stop();
     this.diagnostics.dispose();
     this.status.dispose();
-    this.output.dispose();
+    this.changed.dispose();
   }
 }
+
+const STALE = ' (from the last run; the file changed since: run again)';
+
 
 function failedExpects(s: ScenarioReport): vscode.Diagnostic[] {
   return s.checks.filter((c) => c.status === 'failed').map((c) => expectDiagnostic(s, c));

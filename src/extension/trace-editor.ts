@@ -38,14 +38,16 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider 
       if (!read.ok) return fail(read.error);
       openTraceEditors.set(uri.toString(), { ok: true });
       if (!viewer) viewer = new ViewerConnection(panel.webview, this.extensionUri, name);
-      viewer.show({ kind: 'single', text }, await scenarioOfTrace(uri, text));
+      viewer.show({ kind: 'single', text }, await scenarioOfTrace(uri, text), [uri]);
     };
     const fail = (message: string): void => {
       openTraceEditors.set(uri.toString(), { ok: false, error: message });
       viewer?.dispose();
       viewer = undefined;
-      panel.webview.options = { enableScripts: false, localResourceRoots: [] };
-      panel.webview.html = errorHtml(name, `${name} is not a trace this viewer can show.\n\n${message}`);
+      // No scripts, so the one action is a command link (allowed for that command only).
+      panel.webview.options = { enableScripts: false, localResourceRoots: [], enableCommandUris: ['protocolPlayground.openTraceAsText'] };
+      panel.webview.html = errorHtml(name, `${name} is not a trace this viewer can show.\n\n${message}`,
+        { label: 'Open as JSON', command: `command:protocolPlayground.openTraceAsText?${encodeURIComponent(JSON.stringify([uri.toString()]))}` });
     };
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), name));
     watcher.onDidChange(() => void render());

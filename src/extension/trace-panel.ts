@@ -75,7 +75,7 @@ export class TracePanel {
     const all = texts ?? await Promise.all(content.traces.map(readText));
     this.panel.title = content.title;
     this.viewer.scenario = content.scenario ?? await scenarioOfTrace(content.traces[0], all[0]);
-    this.viewer.show(all.length >= 2 ? { kind: 'pair', left: all[0]!, right: all[1]! } : { kind: 'single', text: all[0] ?? '' });
+    this.viewer.show(all.length >= 2 ? { kind: 'pair', left: all[0]!, right: all[1]! } : { kind: 'single', text: all[0] ?? '' }, undefined, content.traces);
     const remembered: Remembered = {
       traces: content.traces.map((u) => u.toString()),
       ...(content.scenario ? { scenario: content.scenario.toString() } : {}),

@@ -3,7 +3,9 @@
  * protocol means adding its folder under src/protocols/ and one line here.
  */
 import type { Protocol } from '../engine/protocol.js';
+import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
+import { quorumProtocol } from './quorum/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
 
@@ -12,6 +14,8 @@ const all: readonly Protocol[] = [
   hashProtocol,
   ringProtocol,
   raftProtocol,
+  quorumProtocol,
+  commitProtocol,
 ];
 
 export const protocols: ReadonlyMap<string, Protocol> = new Map(all.map((p) => [p.name, p]));

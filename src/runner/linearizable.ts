@@ -6,6 +6,9 @@
  * Porcupine search of `src/checks`. The check
  * holds when some real-time-respecting order explains every output; when
  * it fails, its message names the checker's minimal non-linearizable window.
+ * `expect violated linearizable` (a store meant to be weaker: Dynamo's
+ * sloppy quorums, a bug switch) holds exactly when that one fails, with the
+ * window as its message.
  */
 import type { Expectation, HistorySpec } from '../engine/index.js';
 import { historyFromTrace } from '../checks/history.js';
@@ -26,9 +29,14 @@ export function clientEvents(trace: TraceRecorder): TraceEvent[] {
   return out;
 }
 
-/** The TraceCheck for one `expect linearizable` line over a recorded trace. */
+/**
+ * The TraceCheck for one `expect linearizable` line over a recorded trace —
+ * or, for `expect violated linearizable`, its opposite: it holds when the
+ * checker finds a non-linearizable window, and its message shows it.
+ */
 export function linearizableCheck(exp: LinearizableExpectation, trace: TraceRecorder, spec: HistorySpec): TraceCheck {
-  const base = { name: 'linearizable', kind: 'linearizable' as const, ...(exp.source !== undefined ? { source: exp.source } : {}) };
+  const violated = exp.violated === true;
+  const base = { name: violated ? 'violated linearizable' : 'linearizable', kind: 'linearizable' as const, ...(exp.source !== undefined ? { source: exp.source } : {}) };
   let history;
   try {
     history = historyFromTrace(clientEvents(trace), spec);
@@ -36,6 +44,6 @@ export function linearizableCheck(exp: LinearizableExpectation, trace: TraceReco
     return { ...base, status: 'failed', message: `could not read the client history: ${e instanceof Error ? e.message : String(e)}` };
   }
   const r = checkLinearizable(history, modelNamed(spec.model));
-  if (r.ok) return { ...base, status: 'held', message: `${history.length} client operations` };
-  return { ...base, status: 'failed', message: r.message };
+  if (r.ok) return { ...base, status: violated ? 'failed' : 'held', message: `${history.length} client operations${violated ? ', all linearizable' : ''}` };
+  return { ...base, status: violated ? 'held' : 'failed', message: r.message };
 }

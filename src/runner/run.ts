@@ -14,8 +14,12 @@ import { simulate, type SimulationResult } from '../engine/simulate.js';
 import { protocols } from '../protocols/registry.js';
 import { toTraceDocument } from '../trace/write.js';
 import type { TraceDocument } from '../trace/format.js';
+import type { TraceRecorder } from '../trace/recorder.js';
 import type { CompiledFile, SweepSpec } from '../dsl/compile.js';
-import { linearizableCheck, type LinearizableExpectation } from './linearizable.js';
+import { clientMetrics, quantile } from '../checks/client-metrics.js';
+import { clientEvents, linearizableCheck, type LinearizableExpectation } from './linearizable.js';
+
+export { quantile };
 
 export interface RunOptions {
   readonly cancel?: { readonly cancelled: boolean };
@@ -74,9 +78,11 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   // The simulator evaluates the step-wise expectations; `expect linearizable` needs the whole history, so it is checked here.
   const linearizable = spec.expectations.filter((e): e is LinearizableExpectation => e.kind === 'linearizable');
   const simSpec = linearizable.length === 0 ? spec : { ...spec, expectations: spec.expectations.filter((e) => e.kind !== 'linearizable') };
-  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress, ...(options.stopAtViolation === true ? { stopAtViolation: true } : {}) });
+  const history = protocol.vocabulary.history;
+  // What the clients saw (availability, latencies, stale reads), for protocols with a client model.
+  const traceMetrics = history === undefined ? undefined : (trace: TraceRecorder) => clientMetrics(clientEvents(trace), history);
+  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress, ...(traceMetrics ? { traceMetrics } : {}), ...(options.stopAtViolation === true ? { stopAtViolation: true } : {}) });
   for (const exp of linearizable) {
-    const history = protocol.vocabulary.history;
     result.checks.push(history === undefined
       ? { name: 'linearizable', kind: 'linearizable', status: 'failed', message: `${protocol.name} declares no client model` , ...(exp.source ? { source: exp.source } : {}) }
       : linearizableCheck(exp, result.trace, history));
@@ -164,9 +170,3 @@ export function summarise(runs: readonly Readonly<Record<string, number>>[]): Re
   return out;
 }
 
-/** Nearest-rank quantile of sorted values (the median of an even count is the lower middle). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new RangeError('quantile: no values');
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1]!;
-}

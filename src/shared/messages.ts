@@ -17,7 +17,13 @@ export type ViewerToHost =
   /** The trace could not be shown (bad JSON, newer version …). */
   | { readonly type: 'error'; readonly message: string }
   /** The current step changed (for hosts that mirror it, e.g. highlight the line). */
-  | { readonly type: 'stepped'; readonly index: number; readonly source?: SourceRange };
+  | { readonly type: 'stepped'; readonly index: number; readonly source?: SourceRange }
+  /** The user asked to run this trace's scenario with another seed and compare (the trace's own seed and scenario name). */
+  | { readonly type: 'compareSeeds'; readonly seed: number; readonly scenario: string }
+  /** Save an export: text (SVG, Mermaid, ShiViz) or base64 bytes (PNG), under a suggested file name. */
+  | { readonly type: 'saveFile'; readonly name: string; readonly text?: string; readonly base64?: string }
+  /** Show the trace's file as text (the JSON editor): the "Open as JSON" button of a broken trace. */
+  | { readonly type: 'openAsJson' };
 
 /** Messages the host sends to the viewer. */
 export type HostToViewer =
@@ -35,7 +41,7 @@ export type Handlers<U extends { type: string }> = { [T in U['type']]?: (message
 
 /** A message's type names, for validation of untyped input (from `postMessage`). */
 export const HOST_TO_VIEWER_TYPES: readonly HostToViewer['type'][] = ['loadTrace', 'loadPair', 'highlightSource', 'goto'];
-export const VIEWER_TO_HOST_TYPES: readonly ViewerToHost['type'][] = ['ready', 'revealSource', 'error', 'stepped'];
+export const VIEWER_TO_HOST_TYPES: readonly ViewerToHost['type'][] = ['ready', 'revealSource', 'error', 'stepped', 'compareSeeds', 'saveFile', 'openAsJson'];
 
 export interface Channel<Out extends { type: string }, In extends { type: string }> {
   post(message: Out): void;

@@ -19,6 +19,8 @@ export interface StandaloneHtmlOptions {
   readonly bundleJs: string;
   /** The viewer's stylesheet (media/viewer.css). */
   readonly css: string;
+  /** The codicon stylesheet with its font inlined (`inlineCodiconFont`); the toolbar's icons. */
+  readonly iconCss?: string;
   /** The trace, as JSON text. */
   readonly trace: string;
   /** A second trace (JSON text): the page opens side by side. */
@@ -31,6 +33,8 @@ export interface StandaloneHtmlOptions {
 export interface WebviewHtmlOptions {
   readonly scriptUri: string;
   readonly cssUri: string;
+  /** dist/codicon.css (its font next to it): the toolbar's icons. */
+  readonly iconCssUri?: string;
   /** `webview.cspSource`. */
   readonly cspSource: string;
   readonly nonce: string;
@@ -47,6 +51,15 @@ export function escapeHtml(text: string): string {
 /** JSON text made safe inside `<script type="application/json">`. */
 export function escapeJsonForScript(json: string): string {
   return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * The codicon stylesheet with its font as a data: URL, for a page that must
+ * stand alone (the font is 125 kB; the page's CSP allows `font-src data:`).
+ */
+export function inlineCodiconFont(css: string, fontBase64: string): string {
+  if (typeof css !== 'string' || typeof fontBase64 !== 'string') throw new TypeError('inlineCodiconFont: css and fontBase64 must be strings');
+  return css.replace(/url\(["']?\.\/codicon\.ttf[^)"']*["']?\)/, `url("data:font/ttf;base64,${fontBase64}")`);
 }
 
 /** JavaScript made safe inside `<script>`. */
@@ -83,11 +96,12 @@ export function renderStandaloneHtml(options: StandaloneHtmlOptions): string {
   const nonce = checkString('nonce', options.nonce);
   if (!NONCE.test(nonce)) throw new RangeError('renderStandaloneHtml: nonce must be 8-128 letters, digits or +/=_-');
   if (options.right !== undefined) checkString('right', options.right);
-  const csp = `default-src 'none'; img-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
+  const iconCss = options.iconCss === undefined ? '' : checkString('iconCss', options.iconCss);
+  const csp = `default-src 'none'; img-src data:; font-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
   const right = options.right === undefined ? ''
     : `<script type="application/json" id="trace-right">${escapeJsonForScript(options.right)}</script>\n`;
   return `${pageHead(csp, title)}
-<style nonce="${nonce}">${escapeCssForStyle(css)}</style>
+${iconCss ? `<style nonce="${nonce}">${escapeCssForStyle(iconCss)}</style>\n` : ''}<style nonce="${nonce}">${escapeCssForStyle(css)}</style>
 </head>
 <body class="standalone">
 <div id="app"></div>
@@ -100,11 +114,12 @@ ${right}<script nonce="${nonce}">${escapeJsForScript(bundleJs)}</script>
 
 export function renderWebviewHtml(options: WebviewHtmlOptions): string {
   const { scriptUri, cssUri, cspSource, nonce, title } = options;
+  const icons = options.iconCssUri === undefined ? '' : `<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeHtml(checkString('iconCssUri', options.iconCssUri))}">\n`;
   for (const [name, value] of Object.entries({ scriptUri, cssUri, cspSource, nonce, title })) checkString(name, value);
   if (!NONCE.test(nonce)) throw new RangeError('renderWebviewHtml: nonce must be 8-128 letters, digits or +/=_-');
   const csp = `default-src 'none'; img-src ${cspSource} data:; font-src ${cspSource}; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
   return `${pageHead(csp, title)}
-<link rel="stylesheet" href="${escapeHtml(cssUri)}">
+${icons}<link rel="stylesheet" href="${escapeHtml(cssUri)}">
 </head>
 <body class="webview">
 <div id="app"></div>

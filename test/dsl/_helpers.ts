@@ -4,7 +4,7 @@
  * and returns the 1-based range (end exclusive), as compile.ts reports it.
  */
 import assert from 'node:assert/strict';
-import { checkText, type Diagnostic, type ParseOptions } from '../../src/dsl/compile.js';
+import { validateText, type Diagnostic, type ParseOptions } from '../../src/dsl/compile.js';
 import { toyProtocols } from './fixtures/toy.js';
 
 export interface Marked {
@@ -32,14 +32,15 @@ export const CLUSTER = `cluster five: toy {
 }
 `;
 
-export function check(text: string, options: ParseOptions = {}): Promise<Diagnostic[]> {
-  return checkText(text, { protocols: toyProtocols, ...options });
+/** The diagnostics of a text (toy protocols unless `options` say otherwise). */
+export function diagnose(text: string, options: ParseOptions = {}): Promise<Diagnostic[]> {
+  return validateText(text, { protocols: toyProtocols, ...options });
 }
 
 /** Assert exactly one diagnostic with this code, message and range (and no other errors). */
 export async function expectOnly(source: string, code: string, message: string | RegExp, options: ParseOptions = {}): Promise<Diagnostic> {
   const m = marked(source);
-  const diags = await check(m.text, options);
+  const diags = await diagnose(m.text, options);
   const hits = diags.filter((d) => d.code === code);
   assert.equal(hits.length, 1, `expected one '${code}' diagnostic, got:\n${JSON.stringify(diags, null, 1)}`);
   const d = hits[0]!;

@@ -27,9 +27,24 @@ describe('dsl: expect linearizable', () => {
     expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect «linearizable»\n}`, 'not-linearizable',
       'expect linearizable needs a protocol whose client operations follow a sequential model (kv: kv); toy declares none', { protocols: both }));
 
-  it('raft declares it; the other registered protocols do not', () => {
+  it('`expect violated linearizable` compiles to the linearizable expectation marked violated', async () => {
+    const text = `cluster c: kv {\n  nodes n1..n3\n}\nscenario "s" {\n  use c\n  run until 1s\n  expect violated linearizable\n  expect violated election_safety\n}\n`;
+    const r = await parseAndCompile(text, { protocols: both });
+    assert.deepEqual(r.diagnostics, []);
+    const exps = r.file.scenarios[0]!.expectations;
+    assert.deepEqual(exps.map((e) => ({ ...e, source: undefined })), [
+      { kind: 'linearizable', violated: true, source: undefined }, { kind: 'violated', invariant: 'election_safety', source: undefined },
+    ]);
+    assert.deepEqual(exps[0]!.source, { line: 7, col: 3, endLine: 7, endCol: 31 });
+  });
+
+  it('`expect violated linearizable` is an error, on `linearizable`, for a protocol without a client model', () =>
+    expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect violated «linearizable»\n}`, 'not-linearizable',
+      'expect violated linearizable needs a protocol whose client operations follow a sequential model (kv: kv); toy declares none', { protocols: both }));
+
+  it('raft and quorum declare it; the other registered protocols do not', () => {
     const withHistory = [...registry.values()].filter((p) => p.vocabulary.history).map((p) => p.name);
-    assert.deepEqual(withHistory, ['raft']);
+    assert.deepEqual(withHistory, ['raft', 'quorum']);
   });
 
   it('is a keyword: a misspelling is a syntax error', async () => {

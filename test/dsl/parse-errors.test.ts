@@ -3,11 +3,11 @@
  * the token that is wrong: not Chevrotain's token types.
  */
 import assert from 'node:assert/strict';
-import { CLUSTER, check } from './_helpers.js';
+import { CLUSTER, diagnose } from './_helpers.js';
 
 /** The syntax errors of a file, as `line:col message`. */
 async function syntaxErrors(text: string): Promise<string[]> {
-  const diags = await check(text);
+  const diags = await diagnose(text);
   return diags.filter((d) => d.severity === 'error' && d.code === undefined || d.code === 'parsing-error' || d.code === 'lexing-error').map((d) => `${d.line}:${d.col} ${d.message}`);
 }
 

@@ -35,6 +35,24 @@ describe('dsl: op/query templates (matchTemplate)', () => {
     assert.deepEqual(matchTemplate('remove <node:node>', [], [id('zz')], env), { ok: false, at: 0, message: "<node>: unknown node 'zz'" });
   });
 
+  it('a `nodes` slot takes one or more node names in a row, the longest run that lets the rest match', () => {
+    const t = 'begin <tx:name> [with <parts:nodes>] [put <key:key> = <value:value>]';
+    assert.deepEqual(matchTemplate(t, [], [id('t1'), id('with'), id('n1'), id('n2'), id('n3'), id('put'), id('x'), eq, num(1)], env),
+      { ok: true, args: { tx: 't1', parts: ['n1', 'n2', 'n3'], key: 'x', value: 1 } });
+    assert.deepEqual(matchTemplate(t, [], [id('t1'), id('with'), id('n2')], env), { ok: true, args: { tx: 't1', parts: ['n2'] } });
+    assert.deepEqual(matchTemplate(t, [], [id('t1')], env), { ok: true, args: { tx: 't1' } });
+    // A node name after the run is left for what follows when the template needs it.
+    assert.deepEqual(matchTemplate('move <from:nodes> to <to:node>', [], [id('n1'), id('n2'), id('to'), id('n3')], env), { ok: true, args: { from: ['n1', 'n2'], to: 'n3' } });
+    assert.deepEqual(matchTemplate('pair <a:nodes> <b:node>', [], [id('n1'), id('n2'), id('n3')], env), { ok: true, args: { a: ['n1', 'n2'], b: 'n3' } });
+  });
+
+  it('a `nodes` slot reports an unknown or missing node', () => {
+    const t = 'begin <tx:name> with <parts:nodes>';
+    assert.deepEqual(matchTemplate(t, [], [id('t1'), id('with'), id('zz')], env), { ok: false, at: 2, message: "<parts>: unknown node 'zz'" });
+    assert.deepEqual(matchTemplate(t, [], [id('t1'), id('with')], env), { ok: false, at: 2, message: 'missing <parts>' });
+    assert.deepEqual(matchTemplate(t, [], [id('t1'), id('with'), id('n1'), num(3)], env), { ok: false, at: 3, message: 'unexpected 3' });
+  });
+
   it('applies ArgSpec bounds and choices', () => {
     const r = matchTemplate('place <count:int> keys', [{ name: 'count', type: 'int', min: 1 }], [num(0), id('keys')], env);
     assert.deepEqual(r, { ok: false, at: 0, message: '<count> must be at least 1, got 0' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { expectError, expectNoIssues, expectWarning, validationHelper } from 'langium/test';
 import { createScenarioServices } from '../../src/dsl/scenario-module.js';
 import type { Cluster, Model } from '../../src/dsl/generated/ast.js';
-import { CLUSTER, check, expectOnly } from './_helpers.js';
+import { CLUSTER, diagnose, expectOnly } from './_helpers.js';
 import { toyProtocols } from './fixtures/toy.js';
 
 const scenario = (body: string) => `${CLUSTER}scenario "s" {\n  use five\n${body}\n}\n`;
@@ -130,7 +130,7 @@ describe('dsl: validation (ScenarioValidator)', () => {
 
   it('negative times are errors; times going backwards are fine', async () => {
     await expectOnly(scenario('  at «-1s» heal'), 'negative-time', 'at must not be negative, got -1s');
-    assert.deepEqual((await check(scenario('  at 2s heal\n  at 1s heal'))).filter((d) => d.severity === 'error'), []);
+    assert.deepEqual((await diagnose(scenario('  at 2s heal\n  at 1s heal'))).filter((d) => d.severity === 'error'), []);
   });
 
   it('a value query used as a target', () =>
@@ -157,11 +157,11 @@ describe('dsl: validation (ScenarioValidator)', () => {
   });
 
   it('implicit nodes of the protocol are valid targets', async () => {
-    assert.deepEqual(await check(scenario('  at 1s crash router')), []);
+    assert.deepEqual(await diagnose(scenario('  at 1s crash router')), []);
   });
 
   it('parse errors are diagnostics with positions, not exceptions', async () => {
-    const diags = await check('cluster c: toy { nodes a \nscenario');
+    const diags = await diagnose('cluster c: toy { nodes a \nscenario');
     assert.ok(diags.length > 0);
     assert.ok(diags.every((d) => d.severity === 'error' && d.line >= 1 && d.col >= 1));
   });

@@ -4,7 +4,7 @@
 // screenshot under test-results/e2e/.
 //   node test/e2e/ui.mjs <workbench-url> <workspace-dir>
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -35,6 +35,19 @@ const editorLines = page.locator('.monaco-editor .view-lines').first();
 const palette = page.locator('.quick-input-widget .quick-input-box input');
 const viewer = () => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXT_ID}"]`).frameLocator('iframe#active-frame');
 const squiggles = page.locator('.monaco-editor .squiggly-error');
+const quickRows = page.locator('.quick-input-list .monaco-list-row');
+// Screenshots the README and docs show, taken here from the real workbench so they stay current.
+const DOCS = resolve('docs/images');
+const docShot = async (name) => { await page.screenshot({ path: join(SHOTS, name) }); copyFileSync(join(SHOTS, name), join(DOCS, name)); };
+
+/** Waits until a file exists (written by the extension). */
+async function fileAppears(path, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} was not written`);
+    await page.waitForTimeout(100); // poll the disk: the write happens in the extension host
+  }
+}
 
 async function viewerSummary(timeout = 60_000) {
   const body = viewer().locator('body');
@@ -97,13 +110,14 @@ const steps = [
     await page.keyboard.press('Enter');
     await cursorAt(12);
     await page.keyboard.press('Control+Space');
-    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: /^vnodes/ });
+    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: /^replicas/ });
     await item.first().waitFor({ timeout: 30_000 });
     const labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts();
-    for (const p of ['vnodes', 'hash', 'replicas']) if (!labels.includes(p)) throw new Error(`${p} not suggested: ${labels.join(', ')}`);
+    for (const p of ['replicas', 'mode']) if (!labels.includes(p)) throw new Error(`${p} not suggested: ${labels.join(', ')}`);
+    for (const p of ['vnodes', 'hash']) if (labels.includes(p)) throw new Error(`${p} is set already but suggested again: ${labels.join(', ')}`);
     const detail = (await item.first().locator('.details-label').innerText().catch(() => '')).trim();
-    log(`suggested ${labels.join(', ')}; vnodes detail: "${detail}"`);
-    if (detail && !/^int, default \d+/.test(detail)) throw new Error(`unexpected detail for vnodes: ${detail}`);
+    log(`suggested ${labels.join(', ')}; replicas detail: "${detail}"`);
+    if (detail && !/^int, default \d+/.test(detail)) throw new Error(`unexpected detail for replicas: ${detail}`);
     await page.screenshot({ path: join(SHOTS, '2b-completion.png') });
     await page.keyboard.press('Escape');
     await page.locator('.suggest-widget .monaco-list-row').first().waitFor({ state: 'hidden', timeout: 10_000 });
@@ -136,7 +150,11 @@ const steps = [
     const text = await viewer().locator('body').innerText();
     for (const n of ['n1', 'n5']) if (!text.includes(n)) throw new Error(`node ${n} not shown in the viewer`);
     log(`viewer: ${s.lanes} lanes, ${s.events} events, ${s.arrows} arrows`);
-    await page.screenshot({ path: join(SHOTS, '3-viewer-beside-editor.png') });
+    await docShot('vscode-viewer.png');
+    // The toolbar: icons with tooltips that name their keys; the legend of message types.
+    const tips = await viewer().locator('button.tool').evaluateAll((bs) => bs.map((b) => b.getAttribute('title') ?? ''));
+    for (const t of ['Step forward one event (→ / l)', 'Keyboard shortcuts', 'Zoom to fit the whole run (0)']) if (!tips.some((x) => x.startsWith(t.replace(/\s\(.*/, '')))) throw new Error(`no toolbar button "${t}": ${tips.join(' | ')}`);
+    if (await viewer().locator('.legend button.legend-chip').count() < 1) throw new Error('no message-type legend');
   }],
   ['step with the keyboard inside the viewer', async () => {
     const body = viewer().locator('body');
@@ -188,6 +206,120 @@ const steps = [
     const s = await viewerSummary();
     if (s.mode !== 'single' || s.lanes < 5) throw new Error(`unexpected viewer state ${JSON.stringify(s)}`);
     await page.screenshot({ path: join(SHOTS, '4-trace-file.png') });
+  }],
+  ['Raft: run the failover example, read the diagram and the Raft picture beside the editor', async () => {
+    await command('View: Close All Editors');
+    await explorerRow('raft').click();
+    await explorerRow('leader-failover.scenario').click();
+    await page.locator('.tabs-container .tab', { hasText: 'leader-failover.scenario' }).waitFor({ timeout: 20_000 });
+    const run = page.locator('.codelens-decoration a', { hasText: /^\W*Run$/ }).first();
+    await run.waitFor({ timeout: 30_000 });
+    await run.click();
+    await page.locator('.tabs-container .tab', { hasText: 'Trace: leader failover' }).waitFor({ timeout: 60_000 });
+    const s = await viewerSummary();
+    if (s.collapsedBands < 1 || s.labels.length < 5) throw new Error(`heartbeats not collapsed or no labels: ${JSON.stringify({ bands: s.collapsedBands, labels: s.labels.length })}`);
+    await docShot('vscode-raft.png');
+    // The legend is the filter: hiding the heartbeats leaves the election and the client's messages.
+    await viewer().locator('label.legend-switch').click();
+    const deadline = Date.now() + 10_000;
+    let hidden = await viewerSummary();
+    while (hidden.collapsedBands > 0 && Date.now() < deadline) { await page.waitForTimeout(100); hidden = await viewerSummary(); }
+    if (hidden.collapsedBands !== 0 || hidden.labels.some((l) => /×\d+ · every/.test(l.text))) throw new Error('Hide periodic left the heartbeat bands');
+    await viewer().locator('label.legend-switch').click();
+    await viewer().locator('body').press('End');
+    await viewer().locator('#tab-panel').click();
+    await viewer().locator('.panel-raft ul.panel-legend').waitFor({ timeout: 20_000 });
+    if ((await viewerSummary()).panel !== 'raft') throw new Error('no Raft panel');
+    await docShot('vscode-raft-panel.png');
+  }],
+  ['Compare with another seed… from the viewer: prefilled with the scenario\'s seed, both traces side by side', async () => {
+    await viewer().locator('button.compare-seeds').click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 20_000 });
+    const value = await input.inputValue();
+    if (value !== '42') throw new Error(`the seed box says "${value}", not the scenario's seed 42`);
+    await input.fill('7');
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Compare seeds: leader failover · 42 | 7' }).waitFor({ timeout: 60_000 });
+    const s = await viewerSummary();
+    if (s.mode !== 'pair' || s.divergence < 0) throw new Error(`not a comparison: ${JSON.stringify({ mode: s.mode, divergence: s.divergence })}`);
+    if (!existsSync(join(workspace, 'raft', 'leader-failover.seed-7.trace.json'))) throw new Error('the seed-7 trace was not kept beside the other');
+    await docShot('vscode-compare.png');
+  }],
+  ['export the diagram as SVG from the viewer (a save dialog next to the trace)', async () => {
+    await viewer().locator('.menu-wrap > button').click();
+    await viewer().locator('button.menu-item[data-item="svg"]').click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    const target = join(workspace, 'raft', 'leader-failover.seed-42.svg');
+    await fileAppears(target);
+    if (!readFileSync(target, 'utf8').startsWith('<svg')) throw new Error('not an SVG');
+  }],
+  ['the activity bar view lists the workspace\'s scenarios; ▷ on one runs it', async () => {
+    await command('View: Close All Editors');
+    await page.locator('.activitybar .action-item a[aria-label^="Protocol Playground"]').click();
+    // Many files: each is collapsed; open balance.scenario.
+    await page.locator('.pane-body .monaco-list-row', { hasText: /^\s*balance\.scenario/ }).first().click();
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: /^\s*balanced at 200 vnodes/ });
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label="Run"]').click();
+    await page.locator('.tabs-container .tab', { hasText: 'Trace: balanced at 200 vnodes' }).waitFor({ timeout: 60_000 });
+    await page.locator('.pane-body .monaco-list-row', { hasText: 'balanced-at-200-vnodes.trace.json' }).waitFor({ timeout: 30_000 });
+    await docShot('vscode-activity.png');
+  }],
+  ['the Testing view lists scenarios with their expect lines and runs them', async () => {
+    await command('Testing: Focus on Test Explorer View');
+    const file = page.locator('.test-explorer .monaco-list-row', { hasText: 'balance.scenario' });
+    await file.first().waitFor({ timeout: 30_000 });
+    await page.locator('.test-explorer .monaco-list-row', { hasText: /balance\.scenario/ }).first().click();
+    await page.keyboard.press('ArrowRight');
+    const scenario = page.locator('.test-explorer .monaco-list-row', { hasText: /^\s*balance\s*$/ });
+    await scenario.first().waitFor({ timeout: 20_000 });
+    await scenario.first().click();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.test-explorer .monaco-list-row', { hasText: /expect always single_owner/ }).first().waitFor({ timeout: 20_000 });
+    await scenario.first().hover();
+    await scenario.first().locator('.action-label[aria-label^="Run Test"]').click();
+    await page.locator('.test-explorer .monaco-list-row .codicon-testing-passed-icon').first().waitFor({ timeout: 60_000 });
+    await docShot('vscode-testing.png');
+  }],
+  ['one output channel named Protocol Playground', async () => {
+    await command('Output: Show Output Channels...');
+    await quickRows.first().waitFor({ timeout: 20_000 });
+    const names = await quickRows.locator('.label-name').allInnerTexts();
+    const ours = names.filter((n) => n.includes('Protocol Playground'));
+    if (ours.length !== 1) throw new Error(`channels: ${names.join(', ')}`);
+    await page.keyboard.press('Escape');
+  }],
+  ['New Scenario… offers a protocol picker and writes a starter', async () => {
+    await command('Protocol Playground: New Scenario…');
+    await quickRows.first().waitFor({ timeout: 20_000 });
+    const picks = await quickRows.locator('.label-name').allInnerTexts();
+    for (const p of ['Raft', 'Consistent hashing ring', 'Hash functions']) if (!picks.includes(p)) throw new Error(`no ${p} in ${picks.join(', ')}`);
+    await quickRows.filter({ hasText: 'Consistent hashing ring' }).first().click();
+    await page.locator('.tabs-container .tab', { hasText: 'my-ring.scenario' }).waitFor({ timeout: 20_000 });
+  }],
+  ['the Getting Started walkthrough', async () => {
+    await command('Protocol Playground: Get Started');
+    const walk = page.locator('.gettingStartedContainer');
+    await walk.getByText('Get Started with Protocol Playground').first().waitFor({ timeout: 30_000 });
+    for (const step of ['Open the examples', 'Run a scenario', 'Step through the trace', 'Compare two seeds', 'Write your own']) {
+      await walk.getByText(step, { exact: true }).first().waitFor({ timeout: 10_000 });
+    }
+    await docShot('vscode-walkthrough.png');
+  }],
+  ['a broken trace file says what is wrong and opens as JSON', async () => {
+    writeFileSync(join(workspace, 'broken.trace.json'), '{"format": "protocol-playground-trace", "version": 1, "events": [');
+    await command('View: Close All Editors');
+    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+    await explorerRow('broken.trace.json').waitFor({ timeout: 30_000 });
+    await explorerRow('broken.trace.json').dblclick();
+    const frame = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXT_ID}"]`).frameLocator('iframe#active-frame');
+    await frame.locator('.error-view').waitFor({ timeout: 30_000 });
+    await frame.locator('a.action', { hasText: 'Open as JSON' }).click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'protocol-playground-trace' }).first().waitFor({ timeout: 20_000 });
   }],
 ];
 

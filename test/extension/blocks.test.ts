@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { findBlocks, slug } from '../../src/extension/_blocks.js';
+import { blockBody, findBlocks, slug, traceFileName } from '../../src/extension/_blocks.js';
 
 describe('findBlocks()', () => {
   it('finds scenarios, sweeps and compares with 0-based lines and keyword columns', () => {
@@ -54,5 +54,37 @@ describe('slug()', () => {
   it('makes the trace file name the CLI writes', () => {
     assert.equal(slug('Leader failover (5 nodes)'), 'leader-failover-5-nodes');
     assert.equal(slug('!!!'), 'scenario');
+  });
+});
+
+describe('blockBody()', () => {
+  const text = [
+    'cluster c: ring { nodes n1..n3 }',
+    'scenario "a" {',
+    '  use c',
+    '  seed 42   // the seed',
+    '  network { latency 1ms }',
+    '  expect always single_owner',
+    '  // expect at end nothing',
+    '  expect at end metric keys = 3   ',
+    '  at 0ms note "expect { not a line }"',
+    '}',
+    'scenario "b" { use c }',
+    'scenario "c" {',
+    '  expect linearizable',
+  ].join('\n');
+
+  it('finds the block\'s end, its seed and its expect lines (not in comments, not in nested blocks)', () => {
+    assert.deepEqual(blockBody(text, { line: 1 }), {
+      endLine: 9, seed: 42,
+      expects: [{ line: 5, col: 2, text: 'expect always single_owner' }, { line: 7, col: 2, text: 'expect at end metric keys = 3' }],
+    });
+    assert.deepEqual(blockBody(text, { line: 10 }), { endLine: 10, expects: [] });
+    assert.deepEqual(blockBody(text, { line: 11 }), { endLine: 12, expects: [{ line: 12, col: 2, text: 'expect linearizable' }] });
+  });
+
+  it('names traces by seed when the seed is not the scenario\'s own', () => {
+    assert.equal(traceFileName('Leader failover!'), 'leader-failover.trace.json');
+    assert.equal(traceFileName('Leader failover!', 7), 'leader-failover.seed-7.trace.json');
   });
 });

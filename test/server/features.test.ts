@@ -309,6 +309,118 @@ describe('language server features over stdio', () => {
     });
   });
 
+  describe('quoted node names, escapes and repeated strings', () => {
+    // Raw: the scenario's escapes (\t, \u{e9}) reach the server as written.
+    const SERVERS = String.raw`cluster mc: ring {
+  nodes "10.0.0.1:11211", "cache-a.example:11211", n3
+  mode ketama
+  node "10.0.0.1:11211" { weight 2 }
+}
+
+scenario "servers" {
+  use mc
+  at 1ms crash "10.0.0.1:11211"
+  at 2ms partition {"10.0.0.1:11211" n3} | {"cache-a.example:11211"}
+  at 3ms client remove "cache-a.example:11211"
+  at 4ms crash preference "user:42"
+  at 5ms note "tab\there \u{e9}"
+  run until 10ms
+  expect at end owner "a" * 3 = "n3"
+}
+`;
+    const at = (text: string, needle: string, delta = 1, nth = 0) => positionOf(text, needle, delta, nth);
+    let uri: string;
+
+    before(async () => {
+      const opened = await openScratch(SERVERS);
+      uri = opened.uri;
+      assert.deepEqual(opened.diagnostics, []);
+    });
+
+    it('completes node names, quoting those that are not identifiers', async () => {
+      const text = SERVERS.replace('at 1ms crash "10.0.0.1:11211"', 'at 1ms crash ');
+      const r = await complete(text, 'at 1ms crash ');
+      for (const n of ['"10.0.0.1:11211"', '"cache-a.example:11211"', 'n3']) assert.ok(labels(r).includes(n), `${n} in ${labels(r)}`);
+      const item = items(r).find((i) => i.label === '"cache-a.example:11211"')!;
+      assert.equal(item.textEdit && 'newText' in item.textEdit ? item.textEdit.newText : item.insertText ?? item.label, '"cache-a.example:11211"');
+    });
+
+    it('hovers a quoted node, declaration and reference alike', async () => {
+      const hover = async (position: ReturnType<typeof at>) => hoverText(await s.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position }));
+      assert.match(await hover(at(SERVERS, '"cache-a.example:11211"', 3, 1)), /^node \*\*cache-a\.example:11211\*\* of cluster mc: ring$/);
+      assert.match(await hover(at(SERVERS, '"10.0.0.1:11211"', 3, 0)), /^node \*\*10\.0\.0\.1:11211\*\* of cluster mc: ring$/);
+    });
+
+    it('goes to the definition and finds the references of a quoted node', async () => {
+      const decl = at(SERVERS, '"10.0.0.1:11211"', 0, 0);
+      const r = await s.request<Location[] | Location>('textDocument/definition', { textDocument: { uri }, position: at(SERVERS, 'crash "10.0.0.1', 9) });
+      const loc = (Array.isArray(r) ? r[0] : r) as Location | { targetUri: string; targetSelectionRange: Location['range'] };
+      assert.deepEqual('range' in loc ? loc.range.start : loc.targetSelectionRange.start, decl);
+      const refs = await s.request<Location[]>('textDocument/references', { textDocument: { uri }, position: at(SERVERS, '"10.0.0.1:11211"', 4, 2), context: { includeDeclaration: true } });
+      assert.deepEqual(refs.map((x) => x.range.start), [0, 1, 2, 3].map((n) => at(SERVERS, '"10.0.0.1:11211"', 0, n)));
+      assert.ok(refs.every((x) => x.range.end.character - x.range.start.character === '"10.0.0.1:11211"'.length), 'each range spans the quotes');
+    });
+
+    it('renames a node to a name that needs quotes, and back to an identifier', async () => {
+      const toQuoted = await s.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: at(SERVERS, 'n3', 1, 0), newName: 'db-1.example:11211' });
+      const quoted = applyEdits(SERVERS, toQuoted.changes![uri]!);
+      assert.equal(quoted.split('"db-1.example:11211"').length - 1, 2, quoted);
+      assert.ok(!/\bn3\b/.test(quoted.replace('"n3"', '')), quoted);
+      const toBare = await s.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: at(SERVERS, '"cache-a.example:11211"', 2, 0), newName: '"cache_a"' });
+      const bare = applyEdits(SERVERS, toBare.changes![uri]!);
+      assert.match(bare, /nodes "10\.0\.0\.1:11211", cache_a, n3\n/);
+      assert.match(bare, /\| \{cache_a\}\n/);
+      assert.match(bare, /client remove "cache-a\.example:11211"/, 'an operation argument is a string, not a reference');
+      await assert.rejects(s.request('textDocument/rename', { textDocument: { uri }, position: at(SERVERS, 'mc', 1, 1), newName: 'crash' }), /'crash' is a keyword of the language/);
+      await assert.rejects(s.request('textDocument/rename', { textDocument: { uri }, position: at(SERVERS, 'n3', 1, 0), newName: '"a\\qb"' }), /unknown escape \\q/);
+    });
+
+    it('colours a quoted node as a variable, a repetition as an operator and a number, and leaves other strings to the TextMate grammar (their escapes)', async () => {
+      const { data } = await s.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+      const tokens = new Map<string, string>();
+      let line = 0;
+      let char = 0;
+      for (let i = 0; i < data.length; i += 5) {
+        line += data[i]!;
+        char = data[i]! === 0 ? char + data[i + 1]! : data[i + 1]!;
+        tokens.set(`${line}:${char}:${data[i + 2]}`, s.semanticLegend![data[i + 3]!]!);
+      }
+      const typeOf = (needle: string, nth = 0, length = needle.length) => {
+        const p = positionOf(SERVERS, needle, 0, nth);
+        return tokens.get(`${p.line}:${p.character}:${length}`);
+      };
+      assert.equal(typeOf('"10.0.0.1:11211"', 2), 'variable');
+      assert.equal(typeOf('"user:42"'), undefined, 'a role query\'s string argument is a plain string');
+      assert.equal(typeOf('"tab\\there \\u{e9}"'), undefined, 'a string with escapes');
+      assert.equal(typeOf('*'), 'operator');
+      assert.equal(typeOf('3 = "n3"', 0, 1), 'number');
+    });
+
+    it('lists quoted nodes in the outline by name', async () => {
+      const symbols = await s.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+      assert.deepEqual(symbols[0]!.children!.map((c) => c.name), ['10.0.0.1:11211', 'cache-a.example:11211', 'n3']);
+    });
+
+    it('formats quoted names and repetitions as written', async () => {
+      const messy = 'cluster c :ring{nodes "a:1" ,"b:2"\nnode "a:1"{weight 2}}\nscenario "s"{use c\nat 1ms crash   "a:1"\nexpect at end owner "x"*3 = "b:2"}\n';
+      const { uri: messyUri } = await openScratch(messy);
+      const edits = await s.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: messyUri }, options: { tabSize: 2, insertSpaces: true } });
+      assert.equal(applyEdits(messy, edits), 'cluster c: ring {\n  nodes "a:1", "b:2"\n  node "a:1" { weight 2 }\n}\n\nscenario "s" {\n  use c\n  at 1ms crash "a:1"\n  expect at end owner "x" * 3 = "b:2"\n}\n');
+    });
+
+    it('reports a bad escape where it stands, and offers the fix for a misspelt quoted node', async () => {
+      const text = SERVERS.replace('"tab\\there', '"tab\\qhere').replace('crash "10.0.0.1:11211"', 'crash "10.0.0.l:11211"');
+      const { uri: bad, diagnostics } = await openScratch(text);
+      const escape = diagnostics.find((d) => /unknown escape \\q/.test(d.message));
+      assert.ok(escape, JSON.stringify(diagnostics));
+      assert.deepEqual(escape.range, { start: positionOf(text, '\\qhere'), end: positionOf(text, '\\qhere', 2) });
+      const node = diagnostics.find((d) => d.code === 'unknown-node')!;
+      assert.match(node.message, /unknown node or role '10\.0\.0\.l:11211' \(did you mean '10\.0\.0\.1:11211'\?\)/);
+      const actions = await s.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: bad }, range: node.range, context: { diagnostics: [node] } });
+      assert.match(applyEdits(text, actions[0]!.edit!.changes![bad]!), /crash "10\.0\.0\.1:11211"\n/);
+    });
+  });
+
   describe('code actions', () => {
     it('offers "did you mean" fixes for an unknown parameter and an unknown node', async () => {
       const text = 'import "clusters.scenario"\ncluster h: hash {\n  bukets 4\n}\nscenario "s" {\n  use five\n  at 1s crash sol\n}\n';

@@ -4,12 +4,16 @@
  * renderStandaloneHtml, and launches Debian's chromium through playwright-core.
  */
 import * as esbuild from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+import { inlineCodiconFont, renderStandaloneHtml } from '../../src/shared/standalone-html.js';
+import { loadScenarioFile } from '../../src/cli/load.js';
+import { runFile, traceOf } from '../../src/runner/run.js';
+import { stringifyTrace } from '../../src/trace/write.js';
+import type { TraceDocument } from '../../src/trace/format.js';
 
 /** What page.evaluate callbacks see of the page (this folder is type-checked without the DOM lib). */
 export interface PageWindow {
@@ -17,7 +21,8 @@ export interface PageWindow {
     summary(): Summary;
     goto(i: number): void;
     drawNow(): void;
-    timings(): { shown: number };
+    eventPoint(i: number): { x: number; y: number } | undefined;
+    timings(): { shown: number; read: number; layout: number; draw: number };
   };
   __posted?: { type: string; [key: string]: unknown }[];
   __state?: { step: number };
@@ -42,13 +47,15 @@ export async function viewerBundle(): Promise<string> {
 }
 
 export const viewerCss = (): string => readFileSync('media/viewer.css', 'utf8');
+/** The codicon stylesheet with its font inlined, as the CLI's pages carry it. */
+export const iconCss = (): string => inlineCodiconFont(readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8'), readFileSync('node_modules/@vscode/codicons/dist/codicon.ttf').toString('base64'));
 
 const dir = mkdtempSync(join(tmpdir(), 'pp-viewer-'));
 let counter = 0;
 
 /** Writes a standalone page for the trace(s) and returns its file:// URL. */
 export async function standalonePage(trace: string, right?: string, title = 'trace'): Promise<string> {
-  const html = renderStandaloneHtml({ bundleJs: await viewerBundle(), css: viewerCss(), trace, ...(right !== undefined ? { right } : {}), title, nonce: `n0nce${(counter + 1).toString(36)}abcdef` });
+  const html = renderStandaloneHtml({ bundleJs: await viewerBundle(), css: viewerCss(), iconCss: iconCss(), trace, ...(right !== undefined ? { right } : {}), title, nonce: `n0nce${(counter + 1).toString(36)}abcdef` });
   const file = join(dir, `page-${++counter}.html`);
   writeFileSync(file, html);
   return pathToFileURL(file).href;
@@ -73,3 +80,51 @@ export async function openPage(browser: Browser, url: string, size = { width: 14
 }
 
 export const summary = (page: Page): Promise<Summary> => page.evaluate(() => window.__viewer!.summary());
+
+/**
+ * Mocha hooks for a suite of viewer pages: one Chromium for the suite, the
+ * bundle built once, every page closed after its test. `open` makes a
+ * standalone page of one trace (or two side by side).
+ */
+export function viewerPages(shots: string): {
+  open(trace: string, right?: string, size?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }>;
+  /** A blank page of the suite's browser, closed after the test. */
+  newPage(size: { width: number; height: number }): Promise<Page>;
+} {
+  let browser: Browser;
+  const pages: Page[] = [];
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    await viewerBundle();
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
+  return {
+    async open(trace, right, size) {
+      const opened = await openPage(browser, await standalonePage(trace, right), size);
+      pages.push(opened.page);
+      return opened;
+    },
+    async newPage(size) {
+      const page = await browser.newPage({ viewport: size });
+      pages.push(page);
+      return page;
+    },
+  };
+}
+
+/** The last element matching `pred` (Array#findLast is ES2023). */
+export function findLast<T>(list: readonly T[], pred: (x: T) => boolean): T | undefined {
+  for (let k = list.length - 1; k >= 0; k--) if (pred(list[k]!)) return list[k];
+  return undefined;
+}
+
+/** A real trace: the engine runs an example scenario (with a seed, or its own). */
+export async function engineTrace(file: string, scenario: string, seed?: number): Promise<{ doc: TraceDocument; text: string }> {
+  const loaded = await loadScenarioFile(file, seed);
+  if (!loaded.compiled.ok) throw new Error(`${file} does not compile`);
+  const outcome = runFile(loaded.compiled.file, scenario, { text: loaded.text });
+  const doc = traceOf(outcome.scenarios[0]!, loaded.text);
+  return { doc, text: stringifyTrace(doc) };
+}

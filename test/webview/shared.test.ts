@@ -58,8 +58,8 @@ describe('renderStandaloneHtml()', () => {
     assert.equal(scope.__v, '</script><!--');
   });
 
-  it('sets a CSP that allows only the nonce', () => {
-    assert.match(page, /content="default-src 'none'; img-src data:; style-src 'nonce-abcdefgh1234'; script-src 'nonce-abcdefgh1234'"/);
+  it('sets a CSP that allows only the nonce (and data: images and fonts: the inlined icon font)', () => {
+    assert.match(page, /content="default-src 'none'; img-src data:; font-src data:; style-src 'nonce-abcdefgh1234'; script-src 'nonce-abcdefgh1234'"/);
     assert.equal(escapeHtml(`<a href="x">&'`), "&#60;a href=&#34;x&#34;&#62;&#38;'");
   });
 

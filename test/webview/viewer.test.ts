@@ -8,27 +8,14 @@
  * Screenshots go to test-results/viewer-*.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import type { TraceDocument, TraceEvent } from '../../src/trace/format.js';
 import { renderWebviewHtml } from '../../src/shared/standalone-html.js';
-import { launch, openPage, standalonePage, summary, viewerBundle, viewerCss, type PageWindow } from './_harness.js';
+import { engineTrace, summary, viewerBundle, viewerCss, viewerPages, type PageWindow } from './_harness.js';
 import { syntheticTrace } from './_synthetic.js';
-import { loadScenarioFile } from '../../src/cli/load.js';
-import { runFile, traceOf } from '../../src/runner/run.js';
-import { stringifyTrace } from '../../src/trace/write.js';
-
-/** A real trace: the engine runs an example scenario with a seed. */
-async function engineTrace(file: string, scenario: string, seed: number): Promise<{ doc: TraceDocument; text: string }> {
-  const loaded = await loadScenarioFile(file, seed);
-  assert.equal(loaded.compiled.ok, true, `${file} compiles`);
-  const outcome = runFile(loaded.compiled.file, scenario, { text: loaded.text });
-  const doc = traceOf(outcome.scenarios[0]!, loaded.text);
-  return { doc, text: stringifyTrace(doc) };
-}
 
 // Browser globals inside page.evaluate callbacks.
 declare const window: PageWindow;
@@ -49,22 +36,8 @@ function expectedArrows(d: TraceDocument): number {
 
 describe('webview viewer (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  const pages: Page[] = [];
-
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await viewerBundle();
-    browser = await launch();
-  });
-  after(async () => { await browser?.close(); });
-  afterEach(async () => { for (const p of pages.splice(0)) await p.close(); });
-
-  async function open(trace: string, right?: string): Promise<{ page: Page; errors: string[] }> {
-    const opened = await openPage(browser, await standalonePage(trace, right));
-    pages.push(opened.page);
-    return opened;
-  }
+  const pages = viewerPages(SHOTS);
+  const open = (trace: string, right?: string): ReturnType<typeof pages.open> => pages.open(trace, right);
 
   it('draws a lane per node and an arrow per message (send → deliver/drop, duplicates, in flight)', async () => {
     const { page, errors } = await open(FIXTURE);
@@ -93,7 +66,7 @@ describe('webview viewer (Chromium)', function () {
     while ((await summary(page)).step < firstState.i) await page.keyboard.press('ArrowRight');
     const s = await summary(page);
     assert.equal(s.step, firstState.i);
-    assert.equal(s.kind, 'state');
+    assert.equal(s.eventKind, 'state');
     assert.ok(s.changedValues >= firstState.changes.length, `changed values marked: ${s.changedValues}`);
     // The changed node's section is open and shows the new value.
     const section = page.locator(`.node-state[data-node="${firstState.node}"]`);
@@ -114,7 +87,7 @@ describe('webview viewer (Chromium)', function () {
     await page.keyboard.press('v');
     let s = await summary(page);
     assert.equal(s.step, violation.i);
-    assert.equal(s.kind, 'violation');
+    assert.equal(s.eventKind, 'violation');
     assert.match(await page.locator('.event-desc').innerText(), /VIOLATION election_safety/);
     await page.keyboard.press('c');
     assert.equal((await summary(page)).step, violation.cause);
@@ -213,6 +186,8 @@ describe('webview viewer (Chromium)', function () {
       assert.equal(s.mode, 'error');
       assert.match(s.error!, pattern);
       assert.match(await page.locator('.error-view').innerText(), pattern);
+      await page.getByRole('button', { name: 'Open as JSON' }).click();
+      assert.equal(await page.locator('.error-view pre.raw-json').innerText(), text.trimEnd(), 'the file as it is');
       assert.deepEqual(errors, []);
     }
   });
@@ -262,13 +237,13 @@ describe('webview viewer (Chromium)', function () {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'webview.js'), await viewerBundle());
     writeFileSync(join(dir, 'viewer.css'), viewerCss());
+    for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, join(dir, f));
     const nonce = 'abcdefgh12345678';
-    let html = renderWebviewHtml({ scriptUri: 'webview.js', cssUri: 'viewer.css', cspSource: 'file:', nonce, title: 'trace' });
+    let html = renderWebviewHtml({ scriptUri: 'webview.js', cssUri: 'viewer.css', iconCssUri: 'codicon.css', cspSource: 'file:', nonce, title: 'trace' });
     const stub = `<script nonce="${nonce}">window.__posted=[];window.__state=undefined;window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>window.__state,setState:(s)=>{window.__state=s;}});</script>`;
     html = html.replace('<div id="app"></div>', `<div id="app"></div>\n${stub}`);
     writeFileSync(join(dir, 'index.html'), html);
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    pages.push(page);
+    const page = await pages.newPage({ width: 1200, height: 760 });
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));

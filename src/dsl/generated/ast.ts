@@ -21,6 +21,7 @@ export type ScenarioTerminalNames = keyof typeof ScenarioTerminals;
 
 export type ScenarioKeywordNames =
     | "!="
+    | "*"
     | ","
     | "->"
     | ".."
@@ -113,7 +114,7 @@ export function isAction(item: unknown): item is Action {
     return reflection.isInstance(item, Action.$type);
 }
 
-/** One literal of a query's arguments or of a comparison. Keywords are inlined: a data-type rule call per token costs a CST node. */
+/** One literal of a query's arguments or of a comparison (a string may be repeated, as in OpArg). Keywords are inlined: a data-type rule call per token costs a CST node. */
 export interface ArgLiteral extends langium.AstNode {
     readonly $container: Condition;
     readonly $type: 'ArgLiteral';
@@ -122,6 +123,7 @@ export interface ArgLiteral extends langium.AstNode {
     id?: 'from' | 'of' | 'to' | string;
     number?: number;
     percent?: string;
+    repeat?: number;
     string?: string;
 }
 
@@ -132,6 +134,7 @@ export const ArgLiteral = {
     id: 'id',
     number: 'number',
     percent: 'percent',
+    repeat: 'repeat',
     string: 'string'
 } as const;
 
@@ -343,7 +346,7 @@ export function isElement(item: unknown): item is Element {
     return reflection.isInstance(item, Element.$type);
 }
 
-/** `expect always|violated|eventually|at end|linearizable …` */
+/** `expect always|violated|eventually|at end|linearizable …`; `expect violated linearizable`: the client history is not linearizable. */
 export interface Expect extends langium.AstNode {
     readonly $container: Scenario;
     readonly $type: 'Expect';
@@ -351,6 +354,7 @@ export interface Expect extends langium.AstNode {
     condition?: Condition;
     invariants: Array<InvariantRef>;
     kind: 'always' | 'at' | 'eventually' | 'linearizable' | 'violated';
+    linearizable: boolean;
     measure?: string;
     within?: Quantity;
 }
@@ -361,6 +365,7 @@ export const Expect = {
     condition: 'condition',
     invariants: 'invariants',
     kind: 'kind',
+    linearizable: 'linearizable',
     measure: 'measure',
     within: 'within'
 } as const;
@@ -497,6 +502,7 @@ export interface Literal extends langium.AstNode {
     id?: Name;
     number?: number;
     percent?: string;
+    repeat?: number;
     string?: string;
 }
 
@@ -507,6 +513,7 @@ export const Literal = {
     id: 'id',
     number: 'number',
     percent: 'percent',
+    repeat: 'repeat',
     string: 'string'
 } as const;
 
@@ -598,12 +605,12 @@ export function isNodeBlock(item: unknown): item is NodeBlock {
     return reflection.isInstance(item, NodeBlock.$type);
 }
 
-/** A node name, or a range `n1..n5` declaring n1, n2, n3, n4, n5. */
+/** A node name, or a range `n1..n5` declaring n1, n2, n3, n4, n5 (the validator refuses quoted range ends). */
 export interface NodeDecl extends langium.AstNode {
     readonly $container: NodesDecl;
     readonly $type: 'NodeDecl';
-    last?: string;
-    name: string;
+    last?: NodeName;
+    name: NodeName;
 }
 
 export const NodeDecl = {
@@ -634,7 +641,18 @@ export function isNodeItem(item: unknown): item is NodeItem {
     return reflection.isInstance(item, NodeItem.$type);
 }
 
-/** `nodes n1..n5, router`: node names, single or as a numbered range. */
+/**
+ * A node's name wherever one goes: an identifier, or a string for names that
+ * are not identifiers or are keywords (`"10.0.0.1:11211"`, `"cache-a.example:11211"`).
+ * `n1` and `"n1"` are the same name.
+ */
+export type NodeName = string;
+
+export function isNodeName(item: unknown): item is NodeName {
+    return (typeof item === 'string' && (/[A-Za-z_][A-Za-z0-9_]*/.test(item) || /"(\\.|[^"\\\r\n])*"/.test(item)));
+}
+
+/** `nodes n1..n5, router, "10.0.0.1:11211"`: node names, single or as a numbered range. */
 export interface NodesDecl extends langium.AstNode {
     readonly $container: Cluster;
     readonly $type: 'NodesDecl';
@@ -665,7 +683,10 @@ export function isNoteAction(item: unknown): item is NoteAction {
     return reflection.isInstance(item, NoteAction.$type);
 }
 
-/** One token of an operation's arguments: `=` or a literal (one node per token, for parse speed). */
+/**
+ * One token of an operation's arguments: `=` or a literal. A string may be
+ * repeated, `"a" * 1000000`, so long inputs need no long literal.
+ */
 export interface OpArg extends langium.AstNode {
     readonly $container: ClientAction;
     readonly $type: 'OpArg';
@@ -675,6 +696,7 @@ export interface OpArg extends langium.AstNode {
     id?: 'from' | 'of' | 'to' | string;
     number?: number;
     percent?: string;
+    repeat?: number;
     string?: string;
 }
 
@@ -686,6 +708,7 @@ export const OpArg = {
     id: 'id',
     number: 'number',
     percent: 'percent',
+    repeat: 'repeat',
     string: 'string'
 } as const;
 
@@ -998,22 +1021,20 @@ export function isTarget(item: unknown): item is Target {
     return reflection.isInstance(item, Target.$type);
 }
 
-/** A literal argument of a role query used as a target (`crash owner "apple"`). */
+/** A literal argument of a role query used as a target (`crash owner 3`); a string or a name there is a NodeItem. */
 export interface TargetArg extends langium.AstNode {
     readonly $container: Target;
     readonly $type: 'TargetArg';
     duration?: string;
     number?: number;
     percent?: string;
-    string?: string;
 }
 
 export const TargetArg = {
     $type: 'TargetArg',
     duration: 'duration',
     number: 'number',
-    percent: 'percent',
-    string: 'string'
+    percent: 'percent'
 } as const;
 
 export function isTargetArg(item: unknown): item is TargetArg {
@@ -1202,6 +1223,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 percent: {
                     name: ArgLiteral.percent
                 },
+                repeat: {
+                    name: ArgLiteral.repeat
+                },
                 string: {
                     name: ArgLiteral.string
                 }
@@ -1372,6 +1396,10 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 kind: {
                     name: Expect.kind
                 },
+                linearizable: {
+                    name: Expect.linearizable,
+                    defaultValue: false
+                },
                 measure: {
                     name: Expect.measure
                 },
@@ -1478,6 +1506,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 percent: {
                     name: Literal.percent
+                },
+                repeat: {
+                    name: Literal.repeat
                 },
                 string: {
                     name: Literal.string
@@ -1604,6 +1635,9 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 percent: {
                     name: OpArg.percent
+                },
+                repeat: {
+                    name: OpArg.repeat
                 },
                 string: {
                     name: OpArg.string
@@ -1829,9 +1863,6 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 },
                 percent: {
                     name: TargetArg.percent
-                },
-                string: {
-                    name: TargetArg.string
                 }
             },
             superTypes: []

@@ -12,7 +12,10 @@
  *   applies each operation id at most once (kv-store.ts sessions), so a
  *   retry never applies twice.
  * - It replies once, when the operation is applied: by itself if it applied
- *   it, or on the server's `ClientResponse`.
+ *   it, or on the server's `ClientResponse` (which may carry a definite
+ *   failure, `ok: false`, for a service that can refuse an operation).
+ * - Which node serves may depend on the operation (a key's coordinator in a
+ *   Dynamo-style store): `server` is given the command.
  * - After `maxTries` rounds it gives up: a definite failure (`ok: false,
  *   { redirect }`) when it never handed the operation to anyone, otherwise
  *   no reply at all — the outcome is unknown, as for a real client, and the
@@ -74,8 +77,11 @@ export interface ProxyHost<S, C extends ProxiedCommand> {
   pending(s: S): PendingTable<C>;
   /** `s` with this pending table (copy-on-write: never modify a state the handler was given). */
   withPending(s: S, table: PendingTable<C>): S;
-  /** The node that serves operations now: this node's own id when it does, null when it knows none. */
-  server(s: S): NodeId | null;
+  /**
+   * The node that serves `cmd` now (operations in general when `cmd` is
+   * absent): this node's own id when it does, null when it knows none.
+   */
+  server(s: S, cmd?: C): NodeId | null;
   /** This node (the server) takes `cmd`: append it to its log, propose it, answer it from its sessions… */
   serve(s: S, cmd: C, ctx: Context): S;
 }
@@ -99,7 +105,7 @@ export function takeOperation<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s
 
 /** Serves `cmd` here when this node is the server, forwards it to the server it knows, or waits for one. */
 export function submit<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s: S, cmd: C, ctx: Context): S {
-  const server = h.server(s);
+  const server = h.server(s, cmd);
   if (server === ctx.id) return h.serve(s, cmd, ctx);
   if (server === null) return s;
   ctx.send(server, request(cmd));
@@ -113,24 +119,28 @@ export function markSent<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s: S, 
   return h.withPending(s, tableWith<Pending<C>>(h.pending(s), id, { cmd: p.cmd, tries: p.tries, sent: true }));
 }
 
-/** Replies to the client of `id` (if it is still pending in `table`) and returns the table without it. */
-export function answer<C>(table: PendingTable<C>, id: string, result: Json, ctx: Context): PendingTable<C> {
+/** Replies to the client of `id` (if it is still pending in `table`) and returns the table without it; `ok` false: a definite failure. */
+export function answer<C>(table: PendingTable<C>, id: string, result: Json, ctx: Context, ok = true): PendingTable<C> {
   if (!table[id]) return table;
-  ctx.reply(id, true, result);
+  ctx.reply(id, ok, result);
   ctx.cancelTimer(clientTimer(id));
   return tableWithout(table, id);
 }
 
-/** The result of `cmd` goes to its client: directly when this node took it, else to its origin as a ClientResponse. */
-export function respond<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s: S, cmd: C, result: Json, ctx: Context): S {
+/**
+ * The result of `cmd` goes to its client: directly when this node took it,
+ * else to its origin as a ClientResponse. `ok` false: a definite failure
+ * (the operation did not take effect).
+ */
+export function respond<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s: S, cmd: C, result: Json, ctx: Context, ok = true): S {
   if (cmd.origin !== ctx.id) {
-    const body: ClientResponse = { id: cmd.id, ok: true, result };
+    const body: ClientResponse = { id: cmd.id, ok, result };
     ctx.send(cmd.origin, { type: 'ClientResponse', body });
     return s;
   }
   const table = h.pending(s);
   if (!table[cmd.id]) return s;
-  return h.withPending(s, answer(table, cmd.id, result, ctx));
+  return h.withPending(s, answer(table, cmd.id, result, ctx, ok));
 }
 
 /** A client timer fired: retry the operation, or give up after `maxTries` rounds. */
@@ -140,7 +150,7 @@ export function onClientTimeout<S, C extends ProxiedCommand>(h: ProxyHost<S, C>,
   if (p.tries + 1 >= h.policy.maxTries) {
     const table = tableWithout(h.pending(s), id);
     if (p.sent) ctx.note(`gave up on ${id}; its outcome is unknown`);
-    else ctx.reply(id, false, { redirect: h.server(s) });
+    else ctx.reply(id, false, { redirect: h.server(s, p.cmd) });
     return h.withPending(s, table);
   }
   ctx.setTimer(clientTimer(id), h.policy.retryEvery);
@@ -170,8 +180,8 @@ export function onClientMessage<S, C extends ProxiedCommand>(
   switch (msg.type) {
     case 'ClientRequest': {
       const b = msg.body as ClientRequest<C>;
-      if (h.server(s) === ctx.id) return h.serve(s, b.cmd, ctx);
-      const body: ClientRedirect = { id: b.cmd.id, leader: knownServer(h, s, ctx) };
+      if (h.server(s, b.cmd) === ctx.id) return h.serve(s, b.cmd, ctx);
+      const body: ClientRedirect = { id: b.cmd.id, leader: knownServer(h, s, b.cmd, ctx) };
       ctx.send(from, { type: 'ClientRedirect', body });
       return s;
     }
@@ -179,7 +189,7 @@ export function onClientMessage<S, C extends ProxiedCommand>(
       const b = msg.body as ClientRedirect;
       const p = h.pending(s)[b.id];
       if (!p || b.leader === null || b.leader === from) return s;
-      if (b.leader === ctx.id) return h.server(s) === ctx.id ? h.serve(s, p.cmd, ctx) : s;
+      if (b.leader === ctx.id) return h.server(s, p.cmd) === ctx.id ? h.serve(s, p.cmd, ctx) : s;
       ctx.send(b.leader, request(p.cmd));
       return markSent(h, s, b.id);
     }
@@ -187,7 +197,7 @@ export function onClientMessage<S, C extends ProxiedCommand>(
       const b = msg.body as ClientResponse;
       const p = h.pending(s)[b.id];
       if (!p) return s;
-      return respond(h, s, p.cmd, b.result, ctx);
+      return respond(h, s, p.cmd, b.result, ctx, b.ok !== false);
     }
     default:
       return undefined;
@@ -199,8 +209,8 @@ function request<C extends ProxiedCommand>(cmd: C): { type: 'ClientRequest'; bod
   return { type: 'ClientRequest', body: { cmd } as unknown as Json };
 }
 
-/** The server a redirect names: the one this node knows, never itself. */
-function knownServer<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s: S, ctx: Context): NodeId | null {
-  const server = h.server(s);
+/** The server a redirect names: the one this node knows for `cmd`, never itself. */
+function knownServer<S, C extends ProxiedCommand>(h: ProxyHost<S, C>, s: S, cmd: C, ctx: Context): NodeId | null {
+  const server = h.server(s, cmd);
   return server === ctx.id ? null : server;
 }

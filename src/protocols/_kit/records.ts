@@ -19,13 +19,13 @@
 /** `{ ...r, [key]: value }` for a record keyed by node id. */
 export function withKey<T>(r: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const k in r) store(out, k, r[k]!);
-  store(out, key, value);
+  for (const k in r) setOwn(out, k, r[k]!);
+  setOwn(out, key, value);
   return out;
 }
 
 /** `out[key] = value` as an own property, even for the key `__proto__` (a plain store would set the prototype). */
-function store<T>(out: Record<string, T>, key: string, value: T): void {
+export function setOwn<T>(out: Record<string, T>, key: string, value: T): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
   else out[key] = value;
 }

@@ -2,49 +2,21 @@
  * The Raft protocol object the simulator runs: the handlers of `machine.ts`
  * behind the `Protocol` contract, plus its vocabulary and final metrics.
  * A handler that meets a malformed input notes it in the trace and keeps
- * its state instead of throwing (effects are buffered, so none leave).
+ * its state instead of throwing (_kit/guard.ts).
  */
 import type { Json, Protocol, World } from '../../engine/protocol.js';
+import { guarded } from '../_kit/guard.js';
 import { client, init, message, restart, timer } from './machine.js';
 import type { RaftMessage } from './messages.js';
 import { currentLeaders } from './queries.js';
 import type { RaftState } from './state.js';
 import { vocabulary } from './vocabulary.js';
 
-/** The note for a handler that threw on a malformed input: its effects were buffered, so none left. */
-function malformed(ctx: { note(text: string): void }, what: string, e: unknown): void {
-  ctx.note(`raft: ignored a malformed ${what} (${e instanceof Error ? e.message : String(e)})`);
-}
-
-// Each handler guards itself with its own try/catch: no closure per call, as handlers run for nearly every event.
 export const raftProtocol: Protocol<RaftState, RaftMessage> = {
   name: 'raft',
   vocabulary,
   init,
-  onMessage(s, from, msg, ctx) {
-    try {
-      return message(s, from, msg, ctx);
-    } catch (e) {
-      malformed(ctx, `${msg?.type ?? 'message'} from ${from}`, e);
-      return s;
-    }
-  },
-  onTimer(s, name, ctx) {
-    try {
-      return timer(s, name, ctx);
-    } catch (e) {
-      malformed(ctx, `timer ${name}`, e);
-      return s;
-    }
-  },
-  onClient(s, op, ctx) {
-    try {
-      return client(s, op, ctx);
-    } catch (e) {
-      malformed(ctx, `client operation ${op?.id}`, e);
-      return s;
-    }
-  },
+  ...guarded<RaftState, RaftMessage>('raft', { onMessage: message, onTimer: timer, onClient: client }),
   onRestart: (durable: Json | undefined, ctx) => restart(durable, ctx),
   role: (s) => s.role,
   finalMetrics(world: World<RaftState>) {

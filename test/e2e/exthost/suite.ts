@@ -12,9 +12,14 @@ import * as vscode from 'vscode';
 const EXTENSION_ID = 'protocol-playground.protocol-playground';
 
 interface Api {
-  panel(): { title: string; scenario?: string; lastError?: string } | undefined;
+  panel(): { title: string; scenario?: string; lastError?: string; traces: string[] } | undefined;
   traceEditor(uri: vscode.Uri): { ok: boolean; error?: string } | undefined;
   languageClientState(): 'stopped' | 'starting' | 'running';
+  status(): { text: string; visible: boolean };
+  tests(): { id: string; label: string; children: { id: string; label: string; children: { id: string; label: string }[] }[] }[];
+  runTests(ids: readonly string[]): Promise<Record<string, string>>;
+  readonly outputChannel: string;
+  readonly logFolder: string;
 }
 
 interface RunResult {
@@ -71,6 +76,15 @@ scenario "small ring" {
 }
 `;
 
+/** Waits for a condition the extension updates on its own events (editor changes, file watchers). */
+async function waitFor(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50)); // poll: these change on editor and file-watcher events the API does not expose
+  }
+}
+
 async function config(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('protocolPlayground').update(key, value, vscode.ConfigurationTarget.Workspace);
 }
@@ -92,14 +106,15 @@ suite('Protocol Playground in a real VS Code extension host', () => {
   test('contributes the scenario language and registers its commands', async () => {
     assert.ok((await vscode.languages.getLanguages()).includes('scenario'));
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['run', 'runWithSeed', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer']) {
+    for (const c of ['run', 'runWithSeed', 'compareSeeds', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer',
+      'newScenario', 'copyExamples', 'openWalkthrough', 'showOutput']) {
       assert.ok(commands.includes(`protocolPlayground.${c}`), `protocolPlayground.${c} is registered`);
     }
     const doc = await vscode.workspace.openTextDocument(file('ring', 'balance.scenario'));
     assert.equal(doc.languageId, 'scenario');
   });
 
-  test('CodeLens offers Run, Run with seed… and Open last trace above each scenario', async () => {
+  test('CodeLens offers Run, Run with seed…, Compare with another seed… and Open last trace above each scenario', async () => {
     const uri = file('ring', 'balance.scenario');
     await vscode.window.showTextDocument(uri);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
@@ -107,6 +122,7 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.equal(titles.filter((t) => t.endsWith('Run')).length, 2, 'one Run per scenario (two scenarios)');
     assert.ok(titles.includes('Run with seed…'));
     assert.ok(titles.includes('Open last trace'));
+    assert.equal(titles.filter((t) => t.endsWith('Compare with another seed…')).length, 2, 'one per scenario');
     const run = lenses.find((l) => l.command?.title.endsWith('Run'))!;
     assert.equal(run.range.start.line, 13, 'above line 14, `scenario "balance"`');
     assert.deepEqual(run.command!.arguments?.[1], 'balance');
@@ -134,16 +150,90 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.equal(doc.lineAt(3).text, '  ', 'an empty line inside the cluster block');
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(3, 2));
     const label = (i: vscode.CompletionItem): string => (typeof i.label === 'string' ? i.label : i.label.label);
-    const vnodes = list.items.find((i) => label(i) === 'vnodes');
-    assert.ok(vnodes, `vnodes is suggested: ${list.items.map(label).join(', ')}`);
-    assert.match(vnodes.detail ?? '', /^int, default \d+/);
-    for (const p of ['hash', 'replicas']) assert.ok(list.items.some((i) => label(i) === p), `${p} is suggested`);
+    const replicas = list.items.find((i) => label(i) === 'replicas');
+    assert.ok(replicas, `replicas is suggested: ${list.items.map(label).join(', ')}`);
+    assert.match(replicas.detail ?? '', /^int, default \d+/);
+    for (const p of ['hash', 'mode']) assert.ok(list.items.some((i) => label(i) === p), `${p} is suggested`);
+    assert.ok(!list.items.some((i) => label(i) === 'vnodes'), 'vnodes is set already, so it is not offered again');
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 4));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /\*\*vnodes\*\* — int, default \d+/);
     assert.match(text, /Virtual nodes per unit of weight/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('definition, references, rename, symbols, folding, formatting, semantic tokens and code actions come from the language server', async () => {
+    // The ketama server list example: node names that are not identifiers, quoted.
+    const uri = file('ring', 'memcached-servers.scenario');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const text = doc.getText();
+    // Occurrences counted from the cluster on: the header comment quotes a server too.
+    const nth = (needle: string, n: number, delta = 1): vscode.Position => {
+      let at = text.indexOf('cluster memcached') - 1;
+      for (let i = 0; i <= n; i++) at = text.indexOf(needle, at + 1);
+      assert.ok(at >= 0, `'${needle}' #${n} in the example`);
+      return doc.positionAt(at + delta);
+    };
+    const server = '"10.0.0.3:11211"';
+    const declared = nth(server, 0, 0);
+
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', uri, nth(server, 1));
+    const def = defs[0]!;
+    assert.deepEqual(('targetRange' in def ? (def.targetSelectionRange ?? def.targetRange) : def.range).start, declared, 'node "10.0.0.3:11211" { … } goes to its declaration');
+
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, nth(server, 1));
+    assert.deepEqual(refs.map((r) => r.range.start.line).sort((a, b) => a - b), [declared.line, nth(server, 1).line]);
+
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', uri, nth(server, 1), '10.0.0.9:11211');
+    const edits = edit.get(uri);
+    assert.equal(edits.length, 2);
+    assert.ok(edits.every((e) => e.newText === '"10.0.0.9:11211"' && doc.getText(e.range) === server), JSON.stringify(edits.map((e) => e.newText)));
+
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
+    assert.deepEqual(symbols.map((x) => x.name), ['memcached', 'memcached server list']);
+    assert.deepEqual(symbols[0]!.children.map((c) => c.name), ['10.0.0.1:11211', '10.0.0.2:11211', '10.0.0.3:11211', 'cache-a.example:11211']);
+
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', uri);
+    const scenarioLine = nth('scenario "memcached', 0, 0).line;
+    assert.ok(folds.some((f) => f.start === scenarioLine && f.end > scenarioLine + 5), JSON.stringify(folds));
+
+    const formatted = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+    const squash = (t: string) => t.replace(/\s+/g, '');
+    let after = text;
+    for (const e of [...formatted].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start))) {
+      after = after.slice(0, doc.offsetAt(e.range.start)) + e.newText + after.slice(doc.offsetAt(e.range.end));
+    }
+    assert.equal(squash(after), squash(text), 'formatting changes only whitespace');
+
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', uri);
+    const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', uri);
+    const typeAt = (p: vscode.Position, length: number): string | undefined => {
+      let line = 0;
+      let char = 0;
+      for (let i = 0; i < tokens.data.length; i += 5) {
+        line += tokens.data[i]!;
+        char = tokens.data[i] === 0 ? char + tokens.data[i + 1]! : tokens.data[i + 1]!;
+        if (line === p.line && char === p.character && tokens.data[i + 2] === length) return legend.tokenTypes[tokens.data[i + 3]!];
+      }
+      return undefined;
+    };
+    assert.equal(typeAt(nth(server, 1, 0), server.length), 'variable');
+    assert.equal(typeAt(nth('mode ketama', 0, 5), 'ketama'.length), 'enumMember');
+
+    // A misspelt quoted node: the diagnostic, and the quick fix that corrects it.
+    const typo = file('typo.scenario');
+    await write(typo, text.replace('node "10.0.0.3:11211"', 'node "10.0.0.3:11221"'));
+    await vscode.window.showTextDocument(typo);
+    const diags = await diagnosticsUntil(typo, (d) => d.some((x) => x.message.includes("'10.0.0.3:11221'")), 'the unknown-node diagnostic');
+    const diag = diags.find((x) => x.message.includes("did you mean '10.0.0.3:11211'"))!;
+    assert.ok(diag, diags.map((d) => d.message).join('; '));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', typo, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === "Change to '10.0.0.3:11211'");
+    assert.ok(fix?.edit, actions.map((a) => a.title).join('; '));
+    assert.deepEqual(fix.edit.get(typo).map((e) => e.newText), ['10.0.0.3:11211']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('Run writes the trace next to the scenario and opens the viewer beside it', async () => {
@@ -245,11 +335,118 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  test('Run with seed… overrides the seed', async () => {
+  test('Run with seed… overrides the seed and keeps its trace beside the scenario\'s own', async () => {
     const uri = file('ring', 'balance.scenario');
+    const own = await readJson(file('ring', 'balance.trace.json'));
     await vscode.commands.executeCommand('protocolPlayground.runWithSeed', uri, 'balance', 1234);
-    const doc = await readJson(file('ring', 'balance.trace.json'));
+    const doc = await readJson(file('ring', 'balance.seed-1234.trace.json'));
     assert.equal(doc.scenario.seed, 1234);
+    assert.equal((await readJson(file('ring', 'balance.trace.json'))).scenario.seed, own.scenario.seed, 'the scenario\'s own trace is untouched');
+  });
+
+  test('Compare with another seed… runs both seeds and shows them side by side', async () => {
+    const uri = file('raft', 'leader-failover.scenario');
+    const result = await vscode.commands.executeCommand<{ left: string; right: string }>('protocolPlayground.compareSeeds', uri, 'leader failover', 7);
+    assert.equal(result.left, file('raft', 'leader-failover.trace.json').toString());
+    assert.equal(result.right, file('raft', 'leader-failover.seed-7.trace.json').toString());
+    assert.equal((await readJson(vscode.Uri.parse(result.left))).scenario.seed, 42, 'the scenario\'s own seed');
+    assert.equal((await readJson(vscode.Uri.parse(result.right))).scenario.seed, 7);
+    const panel = api.panel();
+    assert.equal(panel?.title, 'Compare seeds: leader failover · 42 | 7');
+    assert.deepEqual(panel?.traces, [result.left, result.right]);
+  });
+
+  test('one output channel, with a line per run (scenario, seed, result, trace, time)', async () => {
+    assert.equal(api.outputChannel, 'Protocol Playground');
+    await vscode.commands.executeCommand('protocolPlayground.run', file('ring', 'balance.scenario'), 'balance');
+    const folder = vscode.Uri.parse(api.logFolder);
+    const deadline = Date.now() + 20_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      const logs = (await vscode.workspace.fs.readDirectory(folder).then((e) => e, () => [])).filter(([n]) => n.endsWith('.log'));
+      text = (await Promise.all(logs.map(([n]) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, n))))).map((b) => decoder.decode(b)).join('\n');
+      if (/run "balance" \(ring\/balance\.scenario\) · seed \d+ · PASS \d+\/\d+ expects held · \d+ events, .* simulated · trace ring\/balance\.trace\.json.* · [\d.]+ s/.test(text)) break;
+      await new Promise((r) => setTimeout(r, 250)); // the log file is flushed by the host; poll it
+    }
+    assert.match(text, /run "balance" \(ring\/balance\.scenario\) · seed \d+ · PASS/);
+    assert.match(text, /activated in/, 'activation goes to the same channel');
+  });
+
+  test('the status bar shows the active file\'s last run', async () => {
+    const balance = file('ring', 'balance.scenario');
+    await vscode.window.showTextDocument(balance);
+    await vscode.commands.executeCommand('protocolPlayground.run', balance, 'balance');
+    assert.match(api.status().text, /\$\(pass\) balance: \d+\/\d+ expects held/);
+    await vscode.window.showTextDocument(file('hash', 'dedupe.scenario'));
+    await waitFor(() => api.status().text === '$(play) Run scenarios', 'the status follows the active editor');
+    await vscode.window.showTextDocument(balance);
+    await waitFor(() => /balance: \d+\/\d+ expects held/.test(api.status().text), 'back to balance');
+  });
+
+  test('editing a file marks its failed-expect diagnostics stale, and clears the one on an edited line', async () => {
+    const uri = file('stale.scenario');
+    await write(uri, RING.replace('KEYS', '999').replace('expect always single_owner', 'expect at end metric keys = 998'));
+    await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', uri, 'small ring');
+    const before = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'protocol-playground run');
+    assert.deepEqual(before.map((d) => d.range.start.line).sort(), [10, 11]);
+    const editor = await vscode.window.showTextDocument(uri);
+    const runDiagnostics = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'protocol-playground run');
+    await editor.edit((e) => e.replace(new vscode.Range(11, 0, 11, editor.document.lineAt(11).text.length), '  expect at end metric keys = 300'));
+    await diagnosticsUntil(uri, () => runDiagnostics().length === 1, 'the edited line\'s diagnostic to go');
+    let after = runDiagnostics();
+    assert.deepEqual(after.map((d) => d.range.start.line), [10], 'the edited line\'s diagnostic is gone');
+    assert.equal(after[0]!.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(after[0]!.message, /from the last run; the file changed since/);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// a comment\n'));
+    await diagnosticsUntil(uri, () => runDiagnostics()[0]?.range.start.line === 11, 'the diagnostic to move down a line');
+    after = runDiagnostics();
+    assert.deepEqual(after.map((d) => d.range.start.line), [11], 'it moves with its line');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('scenarios are tests in the Testing view, expect lines their children; running reports each line', async () => {
+    const balance = file('ring', 'balance.scenario');
+    await waitFor(() => api.tests().some((f) => f.id === balance.toString()), 'balance.scenario in the Testing view');
+    const fileItem = api.tests().find((f) => f.id === balance.toString())!;
+    assert.deepEqual(fileItem.children.map((c) => c.label), ['balance', 'balanced at 200 vnodes']);
+    const scenario = fileItem.children[0]!;
+    assert.ok(scenario.children.length >= 2 && scenario.children.every((e) => e.label.startsWith('expect ')), JSON.stringify(scenario.children));
+    const results = await api.runTests([scenario.id]);
+    assert.equal(results[scenario.id], 'passed');
+    for (const e of scenario.children) assert.equal(results[e.id], 'passed', e.label);
+
+    const failing = file('failing-tests.scenario');
+    await write(failing, RING.replace('KEYS', '999'));
+    await waitFor(() => api.tests().some((f) => f.id === failing.toString()), 'a new file appears');
+    const f = api.tests().find((x) => x.id === failing.toString())!.children[0]!;
+    const r = await api.runTests([f.children[1]!.id]);
+    assert.match(r[f.id]!, /^failed/);
+    assert.match(r[f.children[1]!.id]!, /^failed: expect at end metric keys = 999 failed/);
+    assert.equal(r[f.children[0]!.id], 'passed');
+  });
+
+  test('New Scenario… writes a working starter for the chosen protocol and never overwrites one', async () => {
+    const first = vscode.Uri.parse(await vscode.commands.executeCommand<string>('protocolPlayground.newScenario', 'raft'));
+    assert.equal(first.toString(), file('my-raft.scenario').toString());
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), first.toString());
+    const second = vscode.Uri.parse(await vscode.commands.executeCommand<string>('protocolPlayground.newScenario', 'raft'));
+    assert.equal(second.toString(), file('my-raft-2.scenario').toString());
+    const run = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', first);
+    assert.deepEqual(run.scenarios.map((s) => [s.name, s.passed]), [['my failover', true]]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Copy the Examples copies the bundled examples (without traces) into the workspace', async () => {
+    const target = vscode.Uri.parse(await vscode.commands.executeCommand<string>('protocolPlayground.copyExamples'));
+    assert.equal(target.toString(), file('protocol-playground-examples').toString());
+    assert.ok(await exists(vscode.Uri.joinPath(target, 'raft', 'leader-failover.scenario')));
+    assert.ok(await exists(vscode.Uri.joinPath(target, 'ring', 'README.md')));
+    const traces = await vscode.workspace.findFiles(new vscode.RelativePattern(target, '**/*.trace.json'));
+    assert.deepEqual(traces, []);
+    assert.match(vscode.window.activeTextEditor?.document.uri.path ?? '', /protocol-playground-examples\/raft\/leader-failover\.scenario$/);
+    const again = vscode.Uri.parse(await vscode.commands.executeCommand<string>('protocolPlayground.copyExamples'));
+    assert.equal(again.toString(), file('protocol-playground-examples-2').toString());
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('a .trace.json opens in the read-only trace viewer', async () => {
@@ -262,13 +459,17 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.deepEqual(api.traceEditor(trace), { ok: true });
   });
 
-  test('a broken .trace.json shows a clear error', async () => {
+  test('a broken .trace.json shows a clear error, and Open as JSON opens its text', async () => {
     const trace = file('broken.trace.json');
     await write(trace, '{"format": "protocol-playground-trace", "version": 1, "events": [');
     await vscode.commands.executeCommand('vscode.openWith', trace, 'protocolPlayground.traceFile');
     const state = api.traceEditor(trace);
     assert.equal(state?.ok, false);
     assert.ok((state?.error ?? '').length > 10, `an error message: ${state?.error}`);
+    // The page's link runs this command with the file's URI as a string.
+    await vscode.commands.executeCommand('protocolPlayground.openTraceAsText', trace.toString());
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === trace.toString(), 'the JSON text editor');
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /"events": \[/);
   });
 
   test('Compare with… shows two traces side by side in one panel', async () => {

@@ -13,14 +13,11 @@ import { DEFAULT_NETWORK, DEFAULT_STORAGE, type Action, type ScenarioSpec, type 
 import { invariants } from '../../../src/protocols/raft/invariants.js';
 import { clientEvents } from '../../../src/runner/linearizable.js';
 import { runScenario } from '../../../src/runner/run.js';
+import { faultActions, faultArb } from '../_schedule.js';
 
 const INVARIANTS = invariants.map((i) => i.name);
 const KEYS = ['x', 'y'];
 
-const faultArb = fc.oneof(
-  fc.record({ kind: fc.constant('crash' as const), node: fc.nat(4), at: fc.integer({ min: 0, max: 1_500_000 }), down: fc.integer({ min: 1_000, max: 600_000 }) }),
-  fc.record({ kind: fc.constant('partition' as const), cut: fc.uniqueArray(fc.nat(4), { minLength: 1, maxLength: 2 }), at: fc.integer({ min: 0, max: 1_500_000 }), length: fc.integer({ min: 1_000, max: 700_000 }) }),
-);
 const opArb = fc.record({
   at: fc.integer({ min: 0, max: 1_800_000 }), node: fc.nat(4), op: fc.constantFrom('put' as const, 'get' as const, 'cas' as const),
   key: fc.nat(KEYS.length - 1), a: fc.nat(3), b: fc.nat(3),
@@ -31,7 +28,7 @@ const scheduleArb = fc.record({
   loss: fc.constantFrom(0, 0.01, 0.05, 0.15),
   duplicate: fc.constantFrom(0, 0.02, 0.1),
   preVote: fc.boolean(),
-  faults: fc.array(faultArb, { maxLength: 4 }),
+  faults: fc.array(faultArb(1_500_000, { down: 600_000, length: 700_000 }), { maxLength: 4 }),
   ops: fc.array(opArb, { minLength: 1, maxLength: 12 }),
 });
 
@@ -40,18 +37,8 @@ type Schedule = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : never;
 function spec(c: Schedule): ScenarioSpec {
   const nodes = Array.from({ length: c.nodes }, (_, i) => `n${i + 1}`);
   const node = (i: number) => nodes[i % nodes.length]!;
-  const actions: TimedAction[] = [];
+  const actions: TimedAction[] = faultActions(c.faults, nodes);
   const at = (t: number, action: Action) => actions.push({ at: t, action });
-  for (const f of c.faults) {
-    if (f.kind === 'crash') {
-      at(f.at, { kind: 'crash', target: { kind: 'nodes', nodes: [node(f.node)] } });
-      at(f.at + f.down, { kind: 'restart', target: { kind: 'nodes', nodes: [node(f.node)] } });
-    } else {
-      const cut = new Set(f.cut.map(node));
-      at(f.at, { kind: 'partition', groups: [[...cut], nodes.filter((n) => !cut.has(n))] });
-      at(f.at + f.length, { kind: 'heal' });
-    }
-  }
   for (const o of c.ops) {
     const key = KEYS[o.key]!;
     const args: Record<string, Json> = o.op === 'put' ? { key, value: o.a } : o.op === 'get' ? { key } : { key, expected: o.a === 0 ? null : o.a, value: o.b };
