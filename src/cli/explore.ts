@@ -24,13 +24,12 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { ScenarioSpec } from '../engine/spec.js';
 import { formatTime } from '../engine/conditions.js';
-import { emptyCandidate, prepareBase, sizeOf, type Candidate, type ExpectMode, type Finding } from '../explore/candidate.js';
-import { counterexample, findingText, verifyText } from '../explore/counterexample.js';
+import { prepareBase, type Candidate, type ExpectMode, type Finding } from '../explore/candidate.js';
+import { findingText, shrinkFound, verifyText } from '../explore/counterexample.js';
 import { concretize } from '../explore/concretize.js';
 import { describeStep, exhaustive, type ExhaustiveBudget, type ExhaustiveResult } from '../explore/exhaustive.js';
 import { scenarioText } from '../explore/scenario-text.js';
 import { FAULT_KINDS, describeFault, type Fault, type FaultBudget, type FaultKind } from '../explore/faults.js';
-import { shrink } from '../explore/shrink.js';
 import type { SearchPlan } from '../explore/search.js';
 import { protocols } from '../protocols/registry.js';
 import { traceOf } from '../runner/run.js';
@@ -308,22 +307,18 @@ async function finish(outcome: ExploreOutcome, plan: SearchPlan, ctx: FinishCont
   const found = outcome.found;
   if (found === undefined) return { ...head, found: false };
   const base = prepareBase(plan.spec, protocols.get(plan.spec.protocol)!, plan.expect);
-  const start: Candidate = emptyCandidate(found.seed, found.faults);
-  const shrunk = shrink(base, start, found.finding, { onRun: (n) => ctx.progress(`shrinking: ${n} runs`) });
+  const { shrunk, size, counterexample: ce, trace } = await shrinkFound(base, found, { command: ctx.command, searchSeed: plan.searchSeed }, (n) => ctx.progress(`shrinking: ${n} runs`));
   ctx.progress(undefined);
-  const ce = await counterexample(base, shrunk.candidate, shrunk.finding, {
-    command: ctx.command, searchSeed: plan.searchSeed, run: found.k, original: found.faults, shrinkRuns: shrunk.runs,
-  });
   mkdirSync(ctx.out, { recursive: true });
   const stem = join(relative(process.cwd(), ctx.out) || '.', `${slug(plan.spec.name)}.counterexample`);
   const scenarioPath = `${stem}.scenario`;
   ctx.write(scenarioPath, ce.text);
   let tracePath: string | undefined;
-  if (ce.outcome !== undefined) {
+  if (trace !== undefined) {
     tracePath = `${stem}.trace.json`;
-    ctx.write(tracePath, stringifyTrace(traceOf(ce.outcome, ce.text)));
+    ctx.write(tracePath, trace);
   }
-  return { ...head, found: true, finding: findingReport(found.k, found.finding, found.faults, shrunk, sizeOf(base, shrunk.candidate, shrunk.finding), ce, scenarioPath, tracePath) };
+  return { ...head, found: true, finding: findingReport(found.k, found.finding, found.faults, shrunk, size, ce, scenarioPath, tracePath) };
 }
 
 function findingReport(run: number, finding: Finding, original: readonly Fault[], shrunk: { candidate: Candidate; finding: Finding; runs: number; complete: boolean }, size: readonly number[], ce: { text: string; reproduces: boolean; problem?: string }, scenarioPath: string, tracePath: string | undefined): NonNullable<ExploreReport['finding']> {

@@ -7,9 +7,12 @@
  */
 import { parseAndCompile } from '../dsl/compile.js';
 import type { Protocol } from '../engine/protocol.js';
-import { runScenario, type ScenarioOutcome } from '../runner/run.js';
+import { runScenario, traceOf, type ScenarioOutcome } from '../runner/run.js';
+import { stringifyTrace } from '../trace/write.js';
 import { formatTime } from '../engine/conditions.js';
-import { candidateSpec, findingOf, type Candidate, type ExploreBase, type Finding } from './candidate.js';
+import { candidateSpec, emptyCandidate, findingOf, sizeOf, type Candidate, type ExploreBase, type Finding } from './candidate.js';
+import type { FoundRun } from './search.js';
+import { shrink, type ShrinkResult } from './shrink.js';
 import { describeFault, type Fault } from './faults.js';
 import { scenarioText } from './scenario-text.js';
 
@@ -69,4 +72,29 @@ export async function verifyText(text: string, protocol: Protocol, check: string
     return { text, outcome, reproduces: false, problem: `running the printed scenario ${again === null ? 'fails no check' : `fails ${again.check} instead`}` };
   }
   return { text, outcome, reproduces: true };
+}
+
+export interface ShrunkFinding {
+  readonly shrunk: ShrinkResult;
+  /** The shrunk run's size (faults, client operations, …): what `--merge` compares. */
+  readonly size: readonly number[];
+  readonly counterexample: Counterexample;
+  /** The counterexample's trace as JSON text (absent when its text did not compile). */
+  readonly trace?: string;
+}
+
+/**
+ * What the CLI and the VS Code command both do with a search's first
+ * finding: shrink it, print it as a scenario file checked to reproduce,
+ * and render that run's trace.
+ */
+export async function shrinkFound(base: ExploreBase, found: FoundRun, from: { command: string; searchSeed: number }, onRun?: (runs: number) => void): Promise<ShrunkFinding> {
+  const shrunk = shrink(base, emptyCandidate(found.seed, found.faults), found.finding, onRun === undefined ? {} : { onRun });
+  const ce = await counterexample(base, shrunk.candidate, shrunk.finding, { ...from, run: found.k, original: found.faults, shrinkRuns: shrunk.runs });
+  return {
+    shrunk,
+    size: sizeOf(base, shrunk.candidate, shrunk.finding),
+    counterexample: ce,
+    ...(ce.outcome !== undefined ? { trace: stringifyTrace(traceOf(ce.outcome, ce.text)) } : {}),
+  };
 }
