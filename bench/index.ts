@@ -20,7 +20,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['scale', benchScale],
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
-  ['raft', benchRaft],
+  ['raft and multi-paxos', benchRaft],
   ['explore and lincheck', benchExplore],
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],

@@ -186,6 +186,11 @@ export interface Protocol<S = any, M extends Message = Message> {
   onDurable?(state: S, durable: Json, ctx: Context<M>): S;
   /** A short label for the node's lane (`leader`, `follower`, `router`, …). Default: `node`. */
   role?(state: S): string;
-  /** Metrics computed from the final world, merged over those set with `ctx.metric`. Optional. */
-  finalMetrics?(world: World<S>): Record<string, number>;
+  /**
+   * Metrics computed from the final world, merged over those set with
+   * `ctx.metric`. `run` holds the metrics every run reports (`messages`,
+   * `events`, `dropped`, `end_time_ms`; run-metrics.ts), for ratios such as
+   * messages per decision. Optional.
+   */
+  finalMetrics?(world: World<S>, run: Readonly<Record<string, number>>): Record<string, number>;
 }

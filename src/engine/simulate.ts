@@ -251,7 +251,10 @@ class Simulation implements ActionHost, DeliverySink {
         }
         if (t > maxTime) {
           this.now = run.maxTime;
-          return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): the scenario may not terminate; add \`run until\` with a time or check its timers`);
+          const why = run.untilCondition !== undefined
+            ? `the run-until condition ${describeCondition(run.untilCondition)} did not hold within it`
+            : 'the scenario may not terminate; add `run until` with a time or check its timers';
+          return this.end('maxTime', run.maxTime, `stopped at the max time bound (${formatTime(run.maxTime)}): ${why}`);
         }
       }
       if (expectations.pending > 0) expectations.closeBefore(t, this.now, this.worldVersion);
@@ -640,9 +643,10 @@ class Simulation implements ActionHost, DeliverySink {
 
   private finalMetrics(end: RunEnd): Record<string, number> {
     const out: Record<string, number> = { ...this.measures };
+    const run = runMetrics({ ...this.counters(), now: end.time });
     if (this.protocol.finalMetrics !== undefined) {
       try {
-        Object.assign(out, this.protocol.finalMetrics(this.world));
+        Object.assign(out, this.protocol.finalMetrics(this.world, run));
       } catch (e) {
         this.trace.note(this.now, -1, -1, `protocol error in finalMetrics: ${errorText(e)}`);
       }
@@ -655,7 +659,7 @@ class Simulation implements ActionHost, DeliverySink {
         this.trace.note(this.now, -1, -1, `trace metrics failed: ${errorText(e)}`);
       }
     }
-    return Object.assign(out, runMetrics({ ...this.counters(), now: end.time }));
+    return Object.assign(out, run);
   }
 }
 

@@ -2,7 +2,9 @@
  * The Protocol Playground view container in the activity bar:
  * - *Scenarios*: the workspace's `.scenario` files, each with its
  *   scenarios, sweeps and compares (a line scan, _blocks.ts); a scenario
- *   has Run and Compare with another seed… buttons and opens at its line;
+ *   has Run and Compare with another seed… buttons and opens at its line.
+ *   A workspace of more than a screenful of files (the examples are fifty)
+ *   lists folders first, so every file is two clicks away without scrolling;
  * - *Traces*: the workspace's `.trace.json` files, newest first, opening in
  *   the viewer.
  * Both refresh when such files are created, changed or deleted. When the
@@ -14,8 +16,11 @@ import { findBlocks, type Block } from './_blocks.js';
 
 const EXCLUDE = '{**/node_modules/**,**/.git/**}';
 const MAX_FILES = 2000;
+/** Up to this many files the view lists them flat; more are grouped by folder. */
+const FLAT_LIMIT = 12;
 
 type ScenarioNode =
+  | { readonly kind: 'folder'; readonly path: string; readonly files: readonly vscode.Uri[] }
   | { readonly kind: 'file'; readonly uri: vscode.Uri }
   | { readonly kind: 'block'; readonly uri: vscode.Uri; readonly block: Block };
 
@@ -35,22 +40,34 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
 
   /** A few files open expanded; a workspace of many lists them collapsed. */
   private expand = true;
+  /** Files sit under their folder's row, which already names the folder. */
+  private grouped = false;
 
   async getChildren(node?: ScenarioNode): Promise<ScenarioNode[]> {
     if (!node) {
-      const files = await vscode.workspace.findFiles('**/*.scenario', EXCLUDE, MAX_FILES);
+      const files = (await vscode.workspace.findFiles('**/*.scenario', EXCLUDE, MAX_FILES)).sort((a, b) => a.path.localeCompare(b.path));
       this.expand = files.length <= 4;
-      return files.sort((a, b) => a.path.localeCompare(b.path)).map((uri) => ({ kind: 'file', uri }));
+      this.grouped = files.length > FLAT_LIMIT;
+      return !this.grouped ? files.map((uri) => ({ kind: 'file', uri })) : byFolder(files);
     }
+    if (node.kind === 'folder') return node.files.map((uri) => ({ kind: 'file', uri }));
     if (node.kind === 'block') return [];
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(node.uri));
     return findBlocks(text).map((block) => ({ kind: 'block', uri: node.uri, block }));
   }
 
   getTreeItem(node: ScenarioNode): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const item = new vscode.TreeItem(node.path, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `folder:${node.path}`;
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.description = `${node.files.length} file${node.files.length === 1 ? '' : 's'}`;
+      item.contextValue = 'scenarioFolder';
+      return item;
+    }
     if (node.kind === 'file') {
       const item = new vscode.TreeItem(node.uri, this.expand ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false);
+      if (!this.grouped) item.description = vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false);
       item.contextValue = 'scenarioFile';
       item.tooltip = `${vscode.workspace.asRelativePath(node.uri, false)}: run all of its scenarios with the ▷ button`;
       return item;
@@ -68,7 +85,7 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
 
   /** The arguments the run commands take from a tree node: the file and, for a block, its name. */
   static argsOf(node: unknown): [vscode.Uri, string?] | undefined {
-    if (!isNode(node)) return undefined;
+    if (!isNode(node) || node.kind === 'folder') return undefined;
     return node.kind === 'file' ? [node.uri] : [node.uri, node.block.name];
   }
 
@@ -78,9 +95,22 @@ export class ScenariosView implements vscode.TreeDataProvider<ScenarioNode>, vsc
   }
 }
 
+/** Files (sorted by path) grouped by their workspace-relative folder, in path order. */
+function byFolder(files: readonly vscode.Uri[]): ScenarioNode[] {
+  const folders = new Map<string, vscode.Uri[]>();
+  for (const uri of files) {
+    const relative = vscode.workspace.asRelativePath(uri, false);
+    const path = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '.';
+    const list = folders.get(path);
+    if (list) list.push(uri); else folders.set(path, [uri]);
+  }
+  return [...folders].map(([path, list]) => ({ kind: 'folder', path, files: list }));
+}
+
 function isNode(v: unknown): v is ScenarioNode {
-  const n = v as Partial<ScenarioNode> | undefined;
-  return typeof n === 'object' && n !== null && (n.kind === 'file' || n.kind === 'block') && n.uri instanceof vscode.Uri;
+  if (typeof v !== 'object' || v === null) return false;
+  const n = v as { kind?: unknown; uri?: unknown };
+  return n.kind === 'folder' || ((n.kind === 'file' || n.kind === 'block') && n.uri instanceof vscode.Uri);
 }
 
 export class TracesView implements vscode.TreeDataProvider<vscode.Uri>, vscode.Disposable {

@@ -6,6 +6,7 @@ import type { Protocol } from '../engine/protocol.js';
 import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
 import { quorumProtocol } from './quorum/index.js';
+import { paxosProtocol } from './paxos/index.js';
 import { raftProtocol } from './raft/index.js';
 import { ringProtocol } from './ring/index.js';
 
@@ -15,6 +16,7 @@ const all: readonly Protocol[] = [
   ringProtocol,
   raftProtocol,
   quorumProtocol,
+  paxosProtocol,
   commitProtocol,
 ];
 

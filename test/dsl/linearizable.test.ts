@@ -42,9 +42,9 @@ describe('dsl: expect linearizable', () => {
     expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  expect violated «linearizable»\n}`, 'not-linearizable',
       'expect violated linearizable needs a protocol whose client operations follow a sequential model (kv: kv); toy declares none', { protocols: both }));
 
-  it('raft and quorum declare it; the other registered protocols do not', () => {
+  it('raft, quorum and paxos declare it; the other registered protocols do not', () => {
     const withHistory = [...registry.values()].filter((p) => p.vocabulary.history).map((p) => p.name);
-    assert.deepEqual(withHistory, ['raft', 'quorum']);
+    assert.deepEqual(withHistory, ['raft', 'quorum', 'paxos']);
   });
 
   it('is a keyword: a misspelling is a syntax error', async () => {

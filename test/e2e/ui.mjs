@@ -288,25 +288,28 @@ const steps = [
   ['the activity bar view lists the workspace\'s scenarios; ▷ on one runs it', async () => {
     await command('View: Close All Editors');
     await page.locator('.activitybar .action-item a[aria-label^="Protocol Playground"]').click();
-    // Many files: each is collapsed; scroll the list (it draws only the rows in view) to balance.scenario and open it.
-    const balance = page.locator('.pane-body .monaco-list-row', { hasText: /^\s*balance\.scenario/ }).first();
-    await page.locator('.pane-body .monaco-list-row').first().waitFor({ timeout: 30_000 });
-    for (let i = 0; i < 40 && await balance.count() === 0; i++) {
-      await page.locator('.pane-body .monaco-list-row').first().hover();
-      await page.mouse.wheel(0, 200);
-      await page.waitForTimeout(50); // let the list draw the rows scrolled into view
-    }
-    await balance.click();
+    // The examples are many files: the view lists their folders, each collapsed; open ring, then balance.scenario.
+    const ring = page.locator('.pane-body .monaco-list-row[aria-level="1"]', { hasText: /^\s*ring\s*\d+ files/ });
+    await ring.waitFor({ timeout: 30_000 });
+    const folders = (await page.locator('.pane-body .monaco-list-row[aria-level="1"]').allInnerTexts()).map((t) => t.trim().replace(/\s*\d+ files?$/, ''));
+    for (const f of ['hash', 'raft', 'ring/bugs']) if (!folders.includes(f)) throw new Error(`no folder ${f} in the view: ${folders.join(', ')}`);
+    await ring.click();
+    await page.locator('.pane-body .monaco-list-row', { hasText: /^\s*balance\.scenario/ }).first().click();
     const row = page.locator('.pane-body .monaco-list-row', { hasText: /^\s*balanced at 200 vnodes/ });
     await row.waitFor({ timeout: 30_000 });
     await row.hover();
     await row.locator('.action-label[aria-label="Run"]').click();
     await page.locator('.tabs-container .tab', { hasText: 'Trace: balanced at 200 vnodes' }).waitFor({ timeout: 60_000 });
     await page.locator('.pane-body .monaco-list-row', { hasText: 'balanced-at-200-vnodes.trace.json' }).waitFor({ timeout: 30_000 });
+    const s = await viewerSummary();
+    if (s.events !== 18) throw new Error(`the viewer shows ${s.events} events, not the run's 18`);
     await docShot('vscode-activity.png');
   }],
   ['the Testing view lists scenarios with their expect lines and runs them', async () => {
     await command('Testing: Focus on Test Explorer View');
+    // Fifty example files: find ours as a user would, with the view's filter box.
+    await page.locator('.testing-filter-wrapper').click();
+    await page.keyboard.type('balance');
     const file = page.locator('.test-explorer .monaco-list-row', { hasText: 'balance.scenario' });
     await file.first().waitFor({ timeout: 30_000 });
     await page.locator('.test-explorer .monaco-list-row', { hasText: /balance\.scenario/ }).first().click();

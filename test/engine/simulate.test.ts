@@ -223,7 +223,11 @@ describe('simulate()', () => {
       const t = runAll(stormSpec({ maxTime: 50_000 }), storm);
       assert.equal(t.end.reason, 'maxTime');
       assert.equal(t.end.time, 50_000);
-      assert.match(t.end.message, /max time bound \(50ms\)/);
+      assert.match(t.end.message, /max time bound \(50ms\): the scenario may not terminate/);
+      // With `run until CONDITION max T`, the message names the condition that did not hold.
+      const c = runAll(stormSpec({ maxTime: 50_000, untilCondition: { query: 'metric', args: { name: 'nope' }, compare: { op: '=', value: 1 } } }), storm);
+      assert.equal(c.end.reason, 'maxTime');
+      assert.match(c.end.message, /max time bound \(50ms\): the run-until condition metric nope = 1 did not hold within it/);
       const u = runAll(stormSpec({ until: 20_000 }), storm);
       assert.equal(u.end.reason, 'until');
       assert.ok(u.events.every((e) => e.t <= 20_000));

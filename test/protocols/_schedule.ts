@@ -2,9 +2,14 @@
  * Random fault schedules for property tests on the simulator (fast-check):
  * crashes with a restart, and partitions that cut one or two nodes off and
  * heal. Nodes are drawn as indices and taken modulo the cluster's size.
+ * And the check the replicated key-value stores share: over many
+ * schedules, every `expect` line holds and most operations are answered.
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Action, TimedAction } from '../../src/engine/spec.js';
+import type { Action, ScenarioSpec, TimedAction } from '../../src/engine/spec.js';
+import { clientEvents } from '../../src/runner/linearizable.js';
+import { runScenario } from '../../src/runner/run.js';
 
 export type Fault =
   | { kind: 'crash'; node: number; at: number; down: number }
@@ -34,4 +39,25 @@ export function faultActions(faults: readonly Fault[], nodes: readonly string[],
     }
   }
   return actions;
+}
+
+/**
+ * Runs `numRuns` schedules drawn from `arb` (fast-check, fixed seed); in
+ * each, the checks of `specOf(schedule)` — an `always` line and `expect
+ * linearizable` — must hold. More than half the client operations of all
+ * runs must be answered, so the histories checked are not trivial.
+ */
+export function assertLinearizableRuns<T>(arb: fc.Arbitrary<T>, specOf: (c: T) => ScenarioSpec, o: { numRuns: number; seed: number }): void {
+  let answered = 0;
+  let asked = 0;
+  fc.assert(fc.property(arb, (c) => {
+    const outcome = runScenario(specOf(c));
+    const failed = outcome.result.checks.filter((k) => k.status !== 'held');
+    assert.deepEqual(failed, [], JSON.stringify(c));
+    assert.deepEqual(outcome.result.checks.map((k) => k.kind), ['always', 'linearizable']);
+    const events = clientEvents(outcome.result.trace);
+    asked += events.filter((e) => e.kind === 'client').length;
+    answered += events.filter((e) => e.kind === 'reply' && e.ok).length;
+  }), o);
+  assert.ok(answered > asked / 2, `${answered} of ${asked} operations answered`);
 }

@@ -128,3 +128,18 @@ export async function engineTrace(file: string, scenario: string, seed?: number)
   const doc = traceOf(outcome.scenarios[0]!, loaded.text);
   return { doc, text: stringifyTrace(doc) };
 }
+
+/** The first event index at or after time `t` (µs); the last event when none is. */
+export const stepAt = (doc: TraceDocument, t: number): number => {
+  const i = doc.events.findIndex((e) => e.t >= t);
+  return i < 0 ? doc.events.length - 1 : i;
+};
+
+/** A standalone viewer on `doc` at event `step`, showing the Picture tab with protocol panel `panel` drawn. */
+export async function showPanel(browser: Browser, doc: TraceDocument, step: number, panel: string, size = { width: 1400, height: 1100 }): Promise<{ page: Page; errors: string[]; text: () => Promise<string> }> {
+  const { page, errors } = await openPage(browser, await standalonePage(stringifyTrace(doc)), size);
+  await page.evaluate((i) => window.__viewer!.goto(i), step);
+  await page.getByRole('tab', { name: 'Picture' }).click();
+  await page.waitForSelector(`.panel-${panel}`);
+  return { page, errors, text: async () => (await page.locator(`.panel-${panel}`).innerText()) };
+}

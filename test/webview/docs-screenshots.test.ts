@@ -56,6 +56,20 @@ const SHOTS: readonly Shot[] = [
     prepare: async (page) => { await page.keyboard.press('End'); await page.getByRole('tab', { name: 'Picture' }).click(); return '.panel-ring'; },
   },
   {
+    image: 'docs/images/paxos-phases.png', pages: ['docs/paxos.md'], file: 'examples/paxos/value-chosen.scenario', scenario: 'a value chosen',
+    size: { width: 1200, height: 560 }, prepare: async () => '.diagram-column',
+  },
+  {
+    image: 'docs/images/paxos-single.png', pages: ['docs/paxos.md'], file: 'examples/paxos/value-chosen.scenario', scenario: 'a value chosen',
+    size: { width: 1200, height: 900 },
+    prepare: async (page) => { await page.keyboard.press('End'); await page.getByRole('tab', { name: 'Picture' }).click(); return '.panel-paxos'; },
+  },
+  {
+    image: 'docs/images/paxos-multi.png', pages: ['docs/paxos.md'], file: 'examples/paxos/gap-noop.scenario', scenario: 'a gap filled with a no-op',
+    size: { width: 1200, height: 900 },
+    prepare: async (page) => { await page.keyboard.press('End'); await page.getByRole('tab', { name: 'Picture' }).click(); return '.panel-paxos'; },
+  },
+  {
     image: 'docs/images/hash-buckets.png', pages: ['docs/hash.md'], file: 'examples/hash/buckets.scenario', scenario: 'bucket histogram',
     size: { width: 1200, height: 700 },
     prepare: async (page) => { await page.keyboard.press('End'); await page.getByRole('tab', { name: 'Checks & metrics' }).click(); return undefined; },

@@ -126,7 +126,8 @@ describe('protocol panels (Chromium)', function () {
 
   it('every panel fits beside an editor: its legend in view, nothing wider than the column', async () => {
     const ring = await engineTrace('examples/ring/add-node.scenario', 'add a fifth node');
-    for (const [text, id] of [[failover.text, 'raft'], [ring.text, 'ring']] as const) {
+    const paxos = await engineTrace('examples/paxos/leader-failover.scenario', 'leader failover under load');
+    for (const [text, id] of [[failover.text, 'raft'], [ring.text, 'ring'], [paxos.text, 'paxos']] as const) {
       const { page, errors } = await open(text, { width: 560, height: 900 });
       await page.keyboard.press('End');
       await page.getByRole('tab', { name: 'Picture' }).click();

@@ -8,24 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { loadScenarioFile } from '../../src/cli/load.js';
+import type { Browser } from 'playwright-core';
 import { parseAndCompile } from '../../src/dsl/compile.js';
 import { runFile, traceOf } from '../../src/runner/run.js';
 import type { TraceDocument } from '../../src/trace/format.js';
-import { stringifyTrace } from '../../src/trace/write.js';
-import { launch, openPage, standalonePage, summary, type PageWindow } from './_harness.js';
+import { engineTrace, launch, showPanel, stepAt, summary, type PageWindow } from './_harness.js';
 
 declare const window: PageWindow;
 const SHOTS = 'test-results';
-
-async function exampleTrace(file: string, scenario: string): Promise<TraceDocument> {
-  const loaded = await loadScenarioFile(file);
-  return traceOf(runFile(loaded.compiled.file, scenario, { text: loaded.text }).scenarios[0]!, loaded.text);
-}
-
-/** The first event index at or after time `t` (µs). */
-const stepAt = (doc: TraceDocument, t: number): number => doc.events.findIndex((e) => e.t >= t);
 
 describe('webview: the quorum store panel (Chromium)', function () {
   this.timeout(60_000);
@@ -36,16 +26,10 @@ describe('webview: the quorum store panel (Chromium)', function () {
   });
   after(async () => { await browser?.close(); });
 
-  async function show(doc: TraceDocument, step: number): Promise<{ page: Page; errors: string[]; text: () => Promise<string> }> {
-    const { page, errors } = await openPage(browser, await standalonePage(stringifyTrace(doc)), { width: 1400, height: 1100 });
-    await page.evaluate((i) => window.__viewer!.goto(i), step);
-    await page.getByRole('tab', { name: 'Picture' }).click();
-    await page.waitForSelector('.panel-quorum');
-    return { page, errors, text: async () => (await page.locator('.panel-quorum').innerText()) };
-  }
+  const show = (doc: TraceDocument, step: number) => showPanel(browser, doc, step, 'quorum');
 
   it('during a partition: hinted copies, replicas behind; after the heal: replicas agree, no hints', async () => {
-    const doc = await exampleTrace('examples/quorum/base.scenario', 'BASE: partition, heal, converge');
+    const doc = (await engineTrace('examples/quorum/base.scenario', 'BASE: partition, heal, converge')).doc;
     const during = await show(doc, stepAt(doc, 900_000));
     assert.equal((await summary(during.page)).panel, 'quorum');
     const text = await during.text();
@@ -65,7 +49,7 @@ describe('webview: the quorum store panel (Chromium)', function () {
   });
 
   it('ABD: tags, and the requests coordinators are carrying out with their phase', async () => {
-    const doc = await exampleTrace('examples/quorum/not-linearizable.scenario', 'ABD: the same schedule, linearizable');
+    const doc = (await engineTrace('examples/quorum/not-linearizable.scenario', 'ABD: the same schedule, linearizable')).doc;
     const { page, errors, text } = await show(doc, stepAt(doc, 21_000));
     const t = await text();
     assert.match(t, /mode abd, N=3 R=2 W=2, strict quorums/);

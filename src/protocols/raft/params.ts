@@ -4,6 +4,7 @@
  * so the handlers never throw on a bad parameter. Durations are µs.
  */
 import type { NumberRange, Params } from '../../engine/protocol.js';
+import { positive, range } from '../_kit/params.js';
 
 export interface RaftParams {
   /** Randomized election timeout range (§5.2); default 150ms..300ms as in the paper's §9.3 experiments. */
@@ -57,17 +58,4 @@ export function readParams(params: Params): RaftParams {
   };
   cache.set(params, p);
   return p;
-}
-
-function positive(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-function range(v: unknown, fallback: NumberRange): NumberRange {
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return { min: v, max: v };
-  if (v !== null && typeof v === 'object' && 'min' in v && 'max' in v) {
-    const { min, max } = v as NumberRange;
-    if (Number.isFinite(min) && Number.isFinite(max) && min > 0 && max >= min) return { min, max };
-  }
-  return fallback;
 }

@@ -1,11 +1,10 @@
 /**
- * A test Context for driving Raft's handlers directly (etcd-io/raft style):
- * it records every effect in order, with a scripted clock and a scripted
- * random source, and a tiny cluster driver that delivers messages in a
- * deterministic shuffled order with drops, for property tests without the
- * simulator.
+ * A test Context for driving Raft's handlers directly (etcd-io/raft style,
+ * the shared recorder of ../_effects.ts) and helpers to read what a handler
+ * sent and build worlds for the invariants.
  */
-import type { ClientOp, Context, Json, NodeId, Params, World, SendOptions } from '../../../src/engine/protocol.js';
+import type { ClientOp, NodeId, Params, World } from '../../../src/engine/protocol.js';
+import { RecordingContext, sentIn, type RecordedEffect } from '../_effects.js';
 import { withDefaults } from '../../../src/engine/defaults.js';
 import { raftProtocol } from '../../../src/protocols/raft/index.js';
 import type { RaftMessage } from '../../../src/protocols/raft/messages.js';
@@ -13,52 +12,12 @@ import type { RaftState } from '../../../src/protocols/raft/state.js';
 
 const raft = withDefaults(raftProtocol);
 
-export type Effect =
-  /** `waits`: the send leaves only once the handler's writes are durable (the engine's default). */
-  | { kind: 'send'; to: NodeId; msg: RaftMessage; waits: boolean }
-  | { kind: 'setTimer'; name: string; after: number }
-  | { kind: 'cancelTimer'; name: string }
-  | { kind: 'persist'; durable: Json }
-  | { kind: 'reply'; opId: string; ok: boolean; result?: Json }
-  | { kind: 'note'; text: string }
-  | { kind: 'metric'; name: string; value: number };
+export type Effect = RecordedEffect<RaftMessage>;
 
-export class TestContext implements Context<RaftMessage> {
-  effects: Effect[] = [];
-  now = 0;
-  /** randomInt returns min + this offset (clamped), so timeouts are predictable. */
-  randomOffset = 0;
-  constructor(readonly id: NodeId, readonly nodes: readonly NodeId[], readonly params: Params = {}, private readonly rnd: () => number = () => 0) {}
-  get index(): number {
-    return this.nodes.indexOf(this.id);
-  }
-  get nodeParams(): Record<NodeId, Params> {
-    return {};
-  }
-  random(): number {
-    return this.rnd();
-  }
-  randomInt(min: number, max: number): number {
-    return Math.min(max, min + Math.floor(this.rnd() * (max - min + 1)) + this.randomOffset);
-  }
-  send(to: NodeId, msg: RaftMessage, options?: SendOptions): void { this.effects.push({ kind: 'send', to, msg, waits: options?.waitForWrites !== false }); }
-  setTimer(name: string, after: number): void { this.effects.push({ kind: 'setTimer', name, after }); }
-  cancelTimer(name: string): void { this.effects.push({ kind: 'cancelTimer', name }); }
-  persist(durable: Json): void { this.effects.push({ kind: 'persist', durable }); }
-  reply(opId: string, ok: boolean, result?: Json): void { this.effects.push({ kind: 'reply', opId, ok, result }); }
-  note(text: string): void { this.effects.push({ kind: 'note', text }); }
-  metric(name: string, value: number): void { this.effects.push({ kind: 'metric', name, value }); }
-
-  /** Effects recorded so far, then cleared. */
-  take(): Effect[] {
-    const e = this.effects;
-    this.effects = [];
-    return e;
-  }
-}
+export class TestContext extends RecordingContext<RaftMessage> {}
 
 export function sends(effects: Effect[], type?: RaftMessage['type']): { to: NodeId; msg: RaftMessage }[] {
-  return effects.flatMap((e) => (e.kind === 'send' && (!type || e.msg.type === type) ? [{ to: e.to, msg: e.msg }] : []));
+  return sentIn(effects, type).map(({ to, msg }) => ({ to, msg }));
 }
 
 /**
