@@ -265,13 +265,19 @@ const steps = [
     }
     await command('View: Close All Editors');
     await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 20_000 });
-    await explorerRow('commit').click();
-    // raft/ (open since the Raft step) has an explore.scenario too; commit/ comes first in the tree.
-    await explorerRow('explore.scenario').first().click();
+    // Go to File… (hash/, raft/ and ring/ have an explore.scenario too, and which folders the Explorer has open varies)
+    await command('Go to File...');
+    await palette.waitFor({ timeout: 20_000 });
+    await palette.fill('commit/explore.scenario');
+    await quickRows.filter({ hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'explore.scenario' }).waitFor({ timeout: 20_000 });
     await page.locator('.breadcrumbs-control', { hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
-    await editorLines.click();
-    await page.keyboard.press('Control+End'); // the second scenario, the one with the bug switch on, is at the bottom
+    // The second scenario, the one with the bug switch on, is at line 38: bring its CodeLens into view.
+    await command('Go to Line/Column...');
+    await palette.fill(':45');
+    await page.keyboard.press('Enter');
+    await cursorAt(45);
     const lens = page.locator('.codelens-decoration a', { hasText: /Explore$/ });
     await lens.nth(1).waitFor({ timeout: 30_000 }).catch(() => undefined);
     await lens.last().click();
@@ -284,6 +290,8 @@ const steps = [
     if (!/partition/.test(text)) throw new Error(`the shrunk scenario shows no partition: ${text.slice(0, 300)}`);
     if (!existsSync(join(workspace, 'commit', 'explore-a-ready-participant-gives-up.counterexample.trace.json'))) throw new Error('the counterexample trace was not written');
     await docShot('vscode-explore.png');
+    // Leave the Explorer as later steps expect it: folders collapsed, so root files stay in view.
+    await command('Collapse Folders in Explorer');
   }],
   ['the activity bar view lists the workspace\'s scenarios; ▷ on one runs it', async () => {
     await command('View: Close All Editors');
