@@ -9,6 +9,7 @@ import { benchScale } from './scale.bench.js';
 import { benchProtocols } from './protocols.bench.js';
 import { benchDsl } from './dsl.bench.js';
 import { benchRaft } from './raft.bench.js';
+import { benchKademlia } from './kademlia.bench.js';
 import { benchLsp } from './lsp.bench.js';
 import { benchViewer } from './viewer.bench.js';
 import { benchPackage } from './package.bench.js';
@@ -22,6 +23,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['scenario language', benchDsl],
   ['raft and multi-paxos', benchRaft],
   ['explore and lincheck', benchExplore],
+  ['kademlia', benchKademlia],
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],
   ['package', benchPackage],

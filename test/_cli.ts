@@ -12,8 +12,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: readonly string[], cwd = ROOT): CliResult {
+export function cli(args: readonly string[], cwd = ROOT, timeoutMs = 120_000): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -185,6 +185,8 @@ export function formatDuration(us: number): string {
 /** Convert a `PARAM VALUE` to the parameter's type, with its bounds and choices checked. */
 export function convertParam(spec: ParamSpec, value: Value): Result<ParamValue> {
   const lo = value.lo;
+  // Langium's error recovery can leave a value without its literal (`vary x 1, " {`); the parse error says what is wrong.
+  if (lo === undefined) return fail(`${spec.name} expects ${expectedText(spec.type, spec.choices)}`);
   const shown = value.hi ? `${literalText(lo)}..${literalText(value.hi)}` : literalText(lo);
   const wrong = (): Result<ParamValue> => fail(`${spec.name} expects ${expectedText(spec.type, spec.choices)}, got ${shown}`);
   if (value.hi && spec.type !== 'durationRange') return wrong();

@@ -100,7 +100,7 @@ export class ScriptedActions {
     if (a.target === undefined) {
       let id: NodeId | undefined;
       try {
-        id = h.protocol.clientTarget({ nodes: h.ids, params: h.spec.params });
+        id = h.protocol.clientTarget({ nodes: h.ids, params: h.spec.params, op: { name: a.op, args: a.args } });
       } catch {
         id = undefined;
       }

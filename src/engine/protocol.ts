@@ -162,8 +162,13 @@ export interface Protocol<S = any, M extends Message = Message> {
    * the ring's `router`), placed after them. Optional.
    */
   implicitNodes?(params: Params): readonly { id: NodeId; role?: string }[];
-  /** The node that a `client` action without `on NODE` goes to. Default: the first declared node. */
-  clientTarget?(ctx: { nodes: readonly NodeId[]; params: Params }): NodeId;
+  /**
+   * The node that a `client` action without `on NODE` goes to; `op` is the
+   * operation (its name and arguments), for protocols whose operations name
+   * the node that must act (Kademlia's `join NODE via NODE`). Default: the
+   * first declared node.
+   */
+  clientTarget?(ctx: { nodes: readonly NodeId[]; params: Params; op?: { readonly name: string; readonly args: Readonly<Record<string, Json>> } }): NodeId;
 
   init(ctx: Context<M>): S;
   onMessage(state: S, from: NodeId, msg: M, ctx: Context<M>): S;

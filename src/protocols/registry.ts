@@ -5,6 +5,7 @@
 import type { Protocol } from '../engine/protocol.js';
 import { commitProtocol } from './commit/index.js';
 import { hashProtocol } from './hash/index.js';
+import { kademliaProtocol } from './kademlia/index.js';
 import { quorumProtocol } from './quorum/index.js';
 import { paxosProtocol } from './paxos/index.js';
 import { raftProtocol } from './raft/index.js';
@@ -18,6 +19,7 @@ const all: readonly Protocol[] = [
   quorumProtocol,
   paxosProtocol,
   commitProtocol,
+  kademliaProtocol,
 ];
 
 export const protocols: ReadonlyMap<string, Protocol> = new Map(all.map((p) => [p.name, p]));

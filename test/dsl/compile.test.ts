@@ -183,6 +183,25 @@ describe('dsl: compile', () => {
     assert.equal(last.spec.name, 'two');
   });
 
+  it('a sweep value the parser could not read is a diagnostic, not a crash (found by the fuzz test)', async () => {
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const r = await parseAndCompile('cluster c: toy { nodes a }\nscenario "s" { use c }\nsweep "w" of "s" {\n  vary heartbeat 1s, 2s," {\n  3s\n}\n', { protocols: toyProtocols });
+      assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(logged, []);
+  });
+
+  it('a varied duration is labelled as written, not in µs', async () => {
+    const r = await parseAndCompile('cluster c: toy { nodes a }\nscenario "s" { use c }\nsweep "w" of "s" { vary heartbeat 1500us, 500ms, 2s, 10s }', { protocols: toyProtocols });
+    assert.deepEqual(r.file.sweeps[0]!.variants.map((v) => v.label), ['heartbeat=1500us', 'heartbeat=500ms', 'heartbeat=2s', 'heartbeat=10s']);
+    assert.deepEqual(r.file.sweeps[0]!.variants.map((v) => v.spec.params.heartbeat), [1_500, 500_000, 2_000_000, 10_000_000]);
+  });
+
   it('vary seed a..b, and the seed option overrides', async () => {
     const r = await parseAndCompile('cluster c: toy { nodes a }\nscenario "s" { use c seed 7 }\nsweep "w" of "s" { vary seed 3..5 }', { protocols: toyProtocols, seed: 99 });
     assert.equal(r.file.scenarios[0]!.seed, 99);

@@ -6,13 +6,14 @@
  */
 import { h, svg } from '../dom.js';
 import { commitPanel } from './commit.js';
+import { kademliaPanel } from './kademlia.js';
 import type { PanelInput, PanelLegendItem, ProtocolPanel } from './panel.js';
 import { paxosPanel } from './paxos.js';
 import { quorumPanel } from './quorum.js';
 import { raftPanel } from './raft.js';
 import { ringPanel } from './ring.js';
 
-export const PANELS: readonly ProtocolPanel[] = [raftPanel, ringPanel, quorumPanel, commitPanel, paxosPanel];
+export const PANELS: readonly ProtocolPanel[] = [raftPanel, ringPanel, quorumPanel, commitPanel, paxosPanel, kademliaPanel];
 
 /**
  * Protocols shown with the generic state view on purpose (their state reads

@@ -39,6 +39,8 @@ export interface SweepBase {
 export interface SweepAxis {
   readonly name: string;
   readonly values: readonly ParamValue[];
+  /** The parameter's type, so a label shows a duration as written (`5min`, not its µs). */
+  readonly type?: string;
 }
 
 /** Warns on a `report` name that no run of the base scenario can produce. */
@@ -103,7 +105,7 @@ export function sweepAxes(sw: Sweep, base: SweepBase | undefined, protocol: Prot
       if (r.ok) values.push(r.value);
       else err(v, r.message, r.code);
     }
-    axes.push({ name: spec.name, values });
+    axes.push({ name: spec.name, values, type: spec.type });
   }
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_VARIANTS) {
@@ -118,20 +120,22 @@ export function compileSweep(sw: Sweep, base: ScenarioSpec | undefined, protocol
   const measures = (base?.expectations ?? []).flatMap((e) => (e.kind === 'eventually' && e.measure !== undefined ? [e.measure] : []));
   const axes = sweepAxes(sw, base && { seed: base.seed, measures }, protocol, report);
   if (!axes || !base) return [];
+  const types = new Map(axes.map((a) => [a.name, a.type]));
   let combos: Record<string, ParamValue>[] = [{}];
   for (const axis of axes) combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.name]: v })));
   return combos.map((values) => {
     const { seed, ...params } = values;
     return {
-      label: Object.entries(values).map(([k, v]) => `${k}=${showValue(v)}`).join(', '),
+      label: Object.entries(values).map(([k, v]) => `${k}=${showValue(v, types.get(k))}`).join(', '),
       values,
       spec: { ...base, params: { ...base.params, ...params }, seed: typeof seed === 'number' ? seed : base.seed },
     };
   });
 }
 
-/** A value as a sweep label shows it (`150ms..300ms`, `md5`). */
-function showValue(v: ParamValue): string {
+/** A value as a sweep label shows it (`150ms..300ms`, `md5`, a varied duration `5min` rather than its µs). */
+function showValue(v: ParamValue, type?: string): string {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) return `${formatDuration(v.min)}..${formatDuration(v.max)}`;
+  if (type === 'duration' && typeof v === 'number') return formatDuration(v);
   return Array.isArray(v) ? v.join(' ') : String(v);
 }

@@ -1,0 +1,247 @@
+/**
+ * Kademlia's data structures against brute force: the XOR metric on hex ids
+ * (§2.1) against BigInt arithmetic, the routing table's k closest (§2.2)
+ * against a sort of every contact, the oracle's k closest against a sort of
+ * every live id, and the k-bucket rules (§2.2, §4.1) step by step.
+ */
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  bucketIndex, compareDistance, distance, isId, keyId, parseId, permutedId, prefixRange, randomId, randomIdInBucket,
+} from '../../../src/protocols/kademlia/ids.js';
+import { LiveIds } from '../../../src/protocols/kademlia/oracle.js';
+import { closest, EMPTY_TABLE, failed, leastRecent, makeContact, observe, type Contact, type Table } from '../../../src/protocols/kademlia/table.js';
+import { mulberry32 } from '../../_random.js';
+
+const big = (id: string): bigint => BigInt(`0x${id}`);
+const xor = (a: string, b: string): bigint => big(a) ^ big(b);
+
+/** A random `bits`-bit id from fast-check. */
+const idArb = (bits: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n }).map((x) => x.toString(16).padStart(Math.ceil(bits / 4), '0'));
+const bitsArb = fc.constantFrom(4, 5, 8, 13, 16, 32, 64, 160);
+
+function intFrom(rnd: () => number): (a: number, b: number) => number {
+  return (a, b) => a + Math.floor(rnd() * (b - a + 1));
+}
+
+describe('Kademlia ids: the XOR metric (§2.1)', () => {
+  it('compareDistance orders as XOR read as an unsigned integer (BigInt oracle)', () => {
+    fc.assert(fc.property(bitsArb.chain((bits) => fc.tuple(idArb(bits), idArb(bits), idArb(bits))), ([a, b, t]) => {
+      const want = xor(a, t) < xor(b, t) ? -1 : xor(a, t) > xor(b, t) ? 1 : 0;
+      assert.equal(Math.sign(compareDistance(a, b, t)), want);
+    }), { numRuns: 500 });
+  });
+
+  it('bucketIndex is the highest differing bit: 2^i ≤ d < 2^(i+1); -1 for the same id', () => {
+    fc.assert(fc.property(bitsArb.chain((bits) => fc.tuple(idArb(bits), idArb(bits))), ([a, b]) => {
+      const d = xor(a, b);
+      const i = bucketIndex(a, b);
+      if (d === 0n) assert.equal(i, -1);
+      else assert.ok((1n << BigInt(i)) <= d && d < (1n << BigInt(i + 1)), `${a} ${b} → ${i}`);
+      assert.equal(big(distance(a, b)), d);
+    }), { numRuns: 500 });
+  });
+
+  it('XOR is a metric: d(x,x)=0, symmetric, triangle inequality, and unidirectional', () => {
+    fc.assert(fc.property(idArb(16), idArb(16), idArb(16), (x, y, z) => {
+      assert.equal(xor(x, x), 0n);
+      assert.equal(xor(x, y), xor(y, x));
+      assert.ok(xor(x, z) <= xor(x, y) + xor(y, z));
+      // Unidirectional: only y lies at distance d(x, y) from x.
+      const d = xor(x, y);
+      assert.equal(big(x) ^ d, big(y));
+    }));
+  });
+
+  it('ids of odd widths keep their unused top bits zero; parseId accepts short and 0x forms', () => {
+    assert.equal(isId('1f', 5), true);
+    assert.equal(isId('2f', 5), false);
+    assert.equal(parseId('0x3F', 8), '3f');
+    assert.equal(parseId('f', 8), '0f');
+    assert.equal(parseId('100', 8), undefined);
+    assert.equal(parseId('zz', 8), undefined);
+    const rnd = mulberry32(3);
+    for (let i = 0; i < 200; i++) assert.ok(isId(randomId(5, intFrom(rnd)), 5));
+  });
+
+  it('keyId is the top bits of SHA-1 (the paper\'s 160-bit keys)', () => {
+    // sha1("apple") = d0be2dc421be4fcd0172e5afceea3970e2f3d940
+    assert.equal(keyId('apple', 160), 'd0be2dc421be4fcd0172e5afceea3970e2f3d940');
+    assert.equal(keyId('apple', 8), 'd0');
+    assert.equal(keyId('apple', 4), 'd');
+    assert.equal(keyId('apple', 6), '34'); // 110100 = the top 6 bits of 0xd0
+  });
+
+  it('randomIdInBucket lands in the asked bucket', () => {
+    fc.assert(fc.property(bitsArb.chain((bits) => fc.tuple(fc.constant(bits), idArb(bits), fc.nat({ max: bits - 1 }), fc.integer())), ([bits, self, i, seed]) => {
+      const id = randomIdInBucket(self, i, bits, intFrom(mulberry32(seed)));
+      assert.ok(isId(id, bits));
+      assert.equal(bucketIndex(self, id), i);
+    }), { numRuns: 500 });
+  });
+
+  it('permutedId is a bijection on small spaces', () => {
+    for (const bits of [1, 3, 8, 10]) {
+      const seen = new Set<string>();
+      for (let p = 0; p < 2 ** bits; p++) seen.add(permutedId(p, bits));
+      assert.equal(seen.size, 2 ** bits);
+      for (const id of seen) assert.ok(isId(id, bits));
+    }
+  });
+
+  it('prefixRange bounds exactly the ids that share the prefix', () => {
+    fc.assert(fc.property(fc.constantFrom(5, 8, 13).chain((bits) => fc.tuple(fc.constant(bits), idArb(bits), idArb(bits), fc.nat({ max: bits }))), ([bits, t, x, p]) => {
+      const [lo, hi] = prefixRange(t, p, bits);
+      const shares = p === 0 || (xor(t, x) >> BigInt(bits - p)) === 0n;
+      assert.equal(lo <= x && x <= hi, shares);
+    }), { numRuns: 500 });
+  });
+});
+
+/** Contacts c0.. with random ids (as nodes make them, with their top bits, or as plain objects). */
+function contacts(n: number, bits: number, seed: number, made = true): Contact[] {
+  const rnd = mulberry32(seed);
+  const seen = new Set<string>();
+  const out: Contact[] = [];
+  while (out.length < n) {
+    const id = randomId(bits, intFrom(rnd));
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(made ? makeContact(`c${out.length}`, id) : { node: `c${out.length}`, id });
+  }
+  return out;
+}
+
+/** The table after hearing from each contact in turn, one per µs from t = 1. */
+function fill(self: string, list: readonly Contact[], k: number, bits: number): Table {
+  let t = EMPTY_TABLE;
+  list.forEach((c, n) => { t = observe(t, self, c, k, bits, n + 1).table; });
+  return t;
+}
+
+describe('Kademlia routing table (§2.2)', () => {
+  it('closest() returns the n contacts a full sort by XOR distance would', () => {
+    fc.assert(fc.property(fc.constantFrom(8, 16, 30, 160), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 25 }), fc.integer(), fc.integer({ min: 1, max: 30 }), fc.boolean(), (bits, n, k, seed, want, made) => {
+      const all = contacts(Math.min(n + 1, 2 ** bits), bits, seed, made);
+      const self = all.pop()!.id;
+      const table = fill(self, all, k, bits);
+      const held = table.flatMap((b) => b.contacts);
+      const target = randomId(bits, intFrom(mulberry32(seed ^ 0x5555)));
+      const expected = held.slice().sort((a, b) => compareDistance(a.id, b.id, target)).slice(0, want);
+      assert.deepEqual(closest(table, self, target, want).map((c) => c.node), expected.map((c) => c.node));
+      // The target may be the node's own id, too.
+      const own = held.slice().sort((a, b) => compareDistance(a.id, b.id, self)).slice(0, want);
+      assert.deepEqual(closest(table, self, self, want).map((c) => c.node), own.map((c) => c.node));
+    }), { numRuns: 300 });
+  });
+
+  it('keeps every contact in the bucket of its distance, at most k per bucket, the first k seen', () => {
+    const bits = 16;
+    const all = contacts(2001, bits, 9);
+    const self = all.pop()!.id;
+    const k = 5;
+    const table = fill(self, all, k, bits);
+    const firstSeen = new Map<number, string[]>();
+    for (const c of all) {
+      const i = bucketIndex(self, c.id);
+      const list = firstSeen.get(i) ?? [];
+      if (list.length < k) list.push(c.node);
+      firstSeen.set(i, list);
+    }
+    for (const b of table) {
+      assert.ok(b.contacts.length <= k);
+      for (const c of b.contacts) assert.equal(bucketIndex(self, c.id), b.i);
+      assert.deepEqual(b.contacts.map((c) => c.node), firstSeen.get(b.i));
+    }
+  });
+
+  it('§2.2: a known contact becomes the most recently seen', () => {
+    const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
+    let t = fill('00', [a, b, c], 3, 8);
+    assert.equal(t[0]!.contacts[leastRecent(t[0]!)]!.node, 'a');
+    t = observe(t, '00', a, 3, 8, 10).table;
+    assert.deepEqual(t[0]!.seen, [10, 2, 3]);
+    assert.equal(t[0]!.contacts[leastRecent(t[0]!)]!.node, 'b');
+  });
+
+  it('§2.2: a full bucket pings its least recently seen contact; the newcomer waits in the replacement cache (§4.1)', () => {
+    const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
+    let t = fill('00', [a, b], 2, 8);
+    t = observe(t, '00', a, 2, 8, 5).table; // now b is the least recently seen
+    const r = observe(t, '00', c, 2, 8, 6);
+    assert.equal(r.ping?.node, 'b');
+    assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['a', 'b']);
+    assert.deepEqual(r.table[0]!.cache.map((x) => x.node), ['c']);
+    assert.equal(r.table[0]!.probe, 'b');
+    // A second newcomer while the probe is out does not ping again.
+    assert.equal(observe(r.table, '00', { node: 'd', id: 'b0' }, 2, 8, 7).ping, null);
+  });
+
+  it('§2.2: the pinged contact answers → it stays (seen now), the newcomer is not added', () => {
+    const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
+    const r = observe(fill('00', [a, b], 2, 8), '00', c, 2, 8, 3);
+    const t = observe(r.table, '00', a, 2, 8, 4).table;
+    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['a', 'b']);
+    assert.deepEqual(t[0]!.seen, [4, 2]);
+    assert.equal(t[0]!.probe, null);
+  });
+
+  it('§2.2/§4.1: the pinged contact does not answer → it is evicted and the most recent replacement takes its place', () => {
+    const [a, b, c, d] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }, { node: 'd', id: 'b0' }];
+    let t = observe(fill('00', [a, b], 2, 8), '00', c, 2, 8, 3).table;
+    t = observe(t, '00', d, 2, 8, 4).table;
+    t = failed(t, '00', a, 8, 5);
+    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['d', 'b']);
+    assert.deepEqual(t[0]!.seen, [5, 2]);
+    assert.deepEqual(t[0]!.cache.map((x) => x.node), ['c']);
+  });
+
+  it('§4.1: a timed-out contact with no replacement stays, marked stale; it is not handed out; a newcomer replaces it at once', () => {
+    const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
+    let t = fill('00', [a, b], 2, 8);
+    t = failed(t, '00', a, 8, 3);
+    assert.deepEqual(t[0]!.stale, { a: 1 });
+    assert.deepEqual(closest(t, '00', '80', 5).map((x) => x.node), ['b']);
+    const r = observe(t, '00', c, 2, 8, 4);
+    assert.equal(r.ping, null);
+    assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['c', 'b']);
+    // Heard from again, a stale contact is fresh.
+    assert.deepEqual(observe(t, '00', a, 2, 8, 5).table[0]!.stale, {});
+  });
+
+  it('a contact\'s hidden top bits do not show in JSON or deep equality', () => {
+    const c = makeContact('n1', 'abcdef0123');
+    assert.equal(JSON.stringify(c), '{"node":"n1","id":"abcdef0123"}');
+    assert.deepStrictEqual(c, { node: 'n1', id: 'abcdef0123' });
+  });
+
+  it('never files the node\'s own id', () => {
+    assert.equal(observe(EMPTY_TABLE, '3f', { node: 'me', id: '3f' }, 2, 8, 1).table.length, 0);
+  });
+});
+
+describe('Kademlia oracle: the true k closest live ids', () => {
+  it('agrees with sorting every live id by XOR distance, as ids come and go', () => {
+    fc.assert(fc.property(fc.constantFrom(6, 8, 16, 160), fc.integer(), fc.integer({ min: 1, max: 25 }), (bits, seed, k) => {
+      const rnd = mulberry32(seed);
+      const oracle = new LiveIds(bits);
+      const live = new Map<string, string>();
+      for (let step = 0; step < 120; step++) {
+        if (live.size > 0 && rnd() < 0.3) {
+          const ids = [...live.keys()];
+          const id = ids[Math.floor(rnd() * ids.length)]!;
+          oracle.remove(id, live.get(id)!);
+          live.delete(id);
+        } else {
+          const id = randomId(bits, intFrom(rnd));
+          if (live.has(id)) continue;
+          live.set(id, `n${step}`);
+          oracle.add(id, `n${step}`);
+        }
+        const target = randomId(bits, intFrom(rnd));
+        const want = [...live.keys()].sort((a, b) => compareDistance(a, b, target)).slice(0, k);
+        assert.deepEqual(oracle.closest(target, k), want);
+      }
+    }), { numRuns: 60 });
+  });
+});
