@@ -37,8 +37,11 @@ const bundles = [
   { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.cjs', external: ['vscode', './client.cjs'], banner: { js: '"use strict"; globalThis.__protocolPlaygroundLoadStart = performance.now();' } },
   { ...node, entryPoints: ['src/extension/client.ts'], outfile: 'dist/client.cjs' },
   { ...node, entryPoints: ['src/extension/run-worker.ts'], outfile: 'dist/run-worker.cjs' },
+  { ...node, entryPoints: ['src/extension/explore-worker.ts'], outfile: 'dist/explore-worker.cjs' },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.cjs' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },
+  // explore's and lincheck's worker threads (src/workers/pool.ts), started by the CLI and the extension.
+  { ...node, entryPoints: ['src/workers/search-worker.ts'], outfile: 'dist/search-worker.cjs' },
   { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ].filter((b) => b.entryPoints.every((entry) => existsSync(entry)));
 

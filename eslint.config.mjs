@@ -54,7 +54,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/**/*.ts', 'src/protocols/**/*.ts', 'src/trace/**/*.ts', 'src/dsl/**/*.ts', 'src/checks/**/*.ts'],
+    files: ['src/engine/**/*.ts', 'src/protocols/**/*.ts', 'src/trace/**/*.ts', 'src/dsl/**/*.ts', 'src/checks/**/*.ts', 'src/explore/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [

@@ -14,6 +14,7 @@ import { benchLsp } from './lsp.bench.js';
 import { benchViewer } from './viewer.bench.js';
 import { benchPackage } from './package.bench.js';
 import { benchActivation } from './activation.bench.js';
+import { benchExplore } from './explore.bench.js';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', benchEngine],
@@ -21,6 +22,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['protocols', benchProtocols],
   ['scenario language', benchDsl],
   ['raft and multi-paxos', benchRaft],
+  ['explore and lincheck', benchExplore],
   ['kademlia', benchKademlia],
   ['language server', benchLsp],
   ['viewer (Chromium)', benchViewer],

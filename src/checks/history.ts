@@ -38,6 +38,10 @@ export interface Operation<I = KvInput, O = Json> {
   readonly input: I;
   /** The response's output; ignored when `ret` is null. Outputs: writes → null, reads → value or null, cas → boolean. */
   readonly output?: O;
+  /** Who invoked it (a Jepsen process, the node a scenario sent it to): one lane per client in pictures. */
+  readonly client?: string;
+  /** The line of the history file it was invoked on, when read from one. */
+  readonly line?: number;
 }
 
 export type KvOperation = Operation<KvInput, Json>;
@@ -79,7 +83,7 @@ export function kvInput(name: string, args: Readonly<Record<string, Json>>): KvI
  * are skipped. Default spec: the key-value model with its own op names.
  */
 export function historyFromTrace(events: readonly TraceEvent[], spec: HistorySpec = { model: 'kv' }): Operation<any, Json>[] {
-  const calls = new Map<string, { call: number; input: ModelInput }>();
+  const calls = new Map<string, { call: number; input: ModelInput; client: string }>();
   const order: string[] = [];
   const replies = new Map<string, { t: number; ok: boolean; result: Json | undefined }>();
   for (const e of events) {
@@ -87,7 +91,7 @@ export function historyFromTrace(events: readonly TraceEvent[], spec: HistorySpe
       const name = spec.ops === undefined ? e.op.name : spec.ops[e.op.name];
       const input = name === undefined ? undefined : modelInput(spec.model, name, e.op.args);
       if (input && !calls.has(e.op.id)) {
-        calls.set(e.op.id, { call: e.t, input });
+        calls.set(e.op.id, { call: e.t, input, client: e.node });
         order.push(e.op.id);
       }
     } else if (e.kind === 'reply' && !replies.has(e.op)) {
@@ -99,7 +103,7 @@ export function historyFromTrace(events: readonly TraceEvent[], spec: HistorySpe
     const c = calls.get(id)!;
     const r = replies.get(id);
     if (r && !r.ok) continue;
-    out.push(r ? { id, call: c.call, ret: r.t, input: c.input, output: r.result ?? null } : { id, call: c.call, ret: null, input: c.input });
+    out.push(r ? { id, call: c.call, ret: r.t, input: c.input, output: r.result ?? null, client: c.client } : { id, call: c.call, ret: null, input: c.input, client: c.client });
   }
   return out;
 }

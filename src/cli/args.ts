@@ -17,6 +17,11 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   view: { out: true, right: true },
   export: { to: true, out: true, width: true, all: false, 'hide-periodic': false },
   lsp: { stdio: false, 'node-ipc': false, socket: true, clientProcessId: true },
+  explore: {
+    scenario: true, runs: true, time: true, faults: true, 'max-faults': true, seed: true, workers: true, shard: true,
+    out: true, json: false, expect: true, merge: false, exhaustive: false, depth: true, 'max-states': true, timers: true,
+  },
+  lincheck: { model: true, format: true, initial: true, time: true, memory: true, workers: true, html: true, json: false },
   help: {},
 };
 
@@ -26,7 +31,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', positionals: [], flags: new Map() };
   }
   const accepted = FLAGS[command];
-  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, export, lsp, help)`);
+  if (!accepted) throw new UsageError(`unknown command "${command}" (commands: run, check, view, export, explore, lincheck, lsp, help)`);
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -62,6 +67,29 @@ export function parseTrials(text: string): number {
   return Number(text);
 }
 
+/** A duration flag (`500ms`, `10s`, `2min`, `1h`; a bare number is seconds) in milliseconds. */
+export function parseDurationFlag(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|min|h)?$/.exec(text);
+  if (!m) throw new UsageError(`--${flag} must be a duration like 500ms, 10s or 2min, got "${text}"`);
+  const scale = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Number(m[1]) * scale;
+}
+
+/** A size flag (`512MB`, `2GB`, `100KB`; a bare number is MB) in bytes. */
+export function parseSizeFlag(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|K|M|G)?$/i.exec(text);
+  if (!m) throw new UsageError(`--${flag} must be a size like 512MB or 2GB, got "${text}"`);
+  const unit = (m[2] ?? 'MB').toUpperCase().replace(/B$/, '');
+  const scale = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[unit]!;
+  return Math.round(Number(m[1]) * scale);
+}
+
+/** A positive whole number flag (`--workers 4`). */
+export function parseCountFlag(flag: string, text: string, max = 1_000_000_000): number {
+  if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got "${text}"`);
+  return Number(text);
+}
+
 export const USAGE = `Usage: protocol-playground <command> [options]
 
 Commands:
@@ -88,6 +116,40 @@ Commands:
       with vector clocks. FILE defaults to TRACE with the format's extension.
   check FILE...
       Parse and validate only; print diagnostics as file:line:col: message.
+  explore FILE [--scenario NAME] [--runs N | --time T] [--faults LIST] [--max-faults N]
+               [--seed S] [--shard I/N] [--workers N] [--expect safety|all] [--out DIR] [--json]
+      Run the scenario many times with fresh seeds and random faults on every
+      core; shrink the first violation and write it as a scenario file (and
+      its trace) that reproduces it with run.
+      --faults LIST    kinds, each optionally capped (crash=2,restart,partition):
+                       crash restart partition cut heal loss duplicate delay
+                       pause drift (default: all, each up to --max-faults)
+      --max-faults N   faults per run in all (default 4)
+      --seed S         the search seed: run k is the same on every machine
+      --shard I/N      only the runs k with k mod N = I-1 (CI matrix, Indexed Job)
+      --expect all     also count eventually / at end lines (default: safety)
+      --out DIR        where the counterexample goes (default: beside FILE)
+  explore FILE --exhaustive [--scenario NAME] [--depth D] [--max-states N] [--timers N]
+               [--faults crash=N,restart=N,duplicate=N] [--time T] [--out DIR] [--json]
+      Breadth-first over every order of deliveries, timer firings and faults
+      from the budget (three nodes, a few operations): the shortest
+      counterexample as a timed scenario file. Defaults: depth 20, 2000000
+      states, crash=1,restart=1,duplicate=0, timers unbounded.
+  explore --merge REPORT.json... [--out DIR] [--json]
+      The smallest counterexample of several shards' --json reports.
+      Exit: 0 nothing found, 1 a counterexample (its path is printed), 2 bad input.
+  lincheck HISTORY [--model register|kv] [--format edn|json|trace] [--initial VALUE]
+                   [--time T] [--memory SIZE] [--workers N] [--html FILE] [--json]
+      Check a client history for linearizability: a Jepsen/Knossos EDN
+      history, JSON (one operation per line), or a .trace.json.
+      --model          register (read, write, cas) or kv (get, put, append,
+                       cas on [key value] tuples); a trace's protocol names its own
+      --initial VALUE  the initial value (JSON; default null)
+      --time T         give up after T (e.g. 10s) with "unknown" (exit 3)
+      --memory SIZE    most memo per search (default 1GB), then "unknown"
+      --workers N      keys checked in parallel (default: every core)
+      --html FILE      draw the history, the failing window marked
+      Exit: 0 linearizable, 1 not, 2 bad input, 3 unknown (budget exhausted).
   lsp --stdio
       Run the scenario language server for any LSP client (Neovim, Helix,
       Emacs …) over stdio (or --node-ipc, --socket=PORT).

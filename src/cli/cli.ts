@@ -4,6 +4,8 @@
  *   run FILE [--scenario NAME] [--seed N] [--trials N] [--out FILE] [--html FILE] [--svg DIR] [--json]
  *   check FILE...
  *   view TRACE [--right TRACE] [--out PAGE.html]
+ *   explore FILE [--scenario NAME] … (explore.ts)
+ *   lincheck HISTORY [--model register|kv] … (lincheck.ts)
  *   export TRACE --to svg|png|mermaid|shiviz [--out FILE]
  *   lsp --stdio
  *
@@ -11,11 +13,11 @@
  * file or bad usage. Diagnostics print as `file:line:col: severity: message`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileError, loadScenarioFile, type LoadedFile } from './load.js';
+import { FileError, loadScenarioFile, readTextFile, type LoadedFile } from './load.js';
 import { UsageError, USAGE, parseArgs, parseSeed, parseTrials } from './args.js';
-import { ansi, formatFile, formatSweep, plain, toJson } from './report.js';
+import { ansi, formatFile, formatSweep, plain, slug, toJson } from './report.js';
 import { capTrials, runFile, traceOf, type SweepOutcome } from '../runner/run.js';
 import { chartFileName, chartSpec, chartTitle } from '../charts/sweep-charts.js';
 import { chartSvg } from '../charts/svg.js';
@@ -25,6 +27,8 @@ import type { TraceDocument } from '../trace/format.js';
 import { viewerPage } from './html.js';
 import { stringifyTrace } from '../trace/write.js';
 import { startServer } from '../server/start.js';
+import { lincheckCommand } from './lincheck.js';
+import { exploreCommand } from './explore.js';
 import { EXPORT_FORMATS, exportMermaid, exportShiviz, exportSvg, type ExportFormat } from '../trace/export/index.js';
 import { svgToPng } from './png.js';
 
@@ -46,6 +50,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return exportCommand(args.positionals, args.flags);
       case 'lsp':
         return await lspCommand(args.flags);
+      case 'explore':
+        return await exploreCommand(args.positionals, args.flags, writeText);
+      case 'lincheck':
+        return await lincheckCommand(args.positionals, args.flags, writeText);
       default:
         process.stdout.write(USAGE + '\n');
         return EXIT_OK;
@@ -237,18 +245,8 @@ function exportCommand(paths: readonly string[], flags: ReadonlyMap<string, stri
 
 /** Reads and validates a trace file; a broken one is a bad input (exit 2) with the reader's precise message. */
 function readTraceFile(path: string): { text: string; doc: TraceDocument } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FileError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
-  }
+  const text = readTextFile(path);
   const read = readTrace(text);
   if (!read.ok) throw new FileError(`${path}: ${read.error}`);
   return { text, doc: read.trace };
-}
-
-export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
 }

@@ -22,7 +22,7 @@ export class FileError extends Error {}
 
 export async function loadScenarioFile(path: string, seed?: number): Promise<LoadedFile> {
   const absolute = resolve(path);
-  const text = readText(absolute, path);
+  const text = readTextFile(absolute, path);
   const documents: Record<string, string> = {};
   const pending = [absolute];
   const seen = new Set(pending);
@@ -51,11 +51,12 @@ export async function loadScenarioFile(path: string, seed?: number): Promise<Loa
   return { path: absolute, display, text, compiled };
 }
 
-function readText(absolute: string, shown: string): string {
+/** A file's text, or a FileError (exit 2) saying plainly why it cannot be read. */
+export function readTextFile(absolute: string, shown = absolute): string {
   try {
     return readFileSync(absolute, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FileError(code === 'ENOENT' ? `${shown}: no such file` : code === 'EISDIR' ? `${shown}: is a folder, not a scenario file` : `${shown}: cannot read (${code ?? String(e)})`);
+    throw new FileError(code === 'ENOENT' ? `${shown}: no such file` : code === 'EISDIR' ? `${shown}: is a folder, not a file` : `${shown}: cannot read (${code ?? String(e)})`);
   }
 }

@@ -135,3 +135,8 @@ export function toJson(display: string, outcome: FileOutcome): unknown {
     })),
   };
 }
+
+/** A name as a file name: lower case, runs of other characters as one `-` (`leader failover` → `leader-failover`). */
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
+}

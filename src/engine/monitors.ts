@@ -62,6 +62,22 @@ export class Monitors<S = unknown> {
     return out ?? NONE;
   }
 
+  /**
+   * A copy of these monitors for a run that branches here (the exhaustive
+   * search explores every continuation of a state): each memory is copied
+   * with `copy`, which the caller makes deep enough that observing one
+   * branch leaves the other untouched; the violated set is copied too.
+   */
+  fork(copy: (memory: unknown) => unknown): Monitors<S> {
+    const m = new Monitors<S>(this.invariants);
+    if (this.memories !== null) {
+      m.memories = new Map([...this.memories].map(([spec, memory]) => [spec, copy(memory)]));
+      this.invariants.forEach((inv, k) => { m.memoryOf[k] = inv.monitor === undefined ? undefined : m.memories!.get(inv.monitor); });
+    }
+    for (const v of this.violated) m.violated.add(v);
+    return m;
+  }
+
   /** The metrics every monitor with a `metrics` reports at the end (a monitor that throws reports none). */
   metrics(world: World<S>): Record<string, number> {
     const out: Record<string, number> = {};

@@ -60,6 +60,12 @@ export interface SimulateOptions {
   /** Report progress every this many events (default 100 000). */
   readonly progressEvery?: number;
   /**
+   * End the run right after the step in which an invariant is first
+   * violated (reason `cancelled`): a search that only wants to know whether
+   * and when a run fails (explore) need not simulate the rest.
+   */
+  readonly stopAtViolation?: boolean;
+  /**
    * Metrics derived from the whole trace when the run ends, before the `at
    * end` expectations are evaluated (the runner's client-history metrics:
    * availability, latencies, stale reads). Optional.
@@ -274,6 +280,9 @@ class Simulation implements ActionHost, DeliverySink {
     for (;;) {
       if (this.fault !== null) {
         return this.end('cancelled', this.now, `stopped by a protocol error at ${formatTime(this.now)}: ${this.fault.text}`);
+      }
+      if (this.violations.size > 0 && this.options.stopAtViolation === true) {
+        return this.end('cancelled', this.now, `stopped at the first invariant violation at ${formatTime(this.now)}`);
       }
       if (expectations.untilMet) {
         return this.end('condition', this.now, `the run-until condition ${describeCondition(run.untilCondition!)} held at ${formatTime(this.now)}`);

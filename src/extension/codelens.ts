@@ -1,6 +1,6 @@
 /**
  * CodeLens above each block of a scenario file: Run, Run with seed…,
- * Compare with another seed…, Open last trace over a `scenario`; Run sweep over a `sweep` (its table goes to
+ * Compare with another seed…, Explore, Open last trace over a `scenario`; Run sweep over a `sweep` (its table goes to
  * the output channel); Run both side by side over a `compare`.
  * Positions come from the line scan in _blocks.ts, not the parser.
  */
@@ -25,6 +25,7 @@ export class ScenarioCodeLens implements vscode.CodeLensProvider {
           new vscode.CodeLens(range, { title: '$(play) Run', command: 'protocolPlayground.run', arguments: args, tooltip: `Run "${b.name}" and open its trace` }),
           new vscode.CodeLens(range, { title: 'Run with seed…', command: 'protocolPlayground.runWithSeed', arguments: args, tooltip: 'Run once with another seed (its trace is kept beside the others)' }),
           new vscode.CodeLens(range, { title: '$(git-compare) Compare with another seed…', command: 'protocolPlayground.compareSeeds', arguments: args, tooltip: `Run "${b.name}" with its own seed and another, and show the two traces side by side` }),
+          new vscode.CodeLens(range, { title: '$(search) Explore', command: 'protocolPlayground.explore', arguments: args, tooltip: `Run "${b.name}" many times with random faults on every core; a violation is shrunk and opened as a scenario file beside its trace` }),
           new vscode.CodeLens(range, { title: 'Open last trace', command: 'protocolPlayground.openLastTrace', arguments: args }),
         );
       } else if (b.kind === 'sweep') {

@@ -39,3 +39,22 @@ export function traceFolderFor(scenario: vscode.Uri, settings: Settings): vscode
   const ws = vscode.workspace.getWorkspaceFolder(scenario);
   return vscode.Uri.joinPath(ws ? ws.uri : dir, folder);
 }
+
+/** The *Explore* command's budget (`protocolPlayground.explore.*`). */
+export interface ExploreSettings {
+  readonly runs: number;
+  readonly seconds: number;
+  readonly maxFaults: number;
+  /** 0: every core. */
+  readonly workers: number;
+  readonly seed: number;
+}
+
+export function readExploreSettings(scope?: vscode.Uri): ExploreSettings {
+  const c = vscode.workspace.getConfiguration('protocolPlayground.explore', scope);
+  const whole = (key: string, fallback: number, min: number): number => {
+    const v = c.get<number>(key, fallback);
+    return Number.isFinite(v) && v >= min ? Math.floor(v) : fallback;
+  };
+  return { runs: whole('runs', 2000, 1), seconds: whole('seconds', 60, 1), maxFaults: whole('maxFaults', 4, 1), workers: whole('workers', 0, 0), seed: whole('seed', 1, 0) };
+}

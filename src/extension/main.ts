@@ -30,6 +30,7 @@ import { ScenarioCodeLens } from './codelens.js';
 import { readSettings } from './config.js';
 import { copyExamples, newScenario, openExample } from './onboarding.js';
 import { Runner, type RunOutcome } from './runner.js';
+import { Explorer } from './explorer.js';
 import { ScenarioTests } from './testing.js';
 import { EDITOR_VIEW_TYPE, openTraceEditors, TraceEditorProvider } from './trace-editor.js';
 import { PANEL_VIEW_TYPE, TracePanel, TracePanelSerializer } from './trace-panel.js';
@@ -55,6 +56,9 @@ export interface ExtensionApi {
   panel(): { title: string; scenario?: string; lastError?: string; traces: string[]; lastSaved?: string } | undefined;
   traceEditor(uri: vscode.Uri): { ok: boolean; error?: string } | undefined;
   languageClientState(): 'stopped' | 'starting' | 'running';
+  /** The searches *Explore* is running (`fileUri#scenario`), and a way to cancel one as the notification's Cancel does. */
+  exploring(): string[];
+  cancelExplore(uri: vscode.Uri, name: string): void;
   /** The status bar entry as the user sees it (for the active file). */
   status(): { text: string; visible: boolean };
   /** The Testing view's items: file → scenario → expect line (ids and labels). */
@@ -73,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Read by bench/activation.bench.ts from the extension host's log folder.
   const log = vscode.window.createOutputChannel('Protocol Playground', { log: true });
   const runner = new Runner(context.extensionPath, log);
+  const explorer = new Explorer(context.extensionPath, log);
   const lenses = new ScenarioCodeLens();
   const scenariosView = new ScenariosView();
   const tracesView = new TracesView();
@@ -92,6 +97,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const scenarioName = (arg: unknown, name: unknown): string | undefined => {
     if (typeof name === 'string') return name;
     return ScenariosView.argsOf(arg)?.[1];
+  };
+  /** The file's only scenario, or the one the user picks (undefined: none picked). */
+  const pickScenario = async (uri: vscode.Uri, title: string): Promise<string | undefined> => {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const names = findBlocks(text).filter((b) => b.kind === 'scenario').map((b) => b.name);
+    return names.length === 1 ? names[0] : vscode.window.showQuickPick(names, { title });
   };
   const needScenario = (): undefined => {
     void vscode.window.showWarningMessage('Protocol Playground: open a .scenario file first.');
@@ -139,6 +150,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   push(
     log,
     runner,
+    explorer,
     scenariosView,
     tracesView,
     tests,
@@ -157,6 +169,26 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       if (!uri) return needScenario();
       const scenario = scenarioName(arg, name);
       return runAndShow(uri, scenario !== undefined ? { select: [scenario] } : {});
+    }),
+
+    // Explore: random fault schedules on every core; a counterexample opens beside the trace viewer.
+    vscode.commands.registerCommand('protocolPlayground.explore', async (arg?: unknown, name?: unknown) => {
+      const uri = scenarioUri(arg);
+      if (!uri) return needScenario();
+      const scenario = scenarioName(arg, name) ?? await pickScenario(uri, 'Explore which scenario?');
+      if (scenario === undefined) return undefined;
+      const { traceText, ...outcome } = await explorer.explore(uri, scenario);
+      const found = outcome.found;
+      if (found !== undefined) {
+        const file = vscode.Uri.parse(found.file);
+        await vscode.window.showTextDocument(file, { viewColumn: vscode.ViewColumn.One, preview: false });
+        if (found.trace !== undefined && traceText !== undefined) {
+          await TracePanel.open(context, { traces: [vscode.Uri.parse(found.trace)], scenario: file, title: `Counterexample: ${found.check}` }, [traceText]);
+        }
+        tracesView.refresh();
+        void vscode.window.showWarningMessage(`Explore "${scenario}": ${found.check} fails — shrunk to ${found.shrunk.length} fault${found.shrunk.length === 1 ? '' : 's'} after ${outcome.runs} runs. The counterexample is open beside its trace.`);
+      }
+      return outcome;
     }),
 
     // The Scenarios view's ▷ on a file or a scenario (the same as Run, with a shorter title).
@@ -182,13 +214,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand('protocolPlayground.compareSeeds', async (arg?: unknown, name?: unknown, seedArg?: unknown) => {
       const uri = scenarioUri(arg);
       if (!uri) return needScenario();
-      let scenario = scenarioName(arg, name);
-      if (scenario === undefined) {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        const names = findBlocks(text).filter((b) => b.kind === 'scenario').map((b) => b.name);
-        scenario = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Compare which scenario with another seed?' });
-        if (scenario === undefined) return undefined;
-      }
+      const scenario = scenarioName(arg, name) ?? await pickScenario(uri, 'Compare which scenario with another seed?');
+      if (scenario === undefined) return undefined;
       const own = await ownSeed(uri, scenario);
       const other = typeof seedArg === 'number' ? seedArg : await askSeed(`Compare "${scenario}" with another seed`,
         `Left: the scenario's own seed ${own}. Right: this seed. Both traces are kept (the right one as <name>.seed-N.trace.json).`, own, own);
@@ -311,6 +338,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       return s === 2 ? 'running' : s === 3 ? 'starting' : 'stopped';
     },
     status: () => ({ text: runner.status.text, visible: statusVisible }),
+    exploring: () => explorer.active,
+    cancelExplore: (uri, name) => explorer.cancel(uri, name),
     tests: () => {
       const out: ReturnType<ExtensionApi['tests']> = [];
       tests.controller.items.forEach((file) => {

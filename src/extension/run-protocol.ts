@@ -71,3 +71,54 @@ export type WorkerToHost =
   | { readonly type: 'progress'; readonly scenario: string; readonly time: number; readonly events: number }
   | { readonly type: 'done'; readonly report: RunReport }
   | { readonly type: 'failed'; readonly message: string };
+
+/**
+ * An *Explore* job (dist/explore-worker.cjs): random fault schedules on one
+ * scenario, on every core, until the run or time budget is spent or a run
+ * breaks an invariant; that run is shrunk and printed as a scenario file.
+ */
+export interface ExploreJob {
+  readonly path: string;
+  readonly display: string;
+  readonly scenario: string;
+  /** Total runs and wall-clock milliseconds: whichever ends first. */
+  readonly runs: number;
+  readonly timeMs: number;
+  /** Faults per run, all kinds together. */
+  readonly maxFaults: number;
+  /** Worker threads (dist/search-worker.cjs); 1 runs in the explore worker itself. */
+  readonly workers: number;
+  readonly searchSeed: number;
+  readonly cancel: SharedArrayBuffer;
+}
+
+export interface ExploreReport {
+  readonly compiled: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Set when the file has no scenario of that name. */
+  readonly missing?: string;
+  readonly runs: number;
+  readonly seconds: number;
+  readonly workers: number;
+  readonly cancelled: boolean;
+  readonly found?: {
+    readonly run: number;
+    readonly check: string;
+    readonly message: string;
+    /** The faults as found and as shrunk, one line each. */
+    readonly faults: readonly string[];
+    readonly shrunk: readonly string[];
+    readonly shrinkRuns: number;
+    /** The shrunk run as a scenario file, and whether `run` on it fails the same check. */
+    readonly text: string;
+    readonly reproduces: boolean;
+    readonly problem?: string;
+    /** Its trace as JSON text. */
+    readonly trace?: string;
+  };
+}
+
+export type ExploreWorkerToHost =
+  | { readonly type: 'progress'; readonly phase: 'search' | 'shrink'; readonly runs: number; readonly seconds: number; readonly violations: number }
+  | { readonly type: 'done'; readonly report: ExploreReport }
+  | { readonly type: 'failed'; readonly message: string };

@@ -50,7 +50,9 @@ export class TracePanel {
       const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, content.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: false });
       p = TracePanel.current = new TracePanel(context, panel, new ViewerConnection(panel.webview, context.extensionUri, content.title));
     } else {
-      p.panel.reveal(p.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      // Beside the editor, never over it: a panel left in the editor's own column moves next to it.
+      const editor = vscode.window.activeTextEditor?.viewColumn;
+      p.panel.reveal(p.panel.viewColumn === undefined || p.panel.viewColumn === editor ? vscode.ViewColumn.Beside : p.panel.viewColumn, true);
     }
     await p.load(content, texts);
     return p;

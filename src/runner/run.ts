@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly onRunDone?: () => void;
   /** The protocols to run scenarios against (default: the registry); tests add protocols of their own. */
   readonly protocols?: ReadonlyMap<string, Protocol>;
+  /** End each run at its first invariant violation (see SimulateOptions). */
+  readonly stopAtViolation?: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -95,7 +97,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   const history = protocol.vocabulary.history;
   // What the clients saw (availability, latencies, stale reads), for protocols with a client model.
   const traceMetrics = history === undefined ? undefined : (trace: TraceRecorder) => clientMetrics(clientEvents(trace), history);
-  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress, ...(traceMetrics ? { traceMetrics } : {}) });
+  const result = simulate(simSpec, protocol, { cancel: options.cancel, onProgress: options.onProgress, ...(traceMetrics ? { traceMetrics } : {}), ...(options.stopAtViolation === true ? { stopAtViolation: true } : {}) });
   for (const exp of linearizable) {
     result.checks.push(history === undefined
       ? { name: 'linearizable', kind: 'linearizable', status: 'failed', message: `${protocol.name} declares no client model` , ...(exp.source ? { source: exp.source } : {}) }

@@ -43,7 +43,7 @@ export interface WebviewHtmlOptions {
 
 export const NONCE = /^[A-Za-z0-9+/=_-]{8,128}$/;
 
-/** The start of a page, up to its title: doctype, charset, the CSP, the viewport. */
+/** The start of every page here, up to its title: doctype, charset, the CSP, the viewport, the title (escaped). */
 export function pageHead(csp: string, title: string): string {
   return `<!DOCTYPE html>
 <html lang="en">

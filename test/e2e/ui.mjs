@@ -256,6 +256,43 @@ const steps = [
     await fileAppears(target);
     if (!readFileSync(target, 'utf8').startsWith('<svg')) throw new Error('not an SVG');
   }],
+  ['Explore from the CodeLens: a bug switch\'s violation found, shrunk, and opened beside its trace', async () => {
+    // The export's save dialog may still be on screen: close it before typing a command.
+    const dialog = page.locator('.quick-input-widget');
+    for (let i = 0; i < 5 && await dialog.isVisible(); i++) {
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    }
+    await command('View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 20_000 });
+    // Go to File… (hash/, raft/ and ring/ have an explore.scenario too, and which folders the Explorer has open varies)
+    await command('Go to File...');
+    await palette.waitFor({ timeout: 20_000 });
+    await palette.fill('commit/explore.scenario');
+    await quickRows.filter({ hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'explore.scenario' }).waitFor({ timeout: 20_000 });
+    await page.locator('.breadcrumbs-control', { hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
+    // The second scenario, the one with the bug switch on, is at line 38: bring its CodeLens into view.
+    await command('Go to Line/Column...');
+    await palette.fill(':45');
+    await page.keyboard.press('Enter');
+    await cursorAt(45);
+    const lens = page.locator('.codelens-decoration a', { hasText: /Explore$/ });
+    await lens.nth(1).waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await lens.last().click();
+    await page.locator('.tabs-container .tab', { hasText: 'explore-a-ready-participant-gives-up.counterexample.scenario' }).waitFor({ timeout: 90_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Counterexample: atomicity' }).waitFor({ timeout: 30_000 });
+    await page.locator('.notifications-toasts', { hasText: /atomicity fails — shrunk to 1 fault/ }).first().waitFor({ timeout: 30_000 });
+    const s = await viewerSummary();
+    if (s.mode !== 'single' || s.lanes < 3 || s.events === 0) throw new Error(`unexpected viewer state ${JSON.stringify(s)}`);
+    const text = await page.locator('.monaco-editor .view-lines').first().innerText();
+    if (!/partition/.test(text)) throw new Error(`the shrunk scenario shows no partition: ${text.slice(0, 300)}`);
+    if (!existsSync(join(workspace, 'commit', 'explore-a-ready-participant-gives-up.counterexample.trace.json'))) throw new Error('the counterexample trace was not written');
+    await docShot('vscode-explore.png');
+    // Leave the Explorer as later steps expect it: folders collapsed, so root files stay in view.
+    await command('Collapse Folders in Explorer');
+  }],
   ['the activity bar view lists the workspace\'s scenarios; ▷ on one runs it', async () => {
     await command('View: Close All Editors');
     await page.locator('.activitybar .action-item a[aria-label^="Protocol Playground"]').click();

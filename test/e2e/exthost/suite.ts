@@ -16,6 +16,8 @@ interface Api {
   traceEditor(uri: vscode.Uri): { ok: boolean; error?: string } | undefined;
   languageClientState(): 'stopped' | 'starting' | 'running';
   status(): { text: string; visible: boolean };
+  exploring(): string[];
+  cancelExplore(uri: vscode.Uri, name: string): void;
   tests(): { id: string; label: string; children: { id: string; label: string; children: { id: string; label: string }[] }[] }[];
   runTests(ids: readonly string[]): Promise<Record<string, string>>;
   readonly outputChannel: string;
@@ -27,6 +29,13 @@ interface RunResult {
   cancelled: boolean;
   error?: string;
   scenarios: { name: string; passed: boolean; failed: number; trace: string; end: string }[];
+}
+
+interface ExploreResult {
+  compiled: boolean;
+  cancelled: boolean;
+  runs: number;
+  found?: { check: string; faults: string[]; shrunk: string[]; reproduces: boolean; file: string; trace?: string };
 }
 
 let api: Api;
@@ -100,13 +109,13 @@ suite('Protocol Playground in a real VS Code extension host', () => {
   });
 
   teardown(async () => {
-    for (const key of ['traceFolder', 'defaultSeed', 'maxEvents', 'maxSimulatedTime', 'autoRunOnSave']) await config(key, undefined);
+    for (const key of ['traceFolder', 'defaultSeed', 'maxEvents', 'maxSimulatedTime', 'autoRunOnSave', 'explore.runs', 'explore.seconds', 'explore.workers']) await config(key, undefined);
   });
 
   test('contributes the scenario language and registers its commands', async () => {
     assert.ok((await vscode.languages.getLanguages()).includes('scenario'));
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['run', 'runWithSeed', 'compareSeeds', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer',
+    for (const c of ['run', 'runWithSeed', 'compareSeeds', 'explore', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer',
       'newScenario', 'copyExamples', 'openWalkthrough', 'showOutput']) {
       assert.ok(commands.includes(`protocolPlayground.${c}`), `protocolPlayground.${c} is registered`);
     }
@@ -253,6 +262,61 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.equal(panel.title, 'Trace: balance');
     assert.equal(panel.scenario, uri.toString());
     assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'protocol-playground run'), []);
+  });
+
+  test('Explore (the CodeLens over a scenario) finds a bug switch\'s violation, shrinks it and opens the counterexample beside its trace', async () => {
+    const uri = file('commit', 'explore.scenario');
+    const name = 'explore: a READY participant gives up';
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const explore = lenses.filter((l) => l.command?.command === 'protocolPlayground.explore');
+    assert.deepEqual(explore.map((l) => [l.command!.title, l.command!.arguments?.[1]]), [['$(search) Explore', 'explore'], ['$(search) Explore', name]], 'one Explore above each scenario');
+    await config('explore.runs', 300);
+    await config('explore.workers', 2); // worker threads of dist/search-worker.cjs, as on a user's machine
+    const result = await vscode.commands.executeCommand<ExploreResult>('protocolPlayground.explore', ...explore[1]!.command!.arguments!);
+    assert.equal(result.compiled, true);
+    assert.ok(result.found, `found nothing in ${result.runs} runs`);
+    assert.equal(result.found.check, 'atomicity');
+    assert.ok(result.runs < 300, `stopped at the first violation (${result.runs} runs)`);
+    assert.ok(result.found.shrunk.length <= result.found.faults.length && result.found.shrunk.length <= 2, `shrunk: ${result.found.faults.join('; ')} → ${result.found.shrunk.join('; ')}`);
+    assert.equal(result.found.reproduces, true);
+    const ce = file('commit', 'explore-a-ready-participant-gives-up.counterexample.scenario');
+    assert.equal(result.found.file, ce.toString());
+    assert.equal(result.found.trace, file('commit', 'explore-a-ready-participant-gives-up.counterexample.trace.json').toString());
+    // The shrunk scenario is the active editor, its trace in the viewer beside it.
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), ce.toString());
+    const text = vscode.window.activeTextEditor!.document.getText();
+    assert.match(text, /bug_ready_timeout_abort true/);
+    assert.ok(!/^\s*at \d+m?s +client begin t[^6]/m.test(text), 'the other transactions are shrunk away');
+    const panel = api.panel();
+    assert.equal(panel?.title, 'Counterexample: atomicity');
+    assert.equal(panel?.scenario, ce.toString());
+    assert.deepEqual(panel?.traces, [result.found.trace]);
+    assert.equal((await readJson(vscode.Uri.parse(result.found.trace!))).format, 'protocol-playground-trace');
+    // Run on the counterexample fails the same expect line.
+    const run = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', ce);
+    assert.equal(run.scenarios.length, 1);
+    assert.equal(run.scenarios[0]!.passed, false);
+    const failed = await diagnosticsUntil(ce, (d) => d.some((x) => x.source === 'protocol-playground run'), 'the failed expect on the counterexample');
+    assert.match(failed.find((d) => d.source === 'protocol-playground run')!.message, /^expect always atomicity, .* failed in .*: atomicity violated at /);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Explore finds nothing in the correct protocol within its run budget, and Cancel stops a search', async () => {
+    const uri = file('commit', 'explore.scenario');
+    await config('explore.runs', 60);
+    const clean = await vscode.commands.executeCommand<ExploreResult>('protocolPlayground.explore', uri, 'explore');
+    assert.deepEqual([clean.compiled, clean.cancelled, clean.runs, clean.found], [true, false, 60, undefined]);
+    await config('explore.runs', 100_000_000);
+    await config('explore.seconds', 600);
+    const pending = vscode.commands.executeCommand<ExploreResult>('protocolPlayground.explore', uri, 'explore');
+    await waitFor(() => api.exploring().includes(`${uri.toString()}#explore`), 'the search to start');
+    api.cancelExplore(uri, 'explore');
+    const cancelled = await pending;
+    assert.equal(cancelled.cancelled, true);
+    assert.equal(cancelled.found, undefined);
+    assert.ok(cancelled.runs < 100_000_000);
+    assert.deepEqual(api.exploring(), []);
   });
 
   test('a failed expect becomes a diagnostic on its line, cleared by the next passing run', async () => {

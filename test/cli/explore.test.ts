@@ -1,0 +1,112 @@
+/**
+ * `protocol-playground explore` end to end on the built CLI: exit codes,
+ * the counterexample file reproducing with `run`, the same finding on one
+ * worker and on two, shards merged into the smallest counterexample, the
+ * exhaustive mode, and usage errors.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, ROOT } from '../_cli.js';
+import type { ExhaustiveReport, ExploreReport } from '../../src/cli/explore.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'pp-explore-'));
+
+/** examples/raft/explore.scenario with a bug switch set in the cluster. */
+function raftWith(bug: string): string {
+  const text = readFileSync(join(ROOT, 'examples/raft/explore.scenario'), 'utf8').replace('  heartbeat 50ms\n', `  heartbeat 50ms\n  ${bug} true\n`);
+  const path = join(scratch, `${bug}.scenario`);
+  writeFileSync(path, text);
+  return path;
+}
+
+const truncate = raftWith('bug_truncate_on_reject');
+
+describe('protocol-playground explore', function () {
+  this.timeout(180_000);
+
+  it('exit 0 when nothing is found, with runs and runs/s', () => {
+    const r = cli(['explore', join(ROOT, 'examples/hash/explore.scenario'), '--runs', '40', '--workers', '1', '--out', scratch]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /"explore": 40 runs in [\d.]+ s \(\d+ runs\/s on 1 worker, search seed 1\)\nno violation found/);
+  });
+
+  it('exit 1 with a shrunk counterexample that `run` reproduces, and its trace', () => {
+    const out = join(scratch, 'found');
+    const r = cli(['explore', truncate, '--scenario', 'explore', '--runs', '60', '--workers', '2', '--out', out, '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as ExploreReport;
+    assert.equal(doc.found, true);
+    const f = doc.finding!;
+    assert.equal(f.check, 'leader_append_only');
+    assert.ok(f.reproduces);
+    assert.ok(existsSync(f.scenarioPath) && existsSync(f.tracePath!));
+    assert.match(readFileSync(f.scenarioPath, 'utf8'), /^\/\/ Found by `protocol-playground explore .* --scenario "explore"`/);
+    const again = cli(['run', f.scenarioPath]);
+    assert.equal(again.status, 1);
+    assert.match(again.stdout, /✗ always .*leader_append_only violated/);
+  });
+
+  it('finds the same run, and writes the same file, on one worker and on two', () => {
+    const docs = ['1', '2'].map((w) => {
+      const r = cli(['explore', truncate, '--scenario', 'explore', '--runs', '60', '--workers', w, '--seed', '5', '--out', join(scratch, `w${w}`), '--json']);
+      assert.equal(r.status, 1, r.stderr);
+      return JSON.parse(r.stdout) as ExploreReport;
+    });
+    assert.equal(docs[0]!.finding!.run, docs[1]!.finding!.run);
+    assert.equal(docs[0]!.finding!.text, docs[1]!.finding!.text);
+  });
+
+  it('--shard I/N splits the runs; --merge picks the smallest counterexample of the shards', () => {
+    const reports = [1, 2].map((i) => {
+      const r = cli(['explore', truncate, '--scenario', 'explore', '--runs', '40', '--shard', `${i}/2`, '--workers', '1', '--out', join(scratch, `s${i}`), '--json']);
+      assert.equal(r.status, 1, r.stderr);
+      const doc = JSON.parse(r.stdout) as ExploreReport;
+      assert.equal(doc.shard, `${i}/2`);
+      assert.equal(doc.finding!.run % 2, i - 1, 'shard i runs the indices k with k mod 2 = i - 1');
+      const path = join(scratch, `shard-${i}.json`);
+      writeFileSync(path, r.stdout);
+      return { path, doc };
+    });
+    const merged = cli(['explore', '--merge', reports[0]!.path, reports[1]!.path, '--out', join(scratch, 'merged'), '--json']);
+    assert.equal(merged.status, 1, merged.stderr);
+    const m = JSON.parse(merged.stdout) as { runs: number; found: boolean; from: { shard: string; run: number }; scenarioPath: string };
+    assert.equal(m.runs, reports[0]!.doc.runs + reports[1]!.doc.runs);
+    const best = reports.find((x) => x.doc.shard === m.from.shard)!;
+    const other = reports.find((x) => x !== best)!;
+    const cmp = (a: readonly number[], b: readonly number[]) => a.map((x, i) => x - b[i]!).find((d) => d !== 0) ?? 0;
+    const d = cmp(best.doc.finding!.shrunk.size, other.doc.finding!.shrunk.size);
+    assert.ok(d < 0 || (d === 0 && best.doc.finding!.run < other.doc.finding!.run), 'the merge keeps the smaller counterexample');
+    assert.equal(readFileSync(m.scenarioPath, 'utf8'), best.doc.finding!.text);
+    assert.equal(cli(['run', m.scenarioPath]).status, 1);
+  });
+
+  it('--exhaustive: the shortest path, timed as a scenario that `run` reproduces', () => {
+    const r = cli(['explore', truncate, '--scenario', 'explore small', '--exhaustive', '--depth', '10', '--max-states', '50000', '--out', join(scratch, 'x'), '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as ExhaustiveReport;
+    assert.equal(doc.mode, 'exhaustive');
+    assert.equal(doc.verdict, 'violation');
+    assert.ok(doc.unique > 0 && doc.explored > 0 && doc.statesPerSecond > 0);
+    assert.equal(doc.finding!.check, 'leader_append_only');
+    assert.equal(doc.finding!.steps.length, doc.depth);
+    assert.ok(doc.finding!.reproduces, doc.finding!.problem);
+    assert.equal(cli(['run', doc.finding!.scenarioPath!]).status, 1);
+  });
+
+  it('exit 2 on bad usage, naming what was wrong', () => {
+    const cases: [string[], RegExp][] = [
+      [['explore', truncate, '--scenario', 'explore', '--shard', '3/2'], /--shard is I\/N with 1 ≤ I ≤ N/],
+      [['explore', truncate, '--scenario', 'explore', '--faults', 'crash,meteor'], /--faults takes kinds from crash, restart/],
+      [['explore', truncate], /has 2 scenarios; name one with --scenario/],
+      [['explore', truncate, '--scenario', 'nope'], /has no scenario named "nope"/],
+      [['explore', '--merge', join(scratch, 'missing.json')], /missing\.json: no such file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, message);
+    }
+  });
+});
