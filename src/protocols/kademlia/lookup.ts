@@ -225,26 +225,21 @@ export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], sel
       break;
     }
   }
-  const list = lk.list.slice();
-  list[j] = { c: list[j]!.c, hop, st: 'ok' };
+  // The new candidates first, then the list at its exact length in one copy (it is kept in the state).
+  const added: Candidate[] = [];
   let closest = closestBefore;
   for (const c of nodes) {
     if (c.node === self) continue;
     if (cutoff !== null && compareDistance(c.id, cutoff, lk.target) >= 0) continue;
-    if (known(lk.list, rank, c.id, lk.target) || appended(list, lk.list.length, c.id)) continue;
-    list.push({ c, hop: hop + 1, st: 'new' });
+    if (known(lk.list, rank, c.id, lk.target) || added.some((x) => x.c.id === c.id)) continue;
+    added.push({ c, hop: hop + 1, st: 'new' });
     if (compareDistance(c.id, closest, lk.target) < 0) closest = c.id;
   }
   const stalls = closest !== closestBefore ? 0 : lk.stalls + 1;
-  const kept = list.length === lk.list.length ? list : list.slice();
-  remember(kept, lk.target, kept.length === lk.list.length ? rank : extendRank(kept, lk.list.length, rank, lk.target));
+  const kept = added.length === 0 ? lk.list.slice() : lk.list.concat(added);
+  kept[j] = { c: kept[j]!.c, hop, st: 'ok' };
+  remember(kept, lk.target, added.length === 0 ? rank : extendRank(kept, lk.list.length, rank, lk.target));
   return withProgress(lk, kept, lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
-}
-
-/** Whether `id` is among the candidates appended to `list` from position `from` on (a reply that names a node twice). */
-function appended(list: readonly Candidate[], from: number, id: Id): boolean {
-  for (let j = from; j < list.length; j++) if (list[j]!.c.id === id) return true;
-  return false;
 }
 
 /** Whether a candidate with id `id` is in `list` (binary search over its distance order). */
