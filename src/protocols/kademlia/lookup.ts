@@ -24,7 +24,8 @@
  * The list is kept in the order candidates were heard of — a reply appends,
  * a status changes in place — so each step's change in the trace is a line
  * or two, not the whole list shifted. The distance order is worked out when
- * needed (`ranked`); the last order worked out is remembered. A reply's contacts are only added when they rank among the 2k
+ * needed (`ranked`); the orders worked out lately are remembered, and a
+ * reply's new candidates are merged into its list's order. A reply's contacts are only added when they rank among the 2k
  * closest that have not failed: the rest could only matter if more than k of
  * the closer ones fail.
  */
@@ -91,17 +92,22 @@ export function withProgress(
 }
 
 /*
- * The distance order of the last list ranked: a handler asks for it several
- * times (merge, next queries, done?, result) on the same list. Only the last
- * one is remembered, so nothing is kept alive with the lists the trace holds.
+ * The distance order of the lists ranked lately. A handler asks for it
+ * several times (merge, next queries, done?, result) on the same list, and
+ * the next reply to the same lookup asks again for the list it left — but
+ * between the two, other nodes' lookups run (hundreds at once in a large
+ * network), so one remembered order would be sorted again at nearly every
+ * reply. The last RANKS_KEPT orders are kept, oldest dropped first: a
+ * bounded cache, so nothing is kept alive for long with the lists the trace
+ * holds, and the cost per reply does not depend on how many lookups run.
  */
-let rankedList: readonly Candidate[] | null = null;
-let rankedTarget = '';
-let rankedOrder: readonly number[] = [];
+const RANKS_KEPT = 4096;
+const ranks = new Map<readonly Candidate[], { readonly target: Id; readonly order: readonly number[] }>();
 
 /** The positions of `list`'s candidates, closest to `target` first. */
 function rankOf(list: readonly Candidate[], target: Id): readonly number[] {
-  if (list === rankedList && target === rankedTarget) return rankedOrder;
+  const got = ranks.get(list);
+  if (got !== undefined && got.target === target) return got.order;
   const rank = Array.from({ length: list.length }, (_, j) => j);
   rank.sort((a, b) => compareDistance(list[a]!.c.id, list[b]!.c.id, target));
   remember(list, target, rank);
@@ -110,9 +116,29 @@ function rankOf(list: readonly Candidate[], target: Id): readonly number[] {
 
 /** Remembers `rank` as the order of `list` (a list made from another by status changes keeps its order). */
 function remember(list: readonly Candidate[], target: Id, rank: readonly number[]): void {
-  rankedList = list;
-  rankedTarget = target;
-  rankedOrder = rank;
+  if (ranks.size >= RANKS_KEPT && !ranks.has(list)) ranks.delete(ranks.keys().next().value!);
+  ranks.set(list, { target, order: rank });
+}
+
+/**
+ * The order of `list` — `before`'s candidates (ranked `rank`) followed by
+ * new ones — without sorting it all again: the new ones (a reply's, at most
+ * k) are sorted and merged in. The same order a full sort gives (ids are
+ * distinct; were two equal, the earlier position would come first, as with
+ * the stable sort).
+ */
+function extendRank(list: readonly Candidate[], before: number, rank: readonly number[], target: Id): number[] {
+  const added: number[] = [];
+  for (let j = before; j < list.length; j++) added.push(j);
+  const cmp = (a: number, b: number) => compareDistance(list[a]!.c.id, list[b]!.c.id, target);
+  added.sort(cmp);
+  const out: number[] = new Array<number>(rank.length + added.length);
+  let r = 0;
+  let a = 0;
+  for (let o = 0; o < out.length; o++) {
+    out[o] = a >= added.length || (r < rank.length && cmp(rank[r]!, added[a]!) <= 0) ? rank[r++]! : added[a++]!;
+  }
+  return out;
 }
 
 /** The lookup's candidates, closest to its target first. */
@@ -199,24 +225,21 @@ export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], sel
       break;
     }
   }
-  const list = lk.list.slice();
-  list[j] = { c: list[j]!.c, hop, st: 'ok' };
+  // The new candidates first, then the list at its exact length in one copy (it is kept in the state).
+  const added: Candidate[] = [];
   let closest = closestBefore;
   for (const c of nodes) {
     if (c.node === self) continue;
     if (cutoff !== null && compareDistance(c.id, cutoff, lk.target) >= 0) continue;
-    if (known(lk.list, rank, c.id, lk.target) || appended(list, lk.list.length, c.id)) continue;
-    list.push({ c, hop: hop + 1, st: 'new' });
+    if (known(lk.list, rank, c.id, lk.target) || added.some((x) => x.c.id === c.id)) continue;
+    added.push({ c, hop: hop + 1, st: 'new' });
     if (compareDistance(c.id, closest, lk.target) < 0) closest = c.id;
   }
   const stalls = closest !== closestBefore ? 0 : lk.stalls + 1;
-  return withProgress(lk, list.length === lk.list.length ? list : list.slice(), lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
-}
-
-/** Whether `id` is among the candidates appended to `list` from position `from` on (a reply that names a node twice). */
-function appended(list: readonly Candidate[], from: number, id: Id): boolean {
-  for (let j = from; j < list.length; j++) if (list[j]!.c.id === id) return true;
-  return false;
+  const kept = added.length === 0 ? lk.list.slice() : lk.list.concat(added);
+  kept[j] = { c: kept[j]!.c, hop, st: 'ok' };
+  remember(kept, lk.target, added.length === 0 ? rank : extendRank(kept, lk.list.length, rank, lk.target));
+  return withProgress(lk, kept, lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
 }
 
 /** Whether a candidate with id `id` is in `list` (binary search over its distance order). */
