@@ -169,12 +169,13 @@ const steps = [
     log(`stepped ${before} → ${after} → ${(await viewerSummary()).step}`);
   }],
   ['clicking the source line of an event reveals it in the scenario', async () => {
+    // (60 s: on a loaded machine the webview and the editor can take tens of seconds to answer)
     await viewer().locator('body').press('Home');
     const link = viewer().locator('.event-links button', { hasText: /^line 16$/ });
-    await link.waitFor({ timeout: 20_000 });
+    await link.waitFor({ timeout: 60_000 });
     await link.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'balance.scenario' }).waitFor({ timeout: 20_000 });
-    await page.locator('#status\\.editor\\.selection', { hasText: /Ln 16,/ }).waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab.active', { hasText: 'balance.scenario' }).waitFor({ timeout: 60_000 });
+    await page.locator('#status\\.editor\\.selection', { hasText: /Ln 16,/ }).waitFor({ timeout: 60_000 });
   }],
   ['moving the cursor onto a scenario line highlights its events', async () => {
     await page.keyboard.press('Control+Home'); // line 1 caused nothing
