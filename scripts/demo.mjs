@@ -1,7 +1,8 @@
 // The demo: run every example scenario through the CLI (the built bundle,
 // exactly what users run) and print a readable summary. Traces and
 // standalone viewer pages (open them in any browser, offline) land in
-// demo-output/ (git-ignored).
+// demo-output/ (git-ignored). Sweeps run at most TRIALS trials per group
+// (Figure 16 has 1 000 per range; `npm run figures` runs it in full).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,6 +10,7 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'dist/cli.cjs');
 const outDir = join(root, 'demo-output');
+const TRIALS = 50;
 
 function scenarioFiles(dir) {
   return readdirSync(dir)
@@ -26,7 +28,7 @@ const failed = [];
 for (const file of files) {
   const rel = relative(root, file);
   const traceDir = join(outDir, relative(join(root, 'examples'), file).replace(/\.scenario$/, '')) + '/';
-  const result = spawnSync(process.execPath, [cli, 'run', rel, '--out', traceDir, '--html', traceDir], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [cli, 'run', rel, '--out', traceDir, '--html', traceDir, '--trials', String(TRIALS)], { cwd: root, encoding: 'utf8' });
   process.stdout.write(result.stdout);
   if (result.status === 0) passed++;
   else {
@@ -35,7 +37,7 @@ for (const file of files) {
   }
   process.stdout.write('\n');
 }
-console.log(`${files.length} example files: ${passed} passed, ${failed.length} failed`);
+console.log(`${files.length} example files: ${passed} passed, ${failed.length} failed (sweeps at most ${TRIALS} trials per group; \`npm run figures\` runs Figure 16 in full)`);
 console.log(`traces (.trace.json) and viewer pages (.html) written under ${relative(process.cwd(), outDir) || outDir}/, e.g.`);
 console.log(`  ${relative(process.cwd(), join(outDir, 'ring/add-node/add-a-fifth-node.html'))}`);
 if (failed.length > 0) {
