@@ -13,14 +13,14 @@
  *   --shard I/N             run only the indices k with k mod N = I-1
  *   --workers N             threads (default: every core)
  *   --expect safety|all     which expect lines count (default safety)
+ *   --out DIR               where the counterexample goes (default: beside FILE)
+ *   --json                  one JSON document on stdout (progress stays on stderr)
+ *   --merge A.json B.json…  the smallest counterexample of several shards' --json
  *
  * The scenario's `explore { … }` block may set the same budget (faults,
  * max faults, runs, time, seed, expect; depth, max states, timers for
  * --exhaustive); a flag on the command line overrides its line
  * (src/explore/budget.ts).
- *   --out DIR               where the counterexample goes (default: beside FILE)
- *   --json                  one JSON document on stdout (progress stays on stderr)
- *   --merge A.json B.json…  the smallest counterexample of several shards' --json
  *
  * Exit status: 0 nothing found, 1 a counterexample (its path is printed),
  * 2 bad file or usage.
@@ -76,17 +76,19 @@ function overridesOf(flags: Flags): ExploreOverrides {
     const v = text(name);
     return v === undefined ? undefined : parseCountFlag(name, v, max);
   };
+  const o: { -readonly [K in keyof ExploreOverrides]: ExploreOverrides[K] } = {};
   const faults = text('faults');
+  if (faults !== undefined) o.faults = parseFaults(faults);
   const time = text('time');
+  if (time !== undefined) o.timeMs = parseDurationFlag('time', time);
   const seed = text('seed');
+  if (seed !== undefined) o.seed = parseSeed(seed);
   const expect = text('expect');
   if (expect !== undefined && expect !== 'safety' && expect !== 'all') throw new UsageError(`explore: --expect is safety or all (got "${expect}")`);
-  const o: Record<string, unknown> = {
-    faults: faults === undefined ? undefined : parseFaults(faults), maxFaults: count('max-faults', 1000), runs: count('runs'),
-    timeMs: time === undefined ? undefined : parseDurationFlag('time', time), seed: seed === undefined ? undefined : parseSeed(seed),
-    expect, depth: count('depth', 1000), maxStates: count('max-states'), timers: count('timers', 1000),
-  };
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ExploreOverrides;
+  if (expect !== undefined) o.expect = expect;
+  const counts = { maxFaults: count('max-faults', 1000), runs: count('runs'), depth: count('depth', 1000), maxStates: count('max-states'), timers: count('timers', 1000) };
+  for (const [k, v] of Object.entries(counts) as [keyof typeof counts, number | undefined][]) if (v !== undefined) o[k] = v;
+  return o;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } {
