@@ -121,11 +121,19 @@ Commands:
       Run the scenario many times with fresh seeds and random faults on every
       core; shrink the first violation and write it as a scenario file (and
       its trace) that reproduces it with run.
+      The scenario's explore { … } block may set the budget, a line per flag:
+      faults crash 2, partition · max faults N · runs N · time T · seed S ·
+      expect safety|all (and depth, max states, timers for --exhaustive).
+      A flag given here overrides its line; --runs and --time together
+      replace the block's runs and time. The defaults below apply to what
+      neither says.
+      --runs N         runs in all (default 1000)
+      --time T         wall-clock time instead (30s, 2min); with --runs, whichever ends first
       --faults LIST    kinds, each optionally capped (crash=2,restart,partition):
                        crash restart partition cut heal loss duplicate delay
                        pause drift (default: all, each up to --max-faults)
       --max-faults N   faults per run in all (default 4)
-      --seed S         the search seed: run k is the same on every machine
+      --seed S         the search seed (default 1): run k is the same on every machine
       --shard I/N      only the runs k with k mod N = I-1 (CI matrix, Indexed Job)
       --expect all     also count eventually / at end lines (default: safety)
       --out DIR        where the counterexample goes (default: beside FILE)
@@ -133,8 +141,9 @@ Commands:
                [--faults crash=N,restart=N,duplicate=N] [--time T] [--out DIR] [--json]
       Breadth-first over every order of deliveries, timer firings and faults
       from the budget (three nodes, a few operations): the shortest
-      counterexample as a timed scenario file. Defaults: depth 20, 2000000
-      states, crash=1,restart=1,duplicate=0, timers unbounded.
+      counterexample as a timed scenario file. Defaults (a flag overrides the
+      explore block's line, the line the default): depth 20, 2000000 states,
+      crash=1,restart=1,duplicate=0, timers unbounded.
   explore --merge REPORT.json... [--out DIR] [--json]
       The smallest counterexample of several shards' --json reports.
       Exit: 0 nothing found, 1 a counterexample (its path is printed), 2 bad input.

@@ -17,6 +17,11 @@
  *   --json                  one JSON document on stdout (progress stays on stderr)
  *   --merge A.json B.json…  the smallest counterexample of several shards' --json
  *
+ * The scenario's `explore { … }` block may set the same budget (faults,
+ * max faults, runs, time, seed, expect; depth, max states, timers for
+ * --exhaustive); a flag on the command line overrides its line
+ * (src/explore/budget.ts).
+ *
  * Exit status: 0 nothing found, 1 a counterexample (its path is printed),
  * 2 bad file or usage.
  */
@@ -29,7 +34,9 @@ import { findingText, shrinkFound, verifyText } from '../explore/counterexample.
 import { concretize } from '../explore/concretize.js';
 import { describeStep, exhaustive, type ExhaustiveBudget, type ExhaustiveResult } from '../explore/exhaustive.js';
 import { scenarioText } from '../explore/scenario-text.js';
-import { FAULT_KINDS, describeFault, type Fault, type FaultBudget, type FaultKind } from '../explore/faults.js';
+import { FAULT_KINDS, describeFault, type Fault, type FaultKind } from '../explore/faults.js';
+import { CLI_DEFAULTS, exhaustiveLimits, randomBudget, type ExploreOverrides, type Origin, type RandomBudget } from '../explore/budget.js';
+import type { FaultAllowance } from '../engine/spec.js';
 import type { SearchPlan } from '../explore/search.js';
 import { protocols } from '../protocols/registry.js';
 import { traceOf } from '../runner/run.js';
@@ -51,16 +58,37 @@ function stringFlag(flags: Flags, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** `crash=2,restart,partition` → a budget (a kind without a cap may happen up to max times). */
-export function parseFaults(text: string | undefined, max: number): FaultBudget {
-  if (text === undefined) return { kinds: Object.fromEntries(FAULT_KINDS.map((k) => [k, max])), max };
-  const kinds: Partial<Record<FaultKind, number>> = {};
+/** `crash=2,restart,partition` → the kinds and their caps (a kind without one may happen up to the faults per run), as an `explore` block's `faults` line says them. */
+export function parseFaults(text: string): FaultAllowance[] {
+  const out: FaultAllowance[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([a-z]+)(?:=(\d+))?$/.exec(part);
     if (!m || !(FAULT_KINDS as readonly string[]).includes(m[1]!)) throw new UsageError(`explore: --faults takes kinds from ${FAULT_KINDS.join(', ')}, each optionally =N (got "${part}")`);
-    kinds[m[1] as FaultKind] = m[2] === undefined ? max : Number(m[2]);
+    out.push({ kind: m[1] as FaultKind, ...(m[2] !== undefined ? { max: Number(m[2]) } : {}) });
   }
-  return { kinds, max };
+  return out;
+}
+
+/** The budget flags given on the command line (checked before the file is read); each overrides the scenario's `explore` block. */
+function overridesOf(flags: Flags): ExploreOverrides {
+  const text = (name: string) => stringFlag(flags, name);
+  const count = (name: string, max?: number) => {
+    const v = text(name);
+    return v === undefined ? undefined : parseCountFlag(name, v, max);
+  };
+  const o: { -readonly [K in keyof ExploreOverrides]: ExploreOverrides[K] } = {};
+  const faults = text('faults');
+  if (faults !== undefined) o.faults = parseFaults(faults);
+  const time = text('time');
+  if (time !== undefined) o.timeMs = parseDurationFlag('time', time);
+  const seed = text('seed');
+  if (seed !== undefined) o.seed = parseSeed(seed);
+  const expect = text('expect');
+  if (expect !== undefined && expect !== 'safety' && expect !== 'all') throw new UsageError(`explore: --expect is safety or all (got "${expect}")`);
+  if (expect !== undefined) o.expect = expect;
+  const counts = { maxFaults: count('max-faults', 1000), runs: count('runs'), depth: count('depth', 1000), maxStates: count('max-states'), timers: count('timers', 1000) };
+  for (const [k, v] of Object.entries(counts) as [keyof typeof counts, number | undefined][]) if (v !== undefined) o[k] = v;
+  return o;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } {
@@ -82,6 +110,8 @@ export interface ExploreReport {
   readonly events: number;
   readonly seconds: number;
   readonly runsPerSecond: number;
+  /** The budget the search ran with, and where each part came from (flag, the scenario's explore block, or the default). */
+  readonly budget?: BudgetReport;
   readonly found: boolean;
   readonly finding?: {
     readonly run: number;
@@ -102,20 +132,10 @@ export interface ExploreReport {
 export async function exploreCommand(paths: readonly string[], flags: Flags, write: Write): Promise<number> {
   if (flags.has('merge')) return mergeCommand(paths, flags, write);
   if (paths.length !== 1) throw new UsageError('explore: name exactly one scenario file');
-  const maxFaultsFlag = stringFlag(flags, 'max-faults');
-  const max = maxFaultsFlag === undefined ? 4 : parseCountFlag('max-faults', maxFaultsFlag, 1000);
-  const budget = parseFaults(stringFlag(flags, 'faults'), max);
-  const runsFlag = stringFlag(flags, 'runs');
-  const timeFlag = stringFlag(flags, 'time');
-  const runs = runsFlag !== undefined ? parseCountFlag('runs', runsFlag) : timeFlag === undefined ? 1000 : undefined;
-  const timeMs = timeFlag === undefined ? undefined : parseDurationFlag('time', timeFlag);
-  const seedFlag = stringFlag(flags, 'seed');
-  const searchSeed = seedFlag === undefined ? 1 : parseSeed(seedFlag);
+  const over = overridesOf(flags);
   const workersFlag = stringFlag(flags, 'workers');
   const workers = workersFlag === undefined ? defaultWorkers() : parseCountFlag('workers', workersFlag, 1024);
   const shard = parseShard(stringFlag(flags, 'shard'));
-  const expectFlag = stringFlag(flags, 'expect') ?? 'safety';
-  if (expectFlag !== 'safety' && expectFlag !== 'all') throw new UsageError(`explore: --expect is safety or all (got "${expectFlag}")`);
   const json = flags.has('json');
 
   const file = await loadScenarioFile(paths[0]!);
@@ -123,19 +143,20 @@ export async function exploreCommand(paths: readonly string[], flags: Flags, wri
   for (const d of errors) process.stderr.write(`${file.display}:${d.line}:${d.col}: ${d.severity}: ${d.message}\n`);
   if (errors.length > 0 || !file.compiled.ok) return 2;
   const spec = pickScenario(file.compiled.file.scenarios, stringFlag(flags, 'scenario'), file.display);
-  if (flags.has('exhaustive')) return exhaustiveCommand(spec, file.display, stringFlag(flags, 'out') ?? dirname(file.path), flags, write, expectFlag as ExpectMode);
-  const plan: SearchPlan = { spec, budget, searchSeed, expect: expectFlag as ExpectMode };
+  if (flags.has('exhaustive')) return exhaustiveCommand(spec, file.display, stringFlag(flags, 'out') ?? dirname(file.path), flags, write, over);
+  const budget = randomBudget(spec.explore, over, CLI_DEFAULTS);
+  const plan: SearchPlan = { spec, budget: budget.faults, searchSeed: budget.seed, expect: budget.expect };
   const out = stringFlag(flags, 'out') ?? dirname(file.path);
-  const command = `protocol-playground explore ${file.display} --scenario ${JSON.stringify(spec.name)}${seedFlag !== undefined ? ` --seed ${searchSeed}` : ''}${shard.count > 1 ? ` --shard ${shard.index + 1}/${shard.count}` : ''}`;
+  const command = `protocol-playground explore ${file.display} --scenario ${JSON.stringify(spec.name)}${over.seed !== undefined ? ` --seed ${budget.seed}` : ''}${shard.count > 1 ? ` --shard ${shard.index + 1}/${shard.count}` : ''}`;
 
   const progress = progressLine(process.stderr.isTTY === true);
   const outcome = await exploreParallel(plan, {
     workers, script: join(__dirname, 'search-worker.cjs'), shard, now: () => performance.now(),
-    ...(runs !== undefined ? { runs } : {}), ...(timeMs !== undefined ? { timeMs } : {}),
+    ...(budget.runs !== undefined ? { runs: budget.runs } : {}), ...(budget.timeMs !== undefined ? { timeMs: budget.timeMs } : {}),
     onProgress: (p) => progress(`explore: ${p.runs} runs · ${rate(p.runs, p.seconds)} runs/s · ${p.violations} violation${p.violations === 1 ? '' : 's'} · ${p.seconds.toFixed(1)} s`),
   });
   progress(undefined);
-  const report = await finish(outcome, plan, { file: file.display, out, command, workers, shard, write, progress });
+  const report = await finish(outcome, plan, { file: file.display, out, command, workers, shard, write, progress, budget: budgetReport(budget) });
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(summary(report) + '\n');
   return report.found ? EXIT_FOUND : EXIT_NOTHING_FOUND;
@@ -168,23 +189,11 @@ export interface ExhaustiveReport {
   };
 }
 
-async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: string, flags: Flags, write: Write, mode: ExpectMode): Promise<number> {
-  const faults = parseFaults(stringFlag(flags, 'faults') ?? 'crash=1,restart=1,duplicate=0', 1);
-  const count = (k: FaultKind) => faults.kinds[k] ?? 0;
-  const depthFlag = stringFlag(flags, 'depth');
-  const statesFlag = stringFlag(flags, 'max-states');
-  const timersFlag = stringFlag(flags, 'timers');
-  const timeFlag = stringFlag(flags, 'time');
+async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: string, flags: Flags, write: Write, over: ExploreOverrides): Promise<number> {
+  const mode: ExpectMode = over.expect ?? spec.explore?.expect ?? CLI_DEFAULTS.expect;
   const protocol = protocols.get(spec.protocol)!;
   const base = prepareBase(spec, protocol, mode).spec;
-  const budget: ExhaustiveBudget = {
-    crash: count('crash'), restart: count('restart'), duplicate: count('duplicate'),
-    depth: depthFlag === undefined ? 20 : parseCountFlag('depth', depthFlag, 1000),
-    maxStates: statesFlag === undefined ? 2_000_000 : parseCountFlag('max-states', statesFlag),
-    ...(timersFlag !== undefined ? { timers: parseCountFlag('timers', timersFlag, 1000) } : {}),
-    ...(timeFlag !== undefined ? { timeMs: parseDurationFlag('time', timeFlag) } : {}),
-    now: () => performance.now(),
-  };
+  const budget: ExhaustiveBudget = { ...exhaustiveLimits(spec.explore, over), now: () => performance.now() };
   const progress = progressLine(process.stderr.isTTY === true);
   const r = exhaustive(base, protocol, {
     ...budget,
@@ -288,7 +297,38 @@ function progressLine(tty: boolean): (text: string | undefined) => void {
   };
 }
 
+/** The budget as --json reports it: runs and ms (null: no bound), the faults per run, each kind's cap, and where each part came from. */
+export interface BudgetReport {
+  readonly runs: number | null;
+  readonly timeMs: number | null;
+  readonly maxFaults: number;
+  readonly faults: Readonly<Partial<Record<FaultKind, number>>>;
+  readonly seed: number;
+  readonly expect: ExpectMode;
+  readonly from: RandomBudget['from'];
+}
+
+function budgetReport(b: RandomBudget): BudgetReport {
+  return { runs: b.runs ?? null, timeMs: b.timeMs ?? null, maxFaults: b.faults.max, faults: b.faults.kinds, seed: b.seed, expect: b.expect, from: b.from };
+}
+
+const PART_NAMES: Readonly<Record<keyof BudgetReport['from'], string>> = { faults: 'faults', maxFaults: 'max faults', limit: 'runs/time', seed: 'seed', expect: 'expect' };
+
+/** `budget: 200 runs or 1min · up to 3 faults per run: crash ≤ 2, partition ≤ 1, heal · expect safety (explore block: faults, runs/time; command line: max faults)`. */
+function budgetLine(b: BudgetReport): string {
+  const limit = [b.runs !== null ? `${b.runs} runs` : '', b.timeMs !== null ? formatTime(Math.round(b.timeMs * 1000)) : ''].filter(Boolean).join(' or ') || 'no bound';
+  const kinds = FAULT_KINDS.filter((k) => (b.faults[k] ?? 0) > 0);
+  const every = kinds.length === FAULT_KINDS.length && kinds.every((k) => b.faults[k]! >= b.maxFaults);
+  const faults = every ? 'any kind' : kinds.map((k) => (b.faults[k]! < b.maxFaults ? `${k} ≤ ${b.faults[k]}` : k)).join(', ') || 'none';
+  const parts = (origin: Origin) => (Object.keys(PART_NAMES) as (keyof BudgetReport['from'])[]).filter((k) => b.from[k] === origin).map((k) => PART_NAMES[k]);
+  const sources: string[] = [];
+  if (parts('block').length > 0) sources.push(`explore block: ${parts('block').join(', ')}`);
+  if (parts('flag').length > 0) sources.push(`command line: ${parts('flag').join(', ')}`);
+  return `budget: ${limit} · up to ${b.maxFaults} fault${b.maxFaults === 1 ? '' : 's'} per run: ${faults} · expect ${b.expect}${sources.length > 0 ? ` (${sources.join('; ')})` : ''}`;
+}
+
 interface FinishContext {
+  readonly budget: BudgetReport;
   readonly file: string;
   readonly out: string;
   readonly command: string;
@@ -302,7 +342,7 @@ async function finish(outcome: ExploreOutcome, plan: SearchPlan, ctx: FinishCont
   const head = {
     file: ctx.file, scenario: plan.spec.name, protocol: plan.spec.protocol, searchSeed: plan.searchSeed,
     shard: `${ctx.shard.index + 1}/${ctx.shard.count}`, workers: ctx.workers, runs: outcome.runs, events: outcome.events,
-    seconds: Number(outcome.seconds.toFixed(3)), runsPerSecond: outcome.seconds > 0 ? Math.round(outcome.runs / outcome.seconds) : 0,
+    seconds: Number(outcome.seconds.toFixed(3)), runsPerSecond: outcome.seconds > 0 ? Math.round(outcome.runs / outcome.seconds) : 0, budget: ctx.budget,
   };
   const found = outcome.found;
   if (found === undefined) return { ...head, found: false };
@@ -332,6 +372,7 @@ function findingReport(run: number, finding: Finding, original: readonly Fault[]
 
 function summary(r: ExploreReport): string {
   const lines = [`${r.file} "${r.scenario}": ${r.runs} runs in ${r.seconds.toFixed(1)} s (${r.runsPerSecond} runs/s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.shard !== '1/1' ? `, shard ${r.shard}` : ''}, search seed ${r.searchSeed})`];
+  if (r.budget !== undefined) lines.push(budgetLine(r.budget));
   const f = r.finding;
   if (f === undefined) {
     lines.push('no violation found');

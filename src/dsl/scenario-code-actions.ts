@@ -2,7 +2,7 @@
  * Quick fixes for scenario diagnostics, looked up by the validator's
  * kebab-case codes: "did you mean" replacements for unknown names
  * (parameter, node, cluster, scenario, protocol, operation, query,
- * invariant, message, metric), taken from the diagnostic's `data.suggestion`
+ * invariant, message, metric, fault kind), taken from the diagnostic's `data.suggestion`
  * when the validator attached one and from its message otherwise.
  */
 import type { LangiumDocument, MaybePromise } from 'langium';
@@ -12,7 +12,7 @@ import { CodeActionKind, type CodeAction, type Command, type Diagnostic } from '
 
 const DID_YOU_MEAN_CODES = new Set([
   'unknown-parameter', 'unknown-node', 'unknown-cluster', 'unknown-scenario', 'unknown-protocol',
-  'unknown-operation', 'unknown-query', 'unknown-invariant', 'unknown-message', 'unknown-metric',
+  'unknown-operation', 'unknown-query', 'unknown-invariant', 'unknown-message', 'unknown-metric', 'unknown-fault',
 ]);
 
 /** The misspelt word and its suggested replacement, if the diagnostic has one. */

@@ -10,6 +10,10 @@
  * data-type rules (Name, OpName, ArgWord) would offer every keyword they
  * allow; those are left out, the vocabulary's names are offered instead.
  *
+ * In an `explore { … }` block the settings carry their own docs (each
+ * names its command-line flag), fault kinds are offered once per `faults`
+ * line with what each draws, and `expect` offers `safety` and `all`.
+ *
  * What keeps the list short and useful (issue 16):
  * - a parameter already set in the same cluster block, node block or
  *   scenario (`set`) is not offered again;
@@ -26,16 +30,22 @@ import { DefaultCompletionProvider, type CompletionAcceptor, type CompletionCont
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { OpSpec, QuerySpec } from '../engine/vocabulary.js';
-import type { Cluster, NodeBlock } from './generated/ast.js';
-import { isNodeBlock, isParamSetting, isReport, isScenario, isSetParam, isSweep } from './generated/ast.js';
+import type { Cluster, Explore, NodeBlock } from './generated/ast.js';
+import { isExplore, isExploreSetting, isNodeBlock, isParamSetting, isReport, isScenario, isSetParam, isSweep } from './generated/ast.js';
+import { EXPECT_MODE_DOCS, EXPLORE_BLOCK_DOC, EXPLORE_SETTING_DOCS, faultKindDoc } from './_explore-docs.js';
+import { FAULT_KINDS } from '../engine/fault-kinds.js';
 import { measureNames } from './compile/expectations.js';
 import { grammarKeywords, writtenNodeName } from './_lsp-names.js';
 import templates from '../../snippets/scenario.json';
 import { clusterNear, paramDetail, protocolOf, templateSnippet } from './_lsp-vocab.js';
 import type { ScenarioServices } from './scenario-module.js';
 
-/** Data-type rules whose keywords stand for names, not for the language's words. */
-const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord']);
+/**
+ * Data-type rules whose keywords stand for names, not for the language's
+ * words (the fault kinds of an `explore` block are offered with their own
+ * docs instead).
+ */
+const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord', 'ExploreWord', 'FaultKind']);
 const FAULT_WORDS = new Set(['crash', 'restart', 'pause', 'resume']);
 
 /** One-line docs of the language's own words, shown by completion (detail: how it is written). */
@@ -71,6 +81,7 @@ const KEYWORD_DOCS: Readonly<Record<string, readonly [detail: string, doc: strin
   vary: ['vary PARAM v1, v2 … | vary (P1, P2) (a1, a2), (b1, b2) … | vary seed A..B', 'The variants of a sweep: one parameter\'s values, several parameters varied together (one tuple per variant), or a range of seeds.'],
   trials: ['trials N', 'Run each variant of the sweep with N seeds, from the base scenario\'s seed on; the table summarises each metric over them.'],
   report: ['report METRIC, …', 'The metrics the sweep\'s table shows (default: every metric that varies).'],
+  explore: EXPLORE_BLOCK_DOC,
   chart: ['chart cdf|line|bar METRIC [by PARAM]', 'Draw the sweep: `cdf`, the metric\'s distribution per group of trials; `line` or `bar`, its median against a varied parameter. In the Run sweep panel, in `run --html` pages and as SVG with `run --svg DIR`.'],
 };
 
@@ -108,7 +119,7 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
 
   protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): MaybePromise<void> {
     if (!this.filterKeyword(context, keyword)) return;
-    const doc = KEYWORD_DOCS[keyword.value];
+    const doc = this.exploreAt(context) ? this.exploreKeywordDoc(context, keyword.value) : KEYWORD_DOCS[keyword.value];
     acceptor(context, {
       label: keyword.value,
       kind: this.getKeywordCompletionItemKind(keyword),
@@ -160,6 +171,18 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
         return;
       case 'Chart.kind':
         for (const [kind, doc] of Object.entries(CHART_DOCS)) acceptor(context, { label: kind, kind: CompletionItemKind.EnumMember, detail: `chart ${kind} METRIC`, documentation: doc, sortText: '0' });
+        return;
+      case 'FaultKind.': {
+        // Each kind once per line: those already listed are left out.
+        const line = AstUtils.getContainerOfType(context.node, isExploreSetting);
+        const listed = new Set((line?.faults ?? []).filter((a) => a.$cstNode !== undefined && a.$cstNode.end < context.tokenOffset).map((a) => a.kind));
+        for (const kind of FAULT_KINDS) {
+          if (!listed.has(kind)) acceptor(context, { label: kind, kind: CompletionItemKind.EnumMember, detail: `fault: ${kind} [N]`, documentation: faultKindDoc(kind), sortText: '0' });
+        }
+        return;
+      }
+      case 'ExploreSetting.mode':
+        for (const [mode, doc] of Object.entries(EXPECT_MODE_DOCS)) acceptor(context, { label: mode, kind: CompletionItemKind.EnumMember, detail: `expect ${mode}`, documentation: doc, sortText: '0' });
         return;
       case 'Measure.name':
         return;
@@ -250,6 +273,24 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
     }
     if (description.type === 'Cluster') return { ...item, detail: 'cluster' };
     return item;
+  }
+
+  /** The `explore { … }` block the cursor is in (an unclosed one reaches to the cursor). */
+  private exploreAt(context: CompletionContext): Explore | undefined {
+    const near = AstUtils.getContainerOfType(context.node, isExplore);
+    if (near) return near;
+    const scenario = AstUtils.getContainerOfType(context.node, isScenario);
+    return scenario?.statements.filter(isExplore).find((b) => {
+      const cst = b.$cstNode;
+      return cst !== undefined && cst.offset < context.offset && (!cst.text.trimEnd().endsWith('}') || context.offset < cst.end);
+    });
+  }
+
+  /** A keyword's doc inside an explore block: its setting's (`max` and the `faults` after it are `max faults`). */
+  private exploreKeywordDoc(context: CompletionContext, word: string): readonly [string, string] | undefined {
+    if (word === 'max') return ['max faults N | max states N', `${EXPLORE_SETTING_DOCS['max faults']![1]} \`max states N\`: ${EXPLORE_SETTING_DOCS['max states']![1]}`];
+    const setting = this.wordsBefore(context)[0] === 'max' ? `max ${word}` : word;
+    return EXPLORE_SETTING_DOCS[setting] ?? KEYWORD_DOCS[word];
   }
 
   private targetType(ref: GrammarAST.CrossReference): string | undefined {

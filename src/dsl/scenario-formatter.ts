@@ -1,8 +1,8 @@
 /**
  * The canonical layout of a scenario file, as a Langium AbstractFormatter:
  * one element, member or statement per line, indented by one level per
- * block (`cluster`, `scenario`, `network`, `storage`, `on …`, `compare`,
- * `sweep`), a blank line between top-level elements, one space between
+ * block (`cluster`, `scenario`, `network`, `storage`, `explore`, `on …`,
+ * `compare`, `sweep`), a blank line between top-level elements, one space between
  * tokens, none around `..` or before `:` and `,`; small blocks stay inline
  * (`node n1 { weight 2 }`, `link a -> b { loss 1% }`, `partition {n1 n2}`).
  * Comments are kept where they are (Langium's hidden-node handling).
@@ -10,11 +10,11 @@
 import { AstUtils, CstUtils, isLeafCstNode, type AstNode, type CstNode } from 'langium';
 import { AbstractFormatter, Formatting } from 'langium/lsp';
 import type { Model } from './generated/ast.js';
-import { isCluster, isCompare, isGroup, isLink, isModel, isNetwork, isNodeBlock, isRule, isScenario, isStorage, isSweep } from './generated/ast.js';
+import { isCluster, isCompare, isExplore, isGroup, isLink, isModel, isNetwork, isNodeBlock, isRule, isScenario, isStorage, isSweep } from './generated/ast.js';
 
 /** Nodes whose `{ … }` holds one item per line. */
 function isBlock(node: AstNode): boolean {
-  return isCluster(node) || isScenario(node) || isNetwork(node) || isStorage(node) || isRule(node) || isCompare(node) || isSweep(node);
+  return isCluster(node) || isScenario(node) || isNetwork(node) || isStorage(node) || isExplore(node) || isRule(node) || isCompare(node) || isSweep(node);
 }
 
 function leaves(cst: CstNode | undefined): CstNode[] {

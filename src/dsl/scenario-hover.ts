@@ -3,7 +3,9 @@
  * (src/engine/vocabulary.ts): a parameter's one-line doc with its type and
  * default, an operation's or query's template and doc, an invariant's,
  * message type's or metric's doc, the protocol's own doc; and for clusters,
- * nodes and scenarios (declarations and references alike) what they are.
+ * nodes and scenarios (declarations and references alike) what they are;
+ * in an `explore` block, each line's doc (the flag it stands for) and each
+ * fault kind's.
  */
 import { AstUtils, GrammarAST, type AstNode, type LangiumDocument } from 'langium';
 import type { HoverProvider } from 'langium/lsp';
@@ -11,7 +13,8 @@ import type { HoverParams } from 'vscode-languageserver-protocol';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Compare, NodeDecl, Scenario, Sweep } from './generated/ast.js';
-import { isCluster, isCompare, isCondition, isNodeDecl, isScenario, isSweep } from './generated/ast.js';
+import { isCluster, isCompare, isCondition, isExploreSetting, isNodeDecl, isScenario, isSweep } from './generated/ast.js';
+import { EXPECT_MODE_DOCS, exploreSettingHover, faultKindDoc } from './_explore-docs.js';
 import { measureNames } from './compile/expectations.js';
 import { CHART_DOCS, keywordDoc } from './scenario-completion.js';
 import { declaredNodes, usedCluster } from './_cluster.js';
@@ -85,7 +88,15 @@ export class ScenarioHoverProvider implements HoverProvider {
         return this.metricText(protocol, name, AstUtils.getContainerOfType(node, isSweep)?.base?.ref);
       case 'Measure.name':
         return `metric **${name}**, measured by this line in ms (a sweep summarises it per group and can chart it)`;
+      case 'FaultAllowance.kind': {
+        const doc = faultKindDoc(name);
+        return doc ? `fault **${name}**\n\n${doc}` : undefined;
+      }
+      case 'ExploreSetting.mode':
+        return EXPECT_MODE_DOCS[name] ? `expect **${name}**\n\n${EXPECT_MODE_DOCS[name]}` : undefined;
       default:
+        // The words of an explore block's lines (`runs`, `max faults`): the line's doc, which names its flag.
+        if (isExploreSetting(node) && leaf.grammarSource && GrammarAST.isKeyword(leaf.grammarSource)) return exploreSettingHover(node.max ? `max ${node.kind}` : node.kind);
         // The language's own words (`measure`, `chart`, `vary` …): how they are written and what they do.
         return leaf.grammarSource && GrammarAST.isKeyword(leaf.grammarSource) ? keywordDoc(leaf.text) : undefined;
     }

@@ -7,7 +7,8 @@
  * written as the words of the language, what was found, and a suggestion for
  * a misspelt keyword. One mistake gets its own message because it is the
  * most common one: an action written without its time (`crash n1` instead of
- * `at 1s crash n1`).
+ * `at 1s crash n1`); inside an `explore { … }` block, a line that is none
+ * of its settings gets the list of them.
  */
 import { LangiumParserErrorMessageProvider } from 'langium';
 import type { IToken, TokenType } from 'chevrotain';
@@ -15,6 +16,10 @@ import { didYouMean } from './_names.js';
 
 /** Words that start an action (see the Action rule of scenario.langium): they need `at`, `after` or `every` before them. */
 const ACTION_WORDS = new Set(['client', 'crash', 'restart', 'pause', 'resume', 'partition', 'cut', 'heal', 'note', 'drift']);
+
+/** The lines of an `explore { … }` block, as the ExploreSetting rule of scenario.langium starts them. */
+const EXPLORE_LINES = ['faults', 'max faults', 'max states', 'runs', 'time', 'seed', 'expect', 'depth', 'timers'];
+const FAULT_WORDS = new Set(['crash', 'restart', 'partition', 'cut', 'heal', 'loss', 'duplicate', 'delay', 'pause', 'drift']);
 
 /** The words that start a top-level element. */
 const TOP_LEVEL = ['import', 'cluster', 'scenario', 'compare', 'sweep'];
@@ -42,6 +47,11 @@ function describe(type: TokenType): string {
   return TERMINALS[name] ?? `\`${name}\``;
 }
 
+/** A grammar rule's name as scenario.langium spells it (Langium's parser adds an invisible suffix to the names it gives Chevrotain). */
+function ruleOf(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '');
+}
+
 function found(token: IToken | undefined): string {
   if (token === undefined || token.tokenType?.name === 'EOF' || token.image === '') return 'the end of the file';
   return `\`${token.image}\``;
@@ -65,6 +75,11 @@ export class ScenarioParserErrorMessageProvider extends LangiumParserErrorMessag
   override buildMismatchTokenMessage(options: { expected: TokenType; actual: IToken; previous: IToken; ruleName: string }): string {
     const { expected, actual } = options;
     if (expected.name === 'EOF') return this.buildNotAllInputParsedMessage({ firstRedundant: actual, ruleName: options.ruleName });
+    if (ruleOf(options.ruleName) === 'Explore' && describe(expected) === '`}`') {
+      // Inside `explore { … }` a line starts with one of its settings; a fault kind alone belongs on the faults line.
+      const hint = FAULT_WORDS.has(actual.image) ? `: fault kinds go on the faults line (\`faults ${actual.image} 2, …\`)` : didYouMean(actual.image, EXPLORE_LINES.map((l) => l.split(' ').pop()!));
+      return `expected a line of the explore block (${EXPLORE_LINES.join(', ')}) or \`}\` but found ${found(actual)}${hint}`;
+    }
     if (ACTION_WORDS.has(actual.image) && describe(expected) === '`}`') {
       return `\`${actual.image}\` is an action and needs a time before it: \`at 1s ${actual.image} …\`, \`after 5ms ${actual.image} …\` or \`every 100ms ${actual.image} …\``;
     }

@@ -14,8 +14,8 @@ import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langi
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver-types';
 import { propertyValue } from './_lsp-names.js';
 
-/** Data-type rules whose keywords are names. */
-const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord']);
+/** Data-type rules whose keywords are names (a fault kind of an `explore` block is a name of the kind, like an invariant). */
+const NAME_RULES = new Set(['Name', 'OpName', 'ArgWord', 'ExploreWord', 'FaultKind']);
 
 /** `Type.property` → token type. */
 const PROPERTY_TOKENS: Record<string, string> = {
@@ -34,6 +34,8 @@ const PROPERTY_TOKENS: Record<string, string> = {
   'RuleEvent.name': SemanticTokenTypes.method,
   'RuleEvent.type': SemanticTokenTypes.type,
   'InvariantRef.name': SemanticTokenTypes.enumMember,
+  'FaultAllowance.kind': SemanticTokenTypes.enumMember,
+  'ExploreSetting.mode': SemanticTokenTypes.enumMember,
   'Condition.query': SemanticTokenTypes.function,
   'Scenario.name': SemanticTokenTypes.string,
   'Compare.name': SemanticTokenTypes.string,
@@ -53,6 +55,7 @@ const LITERAL_TOKENS: Record<string, string> = {
 };
 const NUMBER_PROPERTIES: Record<string, readonly string[]> = {
   Seed: ['value'], MaxEvents: ['value'], DriftAction: ['rate'], Trials: ['count'], Vary: ['from', 'to'], Disposition: ['copies'],
+  ExploreSetting: ['value'], FaultAllowance: ['count'],
 };
 const DECLARATIONS = new Set(['Cluster.name', 'NodeDecl.name', 'NodeDecl.last', 'Scenario.name', 'Compare.name', 'Sweep.name']);
 

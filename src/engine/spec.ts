@@ -6,6 +6,7 @@
  * checked; the simulator trusts the shape but still never throws on a
  * protocol fault (those become trace events).
  */
+import type { FaultKind } from './fault-kinds.js';
 import type { Json, NodeId, Params } from './protocol.js';
 import { RUN_METRIC_LIST } from './run-metrics.js';
 
@@ -195,6 +196,40 @@ export interface RunBounds {
   readonly maxEvents: number;
 }
 
+/** `explore { faults crash 2, partition … }`: a kind of fault random search may draw, and the most of it in one run. */
+export interface FaultAllowance {
+  readonly kind: FaultKind;
+  /** Omitted: up to the run's `maxFaults` (for `--exhaustive`: one). */
+  readonly max?: number;
+}
+
+/**
+ * The scenario's `explore { … }` block: the budget `protocol-playground
+ * explore` and the *Explore* CodeLens use for it. Every field is optional,
+ * and only what the block says is set, so a caller can tell "not said"
+ * from a default: a command-line flag overrides its field, a field
+ * overrides the default (src/explore/budget.ts resolves them). The
+ * simulator ignores it.
+ */
+export interface ExploreSpec {
+  /** `faults KIND [N], …`: the kinds random search draws (absent: all of them). */
+  readonly faults?: readonly FaultAllowance[];
+  /** `max faults N`: faults per run, all kinds together. */
+  readonly maxFaults?: number;
+  /** `runs N` / `time T` (µs of wall-clock time): the search's budget; together, whichever ends first. */
+  readonly runs?: number;
+  readonly time?: number;
+  /** `seed S`: the search seed (not the scenario's `seed`). */
+  readonly seed?: number;
+  /** `expect safety|all`: which expect lines count as violations. */
+  readonly expect?: 'safety' | 'all';
+  /** `depth D`, `max states N`, `timers N`: the exhaustive search's bounds (`--exhaustive` only). */
+  readonly depth?: number;
+  readonly maxStates?: number;
+  readonly timers?: number;
+  readonly source?: SourceRange;
+}
+
 export interface ScenarioSpec {
   readonly name: string;
   /** The scenario file's workspace-relative path, for the trace. */
@@ -215,6 +250,8 @@ export interface ScenarioSpec {
   readonly expectations: readonly Expectation[];
   /** `measure` lines (optional: specs built by hand may leave it out). */
   readonly measures?: readonly MeasureSpec[];
+  /** The `explore { … }` block, when the scenario has one. */
+  readonly explore?: ExploreSpec;
 }
 
 /** Defaults the compiler applies when a scenario says nothing. */

@@ -15,6 +15,9 @@
  *   break on purpose (a crashed leader commits nothing), so only for
  *   scenarios whose faults are bounded by design.
  *
+ * The base drops the scenario's `explore { … }` block (the budget the
+ * search was given), so no counterexample printed from it carries one.
+ *
  * A finding is the earliest failed check: an invariant's first violation
  * (its time and event), a protocol error, or a failed end-of-run check.
  */
@@ -83,7 +86,10 @@ export function prepareBase(spec: ScenarioSpec, protocol: Protocol, mode: Expect
   }
   const rest = protocol.vocabulary.invariants.map((i) => i.name).filter((n) => !named.has(n));
   if (rest.length > 0) expectations.push({ kind: 'always', invariants: rest });
-  return { spec: { ...spec, actions, expectations }, protocol };
+  // The `explore` block was the search's budget, spent by now. A counterexample is for `run`, its
+  // faults written out as lines: exploring it with the same budget would add faults on top of them.
+  const { explore: _spent, ...runnable } = spec;
+  return { spec: { ...runnable, actions, expectations }, protocol };
 }
 
 export function emptyCandidate(seed: number, faults: readonly Fault[]): Candidate {

@@ -26,9 +26,9 @@
 import type { NodeId, Protocol } from '../engine/protocol.js';
 import { Rng } from '../engine/rng.js';
 import type { Action, NetworkSpec, RuleSpec, ScenarioSpec, Target, TimedAction } from '../engine/spec.js';
+import { FAULT_KINDS, type FaultKind } from '../engine/fault-kinds.js';
 
-export const FAULT_KINDS = ['crash', 'restart', 'partition', 'cut', 'heal', 'loss', 'duplicate', 'delay', 'pause', 'drift'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type FaultKind };
 
 export interface FaultBudget {
   /** The most faults of each kind in one run; kinds absent are not used. */

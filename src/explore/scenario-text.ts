@@ -7,13 +7,15 @@
  * probabilities as percentages, operations and queries through their
  * vocabulary templates, parameters only where they differ from the default.
  *
- * One cluster (named after the protocol) and one scenario; no imports.
+ * One cluster (named after the protocol) and one scenario; no imports. An
+ * `explore` block is printed when the spec has one (explore's own
+ * counterexamples do not: candidate.ts drops it from the base).
  * What the language cannot say (a `null` in a comparison, a list
  * parameter) throws a RangeError naming it — the caller treats that as a
  * bug, not as user input.
  */
 import type { Json, NodeId, ParamValue, Protocol } from '../engine/protocol.js';
-import type { Action, Condition, Disposition, Distribution, EventPattern, Expectation, LinkSpec, MeasureSpec, RuleSpec, ScenarioSpec, Target } from '../engine/spec.js';
+import type { Action, Condition, Disposition, Distribution, EventPattern, Expectation, ExploreSpec, LinkSpec, MeasureSpec, RuleSpec, ScenarioSpec, Target } from '../engine/spec.js';
 import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME, DEFAULT_NETWORK } from '../engine/spec.js';
 import type { ArgType, ParamSpec } from '../engine/vocabulary.js';
 import { parseTemplate, type TemplatePart } from '../dsl/_template.js';
@@ -26,6 +28,7 @@ const KEYWORDS = new Set([
   'restart', 'pause', 'resume', 'partition', 'cut', 'heal', 'note', 'drift', 'send', 'deliver', 'timer', 'reply', 'next',
   'during', 'drop', 'delay', 'hold', 'run', 'max', 'events', 'expect', 'always', 'violated', 'eventually', 'within', 'as',
   'end', 'linearizable', 'metric', 'in', 'compare', 'left', 'right', 'sweep', 'of', 'vary', 'trials', 'report', 'true', 'false', 'to',
+  'explore', 'faults', 'states', 'runs', 'time', 'depth', 'timers', 'measure', 'chart', 'by',
 ]);
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -251,6 +254,21 @@ function dispositionText(d: Disposition): string {
   }
 }
 
+/** An `explore { … }` block's lines, in the order docs/scenario-language.md lists them. */
+function exploreLines(e: ExploreSpec): string[] {
+  const out: string[] = [];
+  if (e.faults !== undefined) out.push(`faults ${e.faults.map((f) => (f.max === undefined ? f.kind : `${f.kind} ${f.max}`)).join(', ')}`);
+  if (e.maxFaults !== undefined) out.push(`max faults ${e.maxFaults}`);
+  if (e.runs !== undefined) out.push(`runs ${e.runs}`);
+  if (e.time !== undefined) out.push(`time ${durationText(e.time)}`);
+  if (e.seed !== undefined) out.push(`seed ${e.seed}`);
+  if (e.expect !== undefined) out.push(`expect ${e.expect}`);
+  if (e.depth !== undefined) out.push(`depth ${e.depth}`);
+  if (e.maxStates !== undefined) out.push(`max states ${e.maxStates}`);
+  if (e.timers !== undefined) out.push(`timers ${e.timers}`);
+  return out;
+}
+
 function linkSettings(l: LinkSpec, base?: LinkSpec): string[] {
   const out: string[] = [];
   if (l.latency !== undefined && !jsonEqual(l.latency as unknown as Json, base?.latency as unknown as Json)) out.push(`latency ${distributionText(l.latency)}`);
@@ -324,6 +342,7 @@ export function scenarioText(spec: ScenarioSpec, protocol: Protocol, options: Sc
   if (run.maxEvents !== DEFAULT_MAX_EVENTS) lines.push(`  max events ${run.maxEvents}`);
   if (spec.expectations.length > 0) lines.push('');
   for (const e of spec.expectations) lines.push(`  ${pr.expectation(e)}`);
+  if (spec.explore !== undefined) lines.push('', '  explore {', ...exploreLines(spec.explore).map((l) => `    ${l}`), '  }');
   lines.push('}', '');
   return lines.join('\n');
 }

@@ -5,15 +5,18 @@
  * of dist/search-worker.cjs (src/workers/explore-parallel.ts, the same
  * search as `protocol-playground explore`), and on the first violation
  * shrinks it and prints it as a scenario file checked to reproduce
- * (src/explore/counterexample.ts). Progress goes to the host a few times a
- * second; the host's Cancel sets the shared flag. See run-protocol.ts.
+ * (src/explore/counterexample.ts). The budget is the scenario's `explore`
+ * block over the host's settings (src/explore/budget.ts); the worker tells
+ * the host which, then reports progress a few times a second; the host's
+ * Cancel sets the shared flag. See run-protocol.ts.
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenarioFile } from '../cli/load.js';
 import { prepareBase } from '../explore/candidate.js';
 import { findingText, shrinkFound } from '../explore/counterexample.js';
-import { defaultBudget, describeFault } from '../explore/faults.js';
+import { randomBudget } from '../explore/budget.js';
+import { describeFault } from '../explore/faults.js';
 import { protocols } from '../protocols/registry.js';
 import { exploreParallel } from '../workers/explore-parallel.js';
 import type { ExploreJob, ExploreReport, ExploreWorkerToHost } from './run-protocol.js';
@@ -31,10 +34,14 @@ async function explore(job: ExploreJob): Promise<ExploreReport> {
   if (!compiled.ok || compiled.diagnostics.some((d) => d.severity === 'error')) return { compiled: false, diagnostics: compiled.diagnostics, ...none };
   const spec = compiled.file.scenarios.find((s) => s.name === job.scenario);
   if (spec === undefined) return { compiled: true, diagnostics: compiled.diagnostics, missing: job.scenario, ...none };
-  const plan = { spec: { ...spec, file: job.display }, budget: defaultBudget(job.maxFaults), searchSeed: job.searchSeed, expect: 'safety' as const };
+  // The scenario's explore block over the settings (the CodeLens has no flags to override it).
+  const budget = randomBudget(spec.explore, {}, { runs: job.runs, timeMs: job.timeMs, maxFaults: job.maxFaults, seed: job.searchSeed, expect: 'safety' });
+  const plan = { spec: { ...spec, file: job.display }, budget: budget.faults, searchSeed: budget.seed, expect: budget.expect };
+  const limits = { ...(budget.runs !== undefined ? { runs: budget.runs } : {}), ...(budget.timeMs !== undefined ? { timeMs: budget.timeMs } : {}) };
+  post({ type: 'budget', ...limits, maxFaults: budget.faults.max, seed: budget.seed, expect: budget.expect, fromBlock: Object.entries(budget.from).filter(([, o]) => o === 'block').map(([k]) => k) });
   const outcome = await exploreParallel(plan, {
     workers: job.workers, script: join(__dirname, 'search-worker.cjs'), shard: { index: 0, count: 1 },
-    runs: job.runs, timeMs: job.timeMs, now: () => performance.now(), cancel,
+    ...limits, now: () => performance.now(), cancel,
     onProgress: (p) => post({ type: 'progress', phase: 'search', runs: p.runs, seconds: p.seconds, violations: p.violations }),
   });
   const head = { compiled: true, diagnostics: compiled.diagnostics, runs: outcome.runs, seconds: outcome.seconds, workers: job.workers, cancelled: outcome.cancelled };
@@ -43,7 +50,7 @@ async function explore(job: ExploreJob): Promise<ExploreReport> {
   const base = prepareBase(plan.spec, protocols.get(spec.protocol)!, plan.expect);
   let last = 0;
   const command = `Explore (VS Code) on ${job.display}, scenario ${JSON.stringify(spec.name)}`;
-  const s = await shrinkFound(base, found, { command, searchSeed: job.searchSeed }, (n) => {
+  const s = await shrinkFound(base, found, { command, searchSeed: budget.seed }, (n) => {
     const now = performance.now();
     if (now - last < 100) return;
     last = now;

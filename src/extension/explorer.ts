@@ -6,8 +6,9 @@
  * it is written with its trace as `<slug>.counterexample.scenario` and
  * `<slug>.counterexample.trace.json` in the trace folder (beside the
  * scenario by default, where `protocol-playground explore` writes them),
- * and the caller opens the two side by side. The budget comes from the
- * `protocolPlayground.explore.*` settings.
+ * and the caller opens the two side by side. The budget is the scenario's
+ * `explore { … }` block over the `protocolPlayground.explore.*` settings:
+ * what the block says wins, the settings fill in the rest.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import * as vscode from 'vscode';
 import { slug } from './_blocks.js';
 import { traceFolderFor, readSettings, readExploreSettings } from './config.js';
 import { formatTime } from './runner.js';
-import type { ExploreJob, ExploreReport, ExploreWorkerToHost } from './run-protocol.js';
+import type { ExploreBudgetMessage, ExploreJob, ExploreReport, ExploreWorkerToHost } from './run-protocol.js';
 
 /** What the command returns (tests and other extensions read it). */
 export interface ExploreOutcome {
@@ -25,6 +26,8 @@ export interface ExploreOutcome {
   readonly cancelled: boolean;
   readonly runs: number;
   readonly workers: number;
+  /** The budget searched with: the settings, and what the scenario's `explore` block set over them. */
+  readonly budget?: Omit<ExploreBudgetMessage, 'type'>;
   readonly error?: string;
   readonly found?: Pick<NonNullable<ExploreReport['found']>, 'check' | 'message' | 'faults' | 'shrunk' | 'reproduces'> & {
     /** The counterexample's scenario file and trace file. */
@@ -68,7 +71,7 @@ export class Explorer implements vscode.Disposable {
     const stop = (): void => { Atomics.store(new Int32Array(cancel), 0, 1); };
     this.running.set(key, stop);
     const started = Date.now();
-    this.log.info(`explore "${name}" (${display}) · up to ${settings.runs} runs or ${settings.seconds} s · ${settings.maxFaults} faults per run · ${workers} worker${workers === 1 ? '' : 's'}`);
+    let budget: Omit<ExploreBudgetMessage, 'type'> | undefined;
 
     let report: ExploreReport;
     try {
@@ -77,7 +80,11 @@ export class Explorer implements vscode.Disposable {
         (progress, token) => new Promise<ExploreReport>((resolve, reject) => {
           token.onCancellationRequested(stop);
           worker.on('message', (m: ExploreWorkerToHost) => {
-            if (m.type === 'progress') progress.report({ message: progressText(m) });
+            if (m.type === 'budget') {
+              const { type: _, ...b } = m;
+              budget = b;
+              this.log.info(`explore "${name}" (${display}) · ${budgetText(b)} · ${workers} worker${workers === 1 ? '' : 's'}`);
+            } else if (m.type === 'progress') progress.report({ message: progressText(m) });
             else if (m.type === 'done') resolve(m.report);
             else reject(new Error(m.message));
           });
@@ -94,11 +101,11 @@ export class Explorer implements vscode.Disposable {
       if (this.running.get(key) === stop) this.running.delete(key);
       void worker.terminate();
     }
-    return this.finish(uri, name, display, report, Date.now() - started);
+    return this.finish(uri, name, display, report, Date.now() - started, budget);
   }
 
-  private async finish(uri: vscode.Uri, name: string, display: string, r: ExploreReport, wallMs: number): Promise<ExploreOutcome> {
-    const head = { scenario: name, compiled: r.compiled, cancelled: r.cancelled, runs: r.runs, workers: r.workers };
+  private async finish(uri: vscode.Uri, name: string, display: string, r: ExploreReport, wallMs: number, budget: ExploreOutcome['budget']): Promise<ExploreOutcome> {
+    const head = { scenario: name, compiled: r.compiled, cancelled: r.cancelled, runs: r.runs, workers: r.workers, ...(budget !== undefined ? { budget } : {}) };
     if (!r.compiled) {
       const first = r.diagnostics.find((d) => d.severity === 'error');
       const error = `${display} has errors${first ? ` (line ${first.line}: ${first.message})` : ''}; fix them and explore again.`;
@@ -146,6 +153,14 @@ export class Explorer implements vscode.Disposable {
   dispose(): void {
     for (const stop of this.running.values()) stop();
   }
+}
+
+/** `up to 2000 runs or 60s · 4 faults per run (explore block: runs/time, faults)` for the output channel. */
+function budgetText(b: Omit<ExploreBudgetMessage, 'type'>): string {
+  const limit = [b.runs !== undefined ? `${b.runs} runs` : '', b.timeMs !== undefined ? formatTime(Math.round(b.timeMs * 1000)) : ''].filter(Boolean).join(' or ');
+  const names: Record<string, string> = { faults: 'faults', maxFaults: 'max faults', limit: 'runs/time', seed: 'seed', expect: 'expect' };
+  const block = b.fromBlock.map((k) => names[k] ?? k);
+  return `up to ${limit || 'no bound'} · ${b.maxFaults} faults per run · search seed ${b.seed} · expect ${b.expect}${block.length > 0 ? ` (explore block: ${block.join(', ')}; the rest from settings)` : ''}`;
 }
 
 function progressText(m: ExploreWorkerToHost & { type: 'progress' }): string {

@@ -81,10 +81,13 @@ export interface ExploreJob {
   readonly path: string;
   readonly display: string;
   readonly scenario: string;
-  /** Total runs and wall-clock milliseconds: whichever ends first. */
+  /**
+   * Total runs and wall-clock milliseconds (whichever ends first), faults
+   * per run, the search seed: the settings, which the scenario's `explore`
+   * block overrides part by part.
+   */
   readonly runs: number;
   readonly timeMs: number;
-  /** Faults per run, all kinds together. */
   readonly maxFaults: number;
   /** Worker threads (dist/search-worker.cjs); 1 runs in the explore worker itself. */
   readonly workers: number;
@@ -118,7 +121,20 @@ export interface ExploreReport {
   };
 }
 
+/** The budget the search runs with: the settings, with what the scenario's `explore { … }` block says over them (`fromBlock` names those parts). */
+export interface ExploreBudgetMessage {
+  readonly type: 'budget';
+  readonly runs?: number;
+  readonly timeMs?: number;
+  readonly maxFaults: number;
+  readonly seed: number;
+  readonly expect: 'safety' | 'all';
+  /** `faults`, `maxFaults`, `limit` (runs and time), `seed`, `expect`: the parts the block set. */
+  readonly fromBlock: readonly string[];
+}
+
 export type ExploreWorkerToHost =
+  | ExploreBudgetMessage
   | { readonly type: 'progress'; readonly phase: 'search' | 'shrink'; readonly runs: number; readonly seconds: number; readonly violations: number }
   | { readonly type: 'done'; readonly report: ExploreReport }
   | { readonly type: 'failed'; readonly message: string };

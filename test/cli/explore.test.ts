@@ -2,7 +2,8 @@
  * `protocol-playground explore` end to end on the built CLI: exit codes,
  * the counterexample file reproducing with `run`, the same finding on one
  * worker and on two, shards merged into the smallest counterexample, the
- * exhaustive mode, and usage errors.
+ * exhaustive mode, the scenario's `explore { … }` block as the budget (and
+ * flags over it), and usage errors.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,13 +24,20 @@ function raftWith(bug: string): string {
 
 const truncate = raftWith('bug_truncate_on_reject');
 
+/** A small string hash, for file names. */
+function hash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return h;
+}
+
 describe('protocol-playground explore', function () {
   this.timeout(180_000);
 
   it('exit 0 when nothing is found, with runs and runs/s', () => {
     const r = cli(['explore', join(ROOT, 'examples/hash/explore.scenario'), '--runs', '40', '--workers', '1', '--out', scratch]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /"explore": 40 runs in [\d.]+ s \(\d+ runs\/s on 1 worker, search seed 1\)\nno violation found/);
+    assert.match(r.stdout, /"explore": 40 runs in [\d.]+ s \(\d+ runs\/s on 1 worker, search seed 1\)\nbudget: 40 runs · up to 4 faults per run: any kind · expect safety \(command line: runs\/time\)\nno violation found/);
   });
 
   it('exit 1 with a shrunk counterexample that `run` reproduces, and its trace', () => {
@@ -93,6 +101,82 @@ describe('protocol-playground explore', function () {
     assert.equal(doc.finding!.steps.length, doc.depth);
     assert.ok(doc.finding!.reproduces, doc.finding!.problem);
     assert.equal(cli(['run', doc.finding!.scenarioPath!]).status, 1);
+  });
+
+  describe('the scenario\'s explore block', () => {
+    /** examples/commit/explore.scenario (a correct scenario, and one with a bug a partition shows) with an explore block in each scenario, after its `run until`. */
+    function commitWith(block: string): string {
+      const text = readFileSync(join(ROOT, 'examples/commit/explore.scenario'), 'utf8');
+      const path = join(scratch, `commit-${Math.abs(hash(block))}.scenario`);
+      writeFileSync(path, text.replaceAll('  run until 1.5s\n', `  run until 1.5s\n  explore {\n${block}\n  }\n`));
+      return path;
+    }
+    const READY = 'explore: a READY participant gives up';
+    const BLOCK = '    faults partition 1, heal\n    max faults 2\n    runs 300\n    seed 3';
+
+    it('is the budget when no flag is given: its runs, faults, faults per run and search seed, and the report says so', () => {
+      const file = commitWith(BLOCK);
+      const r = cli(['explore', file, '--scenario', 'explore', '--workers', '1', '--out', join(scratch, 'block'), '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as ExploreReport;
+      assert.equal(doc.runs, 300, 'runs 300, not the default 1000');
+      assert.equal(doc.searchSeed, 3);
+      assert.deepEqual(doc.budget, {
+        runs: 300, timeMs: null, maxFaults: 2, faults: { partition: 1, heal: 2 }, seed: 3, expect: 'safety',
+        from: { faults: 'block', maxFaults: 'block', limit: 'block', seed: 'block', expect: 'default' },
+      });
+      const text = cli(['explore', file, '--scenario', 'explore', '--workers', '1', '--runs', '5', '--out', join(scratch, 'block')]);
+      assert.match(text.stdout, /\nbudget: 5 runs · up to 2 faults per run: partition ≤ 1, heal · expect safety \(explore block: faults, max faults, seed; command line: runs\/time\)\n/);
+    });
+
+    it('draws only the faults it lists, and the counterexample leaves the block out (its faults are written as lines)', () => {
+      const r = cli(['explore', commitWith(BLOCK), '--scenario', READY, '--workers', '2', '--out', join(scratch, 'block-found'), '--json']);
+      assert.equal(r.status, 1, r.stderr);
+      const f = (JSON.parse(r.stdout) as ExploreReport).finding!;
+      assert.equal(f.check, 'atomicity');
+      assert.ok(f.faults.length > 0 && f.faults.every((x) => / (partition|heal)\b/.test(x)), f.faults.join('; '));
+      assert.ok(f.reproduces);
+      const written = readFileSync(f.scenarioPath, 'utf8');
+      assert.match(written, /\n {2}at \d+ms partition \{/);
+      assert.doesNotMatch(written, /explore \{/);
+    });
+
+    it('a flag overrides its line, and only its line', () => {
+      const r = cli(['explore', commitWith(BLOCK), '--scenario', 'explore', '--workers', '1', '--runs', '12', '--max-faults', '1', '--seed', '4', '--out', join(scratch, 'flags'), '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as ExploreReport;
+      assert.deepEqual([doc.runs, doc.searchSeed], [12, 4]);
+      assert.deepEqual(doc.budget!.faults, { partition: 1, heal: 1 }, 'the block\'s kinds, capped by --max-faults 1');
+      assert.deepEqual(doc.budget!.from, { faults: 'block', maxFaults: 'flag', limit: 'flag', seed: 'flag', expect: 'default' });
+      const faults = cli(['explore', commitWith(BLOCK), '--scenario', READY, '--workers', '1', '--faults', 'drift', '--runs', '40', '--out', join(scratch, 'flags'), '--json']);
+      const f = JSON.parse(faults.stdout) as ExploreReport;
+      assert.deepEqual(f.budget!.faults, { drift: 2 }, '--faults replaces the block\'s faults line');
+      // A drifting clock also lets a READY participant time out: what was found was found with drift alone.
+      assert.equal(faults.status, 1, faults.stderr);
+      assert.ok(f.finding!.faults.every((x) => / drift /.test(x)), f.finding!.faults.join('; '));
+    });
+
+    it('--time replaces the block\'s runs: a run budget from the command line is one budget', () => {
+      const r = cli(['explore', commitWith(BLOCK), '--scenario', 'explore', '--workers', '1', '--time', '300ms', '--out', join(scratch, 'time'), '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const b = (JSON.parse(r.stdout) as ExploreReport).budget!;
+      assert.deepEqual([b.runs, b.timeMs, b.from.limit], [null, 300, 'flag']);
+    });
+
+    it('--exhaustive takes its depth and states from the block, a flag over each', () => {
+      const file = commitWith('    depth 3\n    max states 40\n    faults crash 1');
+      const r = cli(['explore', file, '--scenario', 'explore', '--exhaustive', '--out', join(scratch, 'xb'), '--json']);
+      const doc = JSON.parse(r.stdout) as ExhaustiveReport;
+      assert.deepEqual(doc.budget, { depth: 3, maxStates: 40, crash: 1, restart: 0, duplicate: 0, timers: null });
+      const over = JSON.parse(cli(['explore', file, '--scenario', 'explore', '--exhaustive', '--depth', '2', '--out', join(scratch, 'xb'), '--json']).stdout) as ExhaustiveReport;
+      assert.deepEqual([over.budget.depth, over.budget.maxStates], [2, 40]);
+    });
+
+    it('a mistake in the block is exit 2 with its line and column', () => {
+      const r = cli(['explore', commitWith('    faults crash, meteor 2'), '--scenario', 'explore']);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /commit-\d+\.scenario:29:19: error: unknown fault kind 'meteor'; the kinds are crash, restart/);
+    });
   });
 
   it('exit 2 on bad usage, naming what was wrong', () => {

@@ -60,6 +60,7 @@ scenario "leader failover" {
   expect at end committed x = 1
   expect at end metric moved_fraction in 15%..25%
   expect at end unique >= 3
+  explore { faults crash 2, restart, partition  max faults 3  runs 500  time 1min  seed 9  expect all }
 }
 
 scenario "two" { use five run until leader max 10s }
@@ -137,7 +138,7 @@ describe('dsl: compile', () => {
   it('every action carries its 1-based source range', () => {
     assert.deepEqual(spec.actions[0]!.source, { line: 26, col: 3, endLine: 26, endCol: 29 });
     assert.ok(spec.actions.every((t) => t.source && t.source.line > 0));
-    assert.deepEqual(spec.source, { line: 14, col: 1, endLine: 57, endCol: 2 });
+    assert.deepEqual(spec.source, { line: 14, col: 1, endLine: 58, endCol: 2 });
   });
 
   it('message rules: pattern, times, window, disposition, actions', () => {
@@ -223,6 +224,14 @@ describe('dsl: compile', () => {
     assert.deepEqual(r.diagnostics, []);
     assert.deepEqual(r.file.scenarios[0]!.actions.map((a) => a.at), [120_000_000, 1_500_000, 200]);
     assert.deepEqual(r.file.scenarios[0]!.network.latency, { kind: 'lognormal', median: 10_000, sigma: 0.5 });
+  });
+
+  it('explore block: the search\'s budget, only what it says, with its range', () => {
+    assert.deepEqual(spec.explore, {
+      faults: [{ kind: 'crash', max: 2 }, { kind: 'restart' }, { kind: 'partition' }], maxFaults: 3, runs: 500, time: 60_000_000, seed: 9, expect: 'all',
+      source: { line: 57, col: 3, endLine: 57, endCol: 104 },
+    });
+    assert.equal(result.file.scenarios[1]!.explore, undefined);
   });
 
   it('a scenario with errors is left out and ok is false', async () => {

@@ -76,6 +76,20 @@ describe('language server features over stdio', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The document's semantic tokens, decoded: `line:character:length` → token type. */
+  async function semanticTokens(uri: string): Promise<Map<string, string>> {
+    const { data } = await s.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const tokens = new Map<string, string>();
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i]!;
+      char = data[i]! === 0 ? char + data[i + 1]! : data[i + 1]!;
+      tokens.set(`${line}:${char}:${data[i + 2]}`, s.semanticLegend![data[i + 3]!]!);
+    }
+    return tokens;
+  }
+
   /** Open a fresh document in the workspace folder (so it may import clusters.scenario). */
   async function openScratch(text: string) {
     const uri = pathToFileURL(join(dir, `scratch${++scratch}.scenario`)).toString();
@@ -410,15 +424,7 @@ scenario "servers" {
     });
 
     it('colours a quoted node as a variable, a repetition as an operator and a number, and leaves other strings to the TextMate grammar (their escapes)', async () => {
-      const { data } = await s.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
-      const tokens = new Map<string, string>();
-      let line = 0;
-      let char = 0;
-      for (let i = 0; i < data.length; i += 5) {
-        line += data[i]!;
-        char = data[i]! === 0 ? char + data[i + 1]! : data[i + 1]!;
-        tokens.set(`${line}:${char}:${data[i + 2]}`, s.semanticLegend![data[i + 3]!]!);
-      }
+      const tokens = await semanticTokens(uri);
       const typeOf = (needle: string, nth = 0, length = needle.length) => {
         const p = positionOf(SERVERS, needle, 0, nth);
         return tokens.get(`${p.line}:${p.character}:${length}`);
@@ -452,6 +458,74 @@ scenario "servers" {
       assert.match(node.message, /unknown node or role '10\.0\.0\.l:11211' \(did you mean '10\.0\.0\.1:11211'\?\)/);
       const actions = await s.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: bad }, range: node.range, context: { diagnostics: [node] } });
       assert.match(applyEdits(text, actions[0]!.edit!.changes![bad]!), /crash "10\.0\.0\.1:11211"\n/);
+    });
+  });
+
+  describe('the explore block', () => {
+    const EXPLORE = 'import "clusters.scenario"\nscenario "e" {\n  use five\n  at 0ms client put time = 1\n  run until 1s\n  explore {\n    faults crash 2, partition\n    max faults 3\n    runs 200\n  }\n}\n';
+    const detailOf = (r: CompletionList | CompletionItem[] | null, label: string) => items(r).find((i) => i.label === label);
+    const docOf = (i: CompletionItem | undefined) => String((i?.documentation as { value?: string } | undefined)?.value ?? i?.documentation ?? '');
+
+    it('is accepted as it stands, with `time` still a key elsewhere', async () => {
+      const { diagnostics } = await openScratch(EXPLORE);
+      assert.deepEqual(diagnostics, []);
+    });
+
+    it('completes its lines (each doc naming its flag), the fault kinds not yet listed, and the expect modes', async () => {
+      const lines = await complete(EXPLORE.replace('    runs 200\n', '    runs 200\n    \n'), 'runs 200\n    ');
+      for (const w of ['faults', 'max', 'runs', 'time', 'seed', 'expect', 'depth', 'timers']) assert.ok(labels(lines).includes(w), `${w} in ${labels(lines)}`);
+      assert.ok(!labels(lines).includes('at') && !labels(lines).includes('crash'), 'not the scenario\'s statements');
+      assert.equal(detailOf(lines, 'time')?.detail, 'time T');
+      assert.match(docOf(detailOf(lines, 'runs')), /As `--runs`/);
+      assert.equal(detailOf(lines, 'max')?.detail, 'max faults N | max states N');
+      const kinds = await complete(EXPLORE.replace('faults crash 2, partition', 'faults crash 2, '), 'faults crash 2, ');
+      assert.deepEqual(labels(kinds).sort(), ['cut', 'delay', 'drift', 'duplicate', 'heal', 'loss', 'partition', 'pause', 'restart'], 'every kind but crash, already listed; not resume or drop');
+      assert.match(docOf(detailOf(kinds, 'restart')), /Drawn only with a crash/);
+      const modes = await complete(EXPLORE.replace('    runs 200\n', '    expect \n'), '    expect ');
+      assert.deepEqual(labels(modes).sort(), ['all', 'safety']);
+    });
+
+    it('hovers its lines and its fault kinds', async () => {
+      const { uri } = await openScratch(EXPLORE);
+      const hover = async (needle: string, delta = 1) => hoverText(await s.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(EXPLORE, needle, delta) }));
+      assert.match(await hover('runs 200'), /^`runs N`\n\nRuns in all/);
+      assert.match(await hover('max faults'), /^`max faults N`/);
+      assert.match(await hover('faults 3', 2), /^`max faults N`/, 'both words of `max faults` are the one line');
+      assert.match(await hover('partition\n'), /^fault \*\*partition\*\*\n\nA random minority is cut off/);
+      assert.match(await hover('explore'), /budget of `protocol-playground explore`/);
+    });
+
+    it('colours the block: keywords, fault kinds as enum members, counts as numbers, `time` as a key outside it', async () => {
+      const { uri } = await openScratch(EXPLORE);
+      const tokens = await semanticTokens(uri);
+      const typeOf = (needle: string, length = needle.length) => {
+        const p = positionOf(EXPLORE, needle);
+        return tokens.get(`${p.line}:${p.character}:${length}`);
+      };
+      assert.equal(typeOf('explore'), 'keyword');
+      assert.equal(typeOf('faults crash', 6), 'keyword');
+      assert.equal(typeOf('crash 2', 5), 'enumMember');
+      assert.equal(typeOf('2, partition', 1), 'number');
+      assert.equal(typeOf('partition'), 'enumMember');
+      assert.equal(typeOf('200'), 'number');
+      assert.equal(typeOf('time = 1', 4), 'enumMember', 'a key, as any key is coloured');
+    });
+
+    it('reports a misspelt fault kind on the word and offers the fix', async () => {
+      const text = EXPLORE.replace('partition\n', 'partiton\n');
+      const { uri, diagnostics } = await openScratch(text);
+      const d = diagnostics.find((x) => x.code === 'unknown-fault');
+      assert.ok(d, JSON.stringify(diagnostics));
+      assert.deepEqual(d.range, { start: positionOf(text, 'partiton'), end: positionOf(text, 'partiton', 8) });
+      const actions = await s.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      assert.equal(actions[0]?.title, "Change to 'partition'");
+    });
+
+    it('formats one line per setting', async () => {
+      const messy = 'import "clusters.scenario"\nscenario "e" { use five\n explore{faults crash 2 ,partition max faults 3 runs 200\n  time 1min} }\n';
+      const { uri } = await openScratch(messy);
+      const edits = await s.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      assert.equal(applyEdits(messy, edits), 'import "clusters.scenario"\n\nscenario "e" {\n  use five\n  explore {\n    faults crash 2, partition\n    max faults 3\n    runs 200\n    time 1min\n  }\n}\n');
     });
   });
 

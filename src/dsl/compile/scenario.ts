@@ -4,8 +4,8 @@
  * each statement in order — `seed`, `set PARAM VALUE` (over the protocol's
  * defaults and the cluster's settings), `network`, `storage`, timed lines
  * (`after` lines become absolute times, or times after a line whose time is
- * drawn at run time), rules, `run until`, `max events`, `expect`, `measure`
- * — and the ScenarioSpec they make. Units become µs and fractions,
+ * drawn at run time), rules, `run until`, `max events`, `expect`, `measure`,
+ * `explore` — and the ScenarioSpec they make. Units become µs and fractions,
  * node ranges are expanded, and every action, rule and expectation carries
  * its source range.
  */
@@ -14,7 +14,7 @@ import type { NodeId, ParamValue, Protocol } from '../../engine/protocol.js';
 import {
   DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME, DEFAULT_NETWORK, DEFAULT_STORAGE,
   type Action, type Condition as SpecCondition, type Distribution as SpecDistribution,
-  type Expectation, type LinkSpec, type MeasureSpec, type NetworkSpec, type RuleSpec, type ScenarioSpec, type StorageSpec, type TimedAction,
+  type Expectation, type ExploreSpec, type LinkSpec, type MeasureSpec, type NetworkSpec, type RuleSpec, type ScenarioSpec, type StorageSpec, type TimedAction,
 } from '../../engine/spec.js';
 import type { Run, Scenario, SetParam, Timed } from '../generated/ast.js';
 import { clusterFacts, clusterParamSpecs, declaredNodes, usedCluster } from '../_cluster.js';
@@ -23,6 +23,7 @@ import { convertParam, literalText, quantityTime } from '../_units.js';
 import { compileAction } from './actions.js';
 import { CompileContext, MAX_SEED, rangeOf, type Mutable, type Writable } from './context.js';
 import { compileCondition, compileExpect, compileMeasure, measuredMetrics } from './expectations.js';
+import { compileExplore } from './explore.js';
 import { compileNetwork, compileStorage } from './network.js';
 import { compileRule } from './rules.js';
 
@@ -144,6 +145,8 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
   let runNode: AstNode | undefined;
   let maxEventsNode: AstNode | undefined;
   const measures: MeasureSpec[] = [];
+  let explore: ExploreSpec | undefined;
+  let exploreNode: AstNode | undefined;
   let clock: Clock = { at: 0 };
   cx.measures = measuredMetrics(cx, sc);
 
@@ -166,6 +169,10 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
         break;
       case 'Storage':
         storage = compileStorage(cx, st, storage, perNode);
+        break;
+      case 'Explore':
+        explore = compileExplore(cx, st, exploreNode !== undefined) ?? explore;
+        exploreNode ??= st;
         break;
       case 'Timed': {
         const line = timedLine(cx, st, clock);
@@ -223,6 +230,7 @@ function compileStatements(cx: CompileContext, sc: Scenario, env: CompileEnv): S
     run,
     expectations,
     ...(measures.length > 0 ? { measures } : {}),
+    ...(explore !== undefined ? { explore } : {}),
   };
 }
 

@@ -46,6 +46,7 @@ export type ScenarioKeywordNames =
     | "cut"
     | "delay"
     | "deliver"
+    | "depth"
     | "drift"
     | "drop"
     | "duplicate"
@@ -55,7 +56,9 @@ export type ScenarioKeywordNames =
     | "eventually"
     | "every"
     | "expect"
+    | "explore"
     | "false"
+    | "faults"
     | "from"
     | "heal"
     | "hold"
@@ -87,13 +90,17 @@ export type ScenarioKeywordNames =
     | "resume"
     | "right"
     | "run"
+    | "runs"
     | "scenario"
     | "seed"
     | "send"
     | "set"
+    | "states"
     | "storage"
     | "sweep"
+    | "time"
     | "timer"
+    | "timers"
     | "to"
     | "trials"
     | "true"
@@ -125,7 +132,7 @@ export interface ArgLiteral extends langium.AstNode {
     readonly $type: 'ArgLiteral';
     bool?: 'false' | 'true';
     duration?: string;
-    id?: 'from' | 'of' | 'to' | string;
+    id?: 'from' | 'of' | 'to' | ExploreWord | string;
     number?: number;
     percent?: string;
     repeat?: number;
@@ -403,6 +410,68 @@ export function isExpect(item: unknown): item is Expect {
     return reflection.isInstance(item, Expect.$type);
 }
 
+/**
+ * `explore { faults crash 2, partition 1, loss  max faults 4  runs 2000  time 1min }`:
+ * the budget `protocol-playground explore` and the Explore CodeLens use for
+ * this scenario. Each line is the command-line flag of the same name; a
+ * flag given on the command line overrides its line.
+ */
+export interface Explore extends langium.AstNode {
+    readonly $container: Scenario;
+    readonly $type: 'Explore';
+    settings: Array<ExploreSetting>;
+}
+
+export const Explore = {
+    $type: 'Explore',
+    settings: 'settings'
+} as const;
+
+export function isExplore(item: unknown): item is Explore {
+    return reflection.isInstance(item, Explore.$type);
+}
+
+/**
+ * `faults KIND [N], …`, `max faults N`, `runs N`, `time T`, `seed S`,
+ * `expect safety|all`, and for `--exhaustive` `depth D`, `max states N`,
+ * `timers N`. Values are Quantities and the mode an identifier, checked by
+ * the compiler: a wrong unit or an unknown word is a diagnostic on it, not a
+ * parse error.
+ */
+export interface ExploreSetting extends langium.AstNode {
+    readonly $container: Explore;
+    readonly $type: 'ExploreSetting';
+    faults: Array<FaultAllowance>;
+    kind: 'depth' | 'expect' | 'faults' | 'runs' | 'seed' | 'states' | 'time' | 'timers';
+    max: boolean;
+    mode?: string;
+    value?: Quantity;
+}
+
+export const ExploreSetting = {
+    $type: 'ExploreSetting',
+    faults: 'faults',
+    kind: 'kind',
+    max: 'max',
+    mode: 'mode',
+    value: 'value'
+} as const;
+
+export function isExploreSetting(item: unknown): item is ExploreSetting {
+    return reflection.isInstance(item, ExploreSetting.$type);
+}
+
+/**
+ * The words of an `explore` block that start none of its lines elsewhere:
+ * they stay usable as keys and values in arguments (`client put time = 1`),
+ * as they were before the block existed.
+ */
+export type ExploreWord = 'depth' | 'faults' | 'runs' | 'states' | 'time' | 'timers';
+
+export function isExploreWord(item: unknown): item is ExploreWord {
+    return item === 'faults' || item === 'states' || item === 'runs' || item === 'time' || item === 'depth' || item === 'timers';
+}
+
 /** `crash|restart|pause|resume TARGET` */
 export interface FaultAction extends langium.AstNode {
     readonly $container: RuleAction | Timed;
@@ -419,6 +488,36 @@ export const FaultAction = {
 
 export function isFaultAction(item: unknown): item is FaultAction {
     return reflection.isInstance(item, FaultAction.$type);
+}
+
+/** A fault kind and the most of it in one run (`crash 2`); without a number, up to `max faults`. */
+export interface FaultAllowance extends langium.AstNode {
+    readonly $container: ExploreSetting;
+    readonly $type: 'FaultAllowance';
+    count?: Quantity;
+    kind: FaultKind;
+}
+
+export const FaultAllowance = {
+    $type: 'FaultAllowance',
+    count: 'count',
+    kind: 'kind'
+} as const;
+
+export function isFaultAllowance(item: unknown): item is FaultAllowance {
+    return reflection.isInstance(item, FaultAllowance.$type);
+}
+
+/**
+ * The fault kinds are words of the language already (`crash`, `loss` …);
+ * `resume` and `drop` are here so that the compiler can say what to write
+ * instead, and an identifier so that a misspelt kind is a diagnostic with a
+ * suggestion.
+ */
+export type FaultKind = 'crash' | 'cut' | 'delay' | 'drift' | 'drop' | 'duplicate' | 'heal' | 'loss' | 'partition' | 'pause' | 'restart' | 'resume' | string;
+
+export function isFaultKind(item: unknown): item is FaultKind {
+    return item === 'crash' || item === 'restart' || item === 'partition' || item === 'cut' || item === 'heal' || item === 'loss' || item === 'duplicate' || item === 'delay' || item === 'pause' || item === 'drift' || item === 'resume' || item === 'drop' || (typeof item === 'string' && (/[A-Za-z_][A-Za-z0-9_]*/.test(item)));
 }
 
 export interface Group extends langium.AstNode {
@@ -613,10 +712,10 @@ export function isModel(item: unknown): item is Model {
 }
 
 /** Parameter names: identifiers, and the language's words that cannot start a cluster member. */
-export type Name = 'client' | 'delay' | 'drop' | 'duplicate' | 'during' | 'end' | 'events' | 'hold' | 'latency' | 'left' | 'loss' | 'max' | 'metric' | 'network' | 'next' | 'reorder' | 'reply' | 'right' | 'storage' | 'timer' | 'trials' | 'window' | 'within' | string;
+export type Name = 'client' | 'delay' | 'depth' | 'drop' | 'duplicate' | 'during' | 'end' | 'events' | 'faults' | 'hold' | 'latency' | 'left' | 'loss' | 'max' | 'metric' | 'network' | 'next' | 'reorder' | 'reply' | 'right' | 'runs' | 'states' | 'storage' | 'time' | 'timer' | 'timers' | 'trials' | 'window' | 'within' | string;
 
 export function isName(item: unknown): item is Name {
-    return item === 'latency' || item === 'loss' || item === 'duplicate' || item === 'reorder' || item === 'window' || item === 'delay' || item === 'drop' || item === 'hold' || item === 'max' || item === 'events' || item === 'timer' || item === 'client' || item === 'reply' || item === 'network' || item === 'storage' || item === 'trials' || item === 'end' || item === 'left' || item === 'right' || item === 'metric' || item === 'next' || item === 'during' || item === 'within' || (typeof item === 'string' && (/[A-Za-z_][A-Za-z0-9_]*/.test(item)));
+    return item === 'latency' || item === 'loss' || item === 'duplicate' || item === 'reorder' || item === 'window' || item === 'delay' || item === 'drop' || item === 'hold' || item === 'max' || item === 'events' || item === 'timer' || item === 'client' || item === 'reply' || item === 'network' || item === 'storage' || item === 'trials' || item === 'end' || item === 'left' || item === 'right' || item === 'metric' || item === 'next' || item === 'during' || item === 'within' || item === 'faults' || item === 'states' || item === 'runs' || item === 'time' || item === 'depth' || item === 'timers' || (typeof item === 'string' && (/[A-Za-z_][A-Za-z0-9_]*/.test(item)));
 }
 
 export type NetSetting = Link | LinkSetting;
@@ -751,7 +850,7 @@ export interface OpArg extends langium.AstNode {
     bool?: 'false' | 'true';
     duration?: string;
     eq: boolean;
-    id?: 'from' | 'of' | 'to' | string;
+    id?: 'from' | 'of' | 'to' | ExploreWord | string;
     number?: number;
     percent?: string;
     repeat?: number;
@@ -775,10 +874,10 @@ export function isOpArg(item: unknown): item is OpArg {
 }
 
 /** Operation names: identifiers, and the language's words other than `on`. */
-export type OpName = 'client' | 'crash' | 'cut' | 'delay' | 'deliver' | 'drift' | 'drop' | 'duplicate' | 'end' | 'events' | 'from' | 'heal' | 'hold' | 'in' | 'latency' | 'link' | 'loss' | 'max' | 'metric' | 'note' | 'of' | 'partition' | 'pause' | 'reorder' | 'reply' | 'restart' | 'resume' | 'send' | 'timer' | 'to' | 'window' | string;
+export type OpName = 'client' | 'crash' | 'cut' | 'delay' | 'deliver' | 'depth' | 'drift' | 'drop' | 'duplicate' | 'end' | 'events' | 'faults' | 'from' | 'heal' | 'hold' | 'in' | 'latency' | 'link' | 'loss' | 'max' | 'metric' | 'note' | 'of' | 'partition' | 'pause' | 'reorder' | 'reply' | 'restart' | 'resume' | 'runs' | 'send' | 'states' | 'time' | 'timer' | 'timers' | 'to' | 'window' | string;
 
 export function isOpName(item: unknown): item is OpName {
-    return item === 'send' || item === 'deliver' || item === 'timer' || item === 'client' || item === 'reply' || item === 'crash' || item === 'restart' || item === 'pause' || item === 'resume' || item === 'partition' || item === 'cut' || item === 'heal' || item === 'note' || item === 'drift' || item === 'drop' || item === 'delay' || item === 'duplicate' || item === 'hold' || item === 'latency' || item === 'loss' || item === 'reorder' || item === 'window' || item === 'link' || item === 'max' || item === 'events' || item === 'metric' || item === 'end' || item === 'to' || item === 'from' || item === 'of' || item === 'in' || (typeof item === 'string' && (/[A-Za-z_][A-Za-z0-9_]*/.test(item)));
+    return item === 'send' || item === 'deliver' || item === 'timer' || item === 'client' || item === 'reply' || item === 'crash' || item === 'restart' || item === 'pause' || item === 'resume' || item === 'partition' || item === 'cut' || item === 'heal' || item === 'note' || item === 'drift' || item === 'drop' || item === 'delay' || item === 'duplicate' || item === 'hold' || item === 'latency' || item === 'loss' || item === 'reorder' || item === 'window' || item === 'link' || item === 'max' || item === 'events' || item === 'metric' || item === 'end' || item === 'to' || item === 'from' || item === 'of' || item === 'in' || item === 'faults' || item === 'states' || item === 'runs' || item === 'time' || item === 'depth' || item === 'timers' || (typeof item === 'string' && (/[A-Za-z_][A-Za-z0-9_]*/.test(item)));
 }
 
 /** `PARAM VALUE`, checked against the protocol's ParamSpec. */
@@ -996,7 +1095,7 @@ export function isSetParam(item: unknown): item is SetParam {
     return reflection.isInstance(item, SetParam.$type);
 }
 
-export type Statement = Expect | MaxEvents | Measure | Network | Rule | Run | Seed | SetParam | Storage | Timed | Use;
+export type Statement = Expect | Explore | MaxEvents | Measure | Network | Rule | Run | Seed | SetParam | Storage | Timed | Use;
 
 export const Statement = {
     $type: 'Statement'
@@ -1247,7 +1346,10 @@ export type ScenarioAstType = {
     DriftAction: DriftAction
     Element: Element
     Expect: Expect
+    Explore: Explore
+    ExploreSetting: ExploreSetting
     FaultAction: FaultAction
+    FaultAllowance: FaultAllowance
     Group: Group
     HealAction: HealAction
     Import: Import
@@ -1519,6 +1621,39 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [Statement.$type]
         },
+        Explore: {
+            name: Explore.$type,
+            properties: {
+                settings: {
+                    name: Explore.settings,
+                    defaultValue: []
+                }
+            },
+            superTypes: [Statement.$type]
+        },
+        ExploreSetting: {
+            name: ExploreSetting.$type,
+            properties: {
+                faults: {
+                    name: ExploreSetting.faults,
+                    defaultValue: []
+                },
+                kind: {
+                    name: ExploreSetting.kind
+                },
+                max: {
+                    name: ExploreSetting.max,
+                    defaultValue: false
+                },
+                mode: {
+                    name: ExploreSetting.mode
+                },
+                value: {
+                    name: ExploreSetting.value
+                }
+            },
+            superTypes: []
+        },
         FaultAction: {
             name: FaultAction.$type,
             properties: {
@@ -1530,6 +1665,18 @@ export class ScenarioAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [Action.$type]
+        },
+        FaultAllowance: {
+            name: FaultAllowance.$type,
+            properties: {
+                count: {
+                    name: FaultAllowance.count
+                },
+                kind: {
+                    name: FaultAllowance.kind
+                }
+            },
+            superTypes: []
         },
         Group: {
             name: Group.$type,

@@ -67,7 +67,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@71"
+                "$ref": "#/rules@76"
               },
               "arguments": []
             }
@@ -102,14 +102,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@56"
+              "$ref": "#/rules@61"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@57"
+              "$ref": "#/rules@62"
             },
             "arguments": []
           }
@@ -136,7 +136,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@70"
+                "$ref": "#/rules@75"
               },
               "arguments": []
             }
@@ -152,7 +152,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@70"
+                "$ref": "#/rules@75"
               },
               "arguments": []
             }
@@ -326,14 +326,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@70"
+              "$ref": "#/rules@75"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@71"
+              "$ref": "#/rules@76"
             },
             "arguments": []
           }
@@ -499,7 +499,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@67"
+                "$ref": "#/rules@72"
               },
               "arguments": []
             }
@@ -511,7 +511,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@73"
               },
               "arguments": []
             }
@@ -523,7 +523,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -538,7 +538,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@71"
+                    "$ref": "#/rules@76"
                   },
                   "arguments": []
                 }
@@ -557,7 +557,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@69"
+                        "$ref": "#/rules@74"
                       },
                       "arguments": []
                     }
@@ -629,21 +629,21 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@67"
+              "$ref": "#/rules@72"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@68"
+              "$ref": "#/rules@73"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@69"
+              "$ref": "#/rules@74"
             },
             "arguments": []
           }
@@ -664,7 +664,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@70"
+              "$ref": "#/rules@75"
             },
             "arguments": []
           },
@@ -759,6 +759,30 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "Keyword",
             "value": "within"
+          },
+          {
+            "$type": "Keyword",
+            "value": "faults"
+          },
+          {
+            "$type": "Keyword",
+            "value": "states"
+          },
+          {
+            "$type": "Keyword",
+            "value": "runs"
+          },
+          {
+            "$type": "Keyword",
+            "value": "time"
+          },
+          {
+            "$type": "Keyword",
+            "value": "depth"
+          },
+          {
+            "$type": "Keyword",
+            "value": "timers"
           }
         ]
       },
@@ -784,7 +808,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@71"
+                "$ref": "#/rules@76"
               },
               "arguments": []
             }
@@ -861,14 +885,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@30"
+              "$ref": "#/rules@27"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
+              "$ref": "#/rules@34"
             },
             "arguments": []
           },
@@ -882,21 +906,28 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@50"
+              "$ref": "#/rules@54"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@51"
+              "$ref": "#/rules@55"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@53"
+              "$ref": "#/rules@56"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@58"
             },
             "arguments": []
           }
@@ -928,7 +959,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@70"
+                  "$ref": "#/rules@75"
                 },
                 "arguments": []
               },
@@ -960,7 +991,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -1361,7 +1392,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             }
@@ -1377,7 +1408,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             }
@@ -1484,7 +1515,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@27"
+                    "$ref": "#/rules@31"
                   },
                   "arguments": []
                 },
@@ -1498,6 +1529,329 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
       "entry": false,
       "fragment": false,
       "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "Explore",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "explore"
+          },
+          {
+            "$type": "Keyword",
+            "value": "{"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "settings",
+            "operator": "+=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@28"
+              },
+              "arguments": []
+            },
+            "cardinality": "*"
+          },
+          {
+            "$type": "Keyword",
+            "value": "}"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/**\\n * \`explore { faults crash 2, partition 1, loss  max faults 4  runs 2000  time 1min }\`:\\n * the budget \`protocol-playground explore\` and the Explore CodeLens use for\\n * this scenario. Each line is the command-line flag of the same name; a\\n * flag given on the command line overrides its line.\\n */"
+    },
+    {
+      "$type": "ParserRule",
+      "name": "ExploreSetting",
+      "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "kind",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Keyword",
+                  "value": "faults"
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "faults",
+                "operator": "+=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@29"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": ","
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "faults",
+                    "operator": "+=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@29"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ],
+                "cardinality": "*"
+              }
+            ]
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "max",
+                "operator": "?=",
+                "terminal": {
+                  "$type": "Keyword",
+                  "value": "max"
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "kind",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Alternatives",
+                  "elements": [
+                    {
+                      "$type": "Keyword",
+                      "value": "faults"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "states"
+                    }
+                  ]
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "value",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@13"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "kind",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Alternatives",
+                  "elements": [
+                    {
+                      "$type": "Keyword",
+                      "value": "runs"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "time"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "seed"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "depth"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "timers"
+                    }
+                  ]
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "value",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@13"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "kind",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Keyword",
+                  "value": "expect"
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "mode",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@75"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/**\\n * \`faults KIND [N], …\`, \`max faults N\`, \`runs N\`, \`time T\`, \`seed S\`,\\n * \`expect safety|all\`, and for \`--exhaustive\` \`depth D\`, \`max states N\`,\\n * \`timers N\`. Values are Quantities and the mode an identifier, checked by\\n * the compiler: a wrong unit or an unknown word is a diagnostic on it, not a\\n * parse error.\\n */"
+    },
+    {
+      "$type": "ParserRule",
+      "name": "FaultAllowance",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Assignment",
+            "feature": "kind",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@30"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Assignment",
+            "feature": "count",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@13"
+              },
+              "arguments": []
+            },
+            "cardinality": "?"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/** A fault kind and the most of it in one run (\`crash 2\`); without a number, up to \`max faults\`. */"
+    },
+    {
+      "$type": "ParserRule",
+      "name": "FaultKind",
+      "dataType": "string",
+      "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "crash"
+          },
+          {
+            "$type": "Keyword",
+            "value": "restart"
+          },
+          {
+            "$type": "Keyword",
+            "value": "partition"
+          },
+          {
+            "$type": "Keyword",
+            "value": "cut"
+          },
+          {
+            "$type": "Keyword",
+            "value": "heal"
+          },
+          {
+            "$type": "Keyword",
+            "value": "loss"
+          },
+          {
+            "$type": "Keyword",
+            "value": "duplicate"
+          },
+          {
+            "$type": "Keyword",
+            "value": "delay"
+          },
+          {
+            "$type": "Keyword",
+            "value": "pause"
+          },
+          {
+            "$type": "Keyword",
+            "value": "drift"
+          },
+          {
+            "$type": "Keyword",
+            "value": "resume"
+          },
+          {
+            "$type": "Keyword",
+            "value": "drop"
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@75"
+            },
+            "arguments": []
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/**\\n * The fault kinds are words of the language already (\`crash\`, \`loss\` …);\\n * \`resume\` and \`drop\` are here so that the compiler can say what to write\\n * instead, and an identifier so that a misspelt kind is a diagnostic with a\\n * suggestion.\\n */"
     },
     {
       "$type": "ParserRule",
@@ -1575,7 +1929,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@67"
+                "$ref": "#/rules@72"
               },
               "arguments": []
             }
@@ -1587,7 +1941,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@73"
               },
               "arguments": []
             }
@@ -1599,7 +1953,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -1624,14 +1978,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             },
             {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@28"
+                "$ref": "#/rules@32"
               },
               "arguments": []
             }
@@ -1828,7 +2182,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@31"
+                "$ref": "#/rules@35"
               },
               "arguments": []
             }
@@ -1849,35 +2203,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@32"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@37"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@38"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@40"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@41"
+              "$ref": "#/rules@36"
             },
             "arguments": []
           },
@@ -1892,6 +2218,34 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@43"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@45"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@46"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@47"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@48"
             },
             "arguments": []
           }
@@ -1925,7 +2279,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@27"
+                    "$ref": "#/rules@31"
                   },
                   "arguments": []
                 }
@@ -1940,7 +2294,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@33"
+                "$ref": "#/rules@37"
               },
               "arguments": []
             }
@@ -1952,7 +2306,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@34"
+                "$ref": "#/rules@38"
               },
               "arguments": []
             },
@@ -1975,7 +2329,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@70"
+              "$ref": "#/rules@75"
             },
             "arguments": []
           },
@@ -2102,6 +2456,30 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "Keyword",
             "value": "in"
+          },
+          {
+            "$type": "Keyword",
+            "value": "faults"
+          },
+          {
+            "$type": "Keyword",
+            "value": "states"
+          },
+          {
+            "$type": "Keyword",
+            "value": "runs"
+          },
+          {
+            "$type": "Keyword",
+            "value": "time"
+          },
+          {
+            "$type": "Keyword",
+            "value": "depth"
+          },
+          {
+            "$type": "Keyword",
+            "value": "timers"
           }
         ]
       },
@@ -2132,7 +2510,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@67"
+                "$ref": "#/rules@72"
               },
               "arguments": []
             }
@@ -2144,7 +2522,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@73"
               },
               "arguments": []
             }
@@ -2156,7 +2534,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -2171,7 +2549,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@71"
+                    "$ref": "#/rules@76"
                   },
                   "arguments": []
                 }
@@ -2190,7 +2568,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@69"
+                        "$ref": "#/rules@74"
                       },
                       "arguments": []
                     }
@@ -2228,7 +2606,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@70"
+                    "$ref": "#/rules@75"
                   },
                   "arguments": []
                 },
@@ -2243,6 +2621,13 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 {
                   "$type": "Keyword",
                   "value": "of"
+                },
+                {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@40"
+                  },
+                  "arguments": []
                 }
               ]
             }
@@ -2267,7 +2652,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@67"
+                "$ref": "#/rules@72"
               },
               "arguments": []
             }
@@ -2279,7 +2664,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@68"
+                "$ref": "#/rules@73"
               },
               "arguments": []
             }
@@ -2291,7 +2676,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -2306,7 +2691,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@71"
+                    "$ref": "#/rules@76"
                   },
                   "arguments": []
                 }
@@ -2325,7 +2710,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@69"
+                        "$ref": "#/rules@74"
                       },
                       "arguments": []
                     }
@@ -2363,7 +2748,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@70"
+                    "$ref": "#/rules@75"
                   },
                   "arguments": []
                 },
@@ -2378,6 +2763,13 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 {
                   "$type": "Keyword",
                   "value": "of"
+                },
+                {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@40"
+                  },
+                  "arguments": []
                 }
               ]
             }
@@ -2391,6 +2783,44 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
     },
     {
       "$type": "ParserRule",
+      "name": "ExploreWord",
+      "dataType": "string",
+      "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "faults"
+          },
+          {
+            "$type": "Keyword",
+            "value": "states"
+          },
+          {
+            "$type": "Keyword",
+            "value": "runs"
+          },
+          {
+            "$type": "Keyword",
+            "value": "time"
+          },
+          {
+            "$type": "Keyword",
+            "value": "depth"
+          },
+          {
+            "$type": "Keyword",
+            "value": "timers"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": [],
+      "$comment": "/**\\n * The words of an \`explore\` block that start none of its lines elsewhere:\\n * they stay usable as keys and values in arguments (\`client put time = 1\`),\\n * as they were before the block existed.\\n */"
+    },
+    {
+      "$type": "ParserRule",
       "name": "ArgWord",
       "dataType": "string",
       "definition": {
@@ -2399,7 +2829,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@70"
+              "$ref": "#/rules@75"
             },
             "arguments": []
           },
@@ -2461,7 +2891,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@29"
+                "$ref": "#/rules@33"
               },
               "arguments": []
             }
@@ -2490,7 +2920,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@39"
+                "$ref": "#/rules@44"
               },
               "arguments": []
             }
@@ -2509,7 +2939,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@39"
+                    "$ref": "#/rules@44"
                   },
                   "arguments": []
                 }
@@ -2541,7 +2971,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             },
@@ -2574,7 +3004,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             }
@@ -2590,7 +3020,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             }
@@ -2642,7 +3072,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@71"
+                "$ref": "#/rules@76"
               },
               "arguments": []
             }
@@ -2670,7 +3100,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@27"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             },
@@ -2683,7 +3113,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -2731,7 +3161,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@50"
               },
               "arguments": []
             }
@@ -2785,7 +3215,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@51"
               },
               "arguments": []
             },
@@ -2836,7 +3266,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@70"
+                    "$ref": "#/rules@75"
                   },
                   "arguments": []
                 },
@@ -2856,7 +3286,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@27"
+                        "$ref": "#/rules@31"
                       },
                       "arguments": []
                     }
@@ -2878,7 +3308,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@27"
+                        "$ref": "#/rules@31"
                       },
                       "arguments": []
                     }
@@ -2920,7 +3350,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@70"
+                    "$ref": "#/rules@75"
                   },
                   "arguments": []
                 },
@@ -2940,7 +3370,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@27"
+                        "$ref": "#/rules@31"
                       },
                       "arguments": []
                     }
@@ -2978,7 +3408,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@29"
+                    "$ref": "#/rules@33"
                   },
                   "arguments": []
                 },
@@ -3002,14 +3432,14 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@47"
+              "$ref": "#/rules@52"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@48"
+              "$ref": "#/rules@53"
             },
             "arguments": []
           }
@@ -3079,7 +3509,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@69"
+                    "$ref": "#/rules@74"
                   },
                   "arguments": []
                 },
@@ -3186,7 +3616,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@31"
+                "$ref": "#/rules@35"
               },
               "arguments": []
             }
@@ -3237,7 +3667,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@54"
+                        "$ref": "#/rules@59"
                       },
                       "arguments": []
                     }
@@ -3296,7 +3726,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }
@@ -3340,7 +3770,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@52"
+                        "$ref": "#/rules@57"
                       },
                       "arguments": []
                     }
@@ -3359,7 +3789,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@52"
+                            "$ref": "#/rules@57"
                           },
                           "arguments": []
                         }
@@ -3391,7 +3821,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@52"
+                            "$ref": "#/rules@57"
                           },
                           "arguments": []
                         }
@@ -3428,7 +3858,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@54"
+                        "$ref": "#/rules@59"
                       },
                       "arguments": []
                     }
@@ -3491,7 +3921,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@70"
+                            "$ref": "#/rules@75"
                           },
                           "arguments": []
                         }
@@ -3524,7 +3954,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@54"
+                        "$ref": "#/rules@59"
                       },
                       "arguments": []
                     }
@@ -3559,7 +3989,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
         "terminal": {
           "$type": "RuleCall",
           "rule": {
-            "$ref": "#/rules@70"
+            "$ref": "#/rules@75"
           },
           "arguments": []
         }
@@ -3585,7 +4015,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@70"
+                "$ref": "#/rules@75"
               },
               "arguments": []
             }
@@ -3616,7 +4046,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@45"
+                    "$ref": "#/rules@50"
                   },
                   "arguments": []
                 }
@@ -3634,7 +4064,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@54"
+                "$ref": "#/rules@59"
               },
               "arguments": []
             }
@@ -3713,7 +4143,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@70"
+                        "$ref": "#/rules@75"
                       },
                       "arguments": []
                     }
@@ -3725,7 +4155,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@35"
+                        "$ref": "#/rules@39"
                       },
                       "arguments": []
                     },
@@ -3748,7 +4178,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@55"
+                        "$ref": "#/rules@60"
                       },
                       "arguments": []
                     }
@@ -3760,7 +4190,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@35"
+                        "$ref": "#/rules@39"
                       },
                       "arguments": []
                     }
@@ -3873,7 +4303,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@71"
+                "$ref": "#/rules@76"
               },
               "arguments": []
             }
@@ -3898,7 +4328,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@71"
+                  "$ref": "#/rules@76"
                 },
                 "arguments": []
               },
@@ -3922,7 +4352,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@71"
+                  "$ref": "#/rules@76"
                 },
                 "arguments": []
               },
@@ -3958,7 +4388,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@71"
+                "$ref": "#/rules@76"
               },
               "arguments": []
             }
@@ -3979,7 +4409,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@71"
+                  "$ref": "#/rules@76"
                 },
                 "arguments": []
               },
@@ -3998,7 +4428,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@58"
+                "$ref": "#/rules@63"
               },
               "arguments": []
             },
@@ -4024,28 +4454,28 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@61"
+              "$ref": "#/rules@66"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@63"
+              "$ref": "#/rules@68"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@60"
+              "$ref": "#/rules@65"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@59"
+              "$ref": "#/rules@64"
             },
             "arguments": []
           }
@@ -4072,7 +4502,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@70"
+                "$ref": "#/rules@75"
               },
               "arguments": []
             }
@@ -4201,7 +4631,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@69"
+                        "$ref": "#/rules@74"
                       },
                       "arguments": []
                     }
@@ -4217,7 +4647,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@69"
+                        "$ref": "#/rules@74"
                       },
                       "arguments": []
                     }
@@ -4327,7 +4757,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@62"
+                        "$ref": "#/rules@67"
                       },
                       "arguments": []
                     }
@@ -4346,7 +4776,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@62"
+                            "$ref": "#/rules@67"
                           },
                           "arguments": []
                         }
@@ -4437,7 +4867,7 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@69"
+                "$ref": "#/rules@74"
               },
               "arguments": []
             }

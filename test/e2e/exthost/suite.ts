@@ -35,6 +35,7 @@ interface ExploreResult {
   compiled: boolean;
   cancelled: boolean;
   runs: number;
+  budget?: { runs?: number; timeMs?: number; maxFaults: number; seed: number; expect: string; fromBlock: string[] };
   found?: { check: string; faults: string[]; shrunk: string[]; reproduces: boolean; file: string; trace?: string };
 }
 
@@ -317,6 +318,18 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     assert.equal(cancelled.found, undefined);
     assert.ok(cancelled.runs < 100_000_000);
     assert.deepEqual(api.exploring(), []);
+  });
+
+  test('Explore takes the scenario\'s explore block over the settings: its runs, its faults per run, its seed', async () => {
+    const text = decoder.decode(await vscode.workspace.fs.readFile(file('commit', 'explore.scenario')));
+    const uri = file('commit', 'explore-block.scenario');
+    // The correct scenario with a budget of its own; the settings say 60 runs, 4 faults per run and seed 1.
+    await write(uri, text.replace('  run until 1.5s\n', '  run until 1.5s\n  explore {\n    faults crash, restart, partition, heal\n    max faults 2\n    runs 25\n    seed 9\n  }\n'));
+    await config('explore.runs', 60);
+    const r = await vscode.commands.executeCommand<ExploreResult>('protocolPlayground.explore', uri, 'explore');
+    assert.deepEqual([r.compiled, r.cancelled, r.runs, r.found], [true, false, 25, undefined]);
+    assert.deepEqual(r.budget, { runs: 25, maxFaults: 2, seed: 9, expect: 'safety', fromBlock: ['faults', 'maxFaults', 'limit', 'seed'] });
+    await vscode.workspace.fs.delete(uri);
   });
 
   test('a failed expect becomes a diagnostic on its line, cleared by the next passing run', async () => {
