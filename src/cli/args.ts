@@ -20,6 +20,7 @@ const FLAGS: Record<string, Record<string, boolean>> = {
   explore: {
     scenario: true, runs: true, time: true, faults: true, 'max-faults': true, seed: true, workers: true, shard: true,
     out: true, json: false, expect: true, merge: false, exhaustive: false, depth: true, 'max-states': true, timers: true,
+    network: true, storage: true,
   },
   lincheck: { model: true, format: true, initial: true, time: true, memory: true, workers: true, html: true, json: false },
   help: {},
@@ -138,12 +139,21 @@ Commands:
       --expect all     also count eventually / at end lines (default: safety)
       --out DIR        where the counterexample goes (default: beside FILE)
   explore FILE --exhaustive [--scenario NAME] [--depth D] [--max-states N] [--timers N]
-               [--faults crash=N,restart=N,duplicate=N] [--time T] [--out DIR] [--json]
+               [--faults crash=N,restart=N,duplicate=N] [--network async|lockstep]
+               [--storage instant|latency] [--time T] [--out DIR] [--json]
       Breadth-first over every order of deliveries, timer firings and faults
       from the budget (three nodes, a few operations): the shortest
       counterexample as a timed scenario file. Defaults (a flag overrides the
       explore block's line, the line the default): depth 20, 2000000 states,
-      crash=1,restart=1,duplicate=0, timers unbounded.
+      crash=1,restart=1,duplicate=0, timers unbounded, async network.
+      --network async     any message may be delivered next, timers fire any
+                          time: every race, shallow paths (default)
+      --network lockstep  messages in send order, timers only when nothing is
+                          in flight, a crash loses its node's messages: few
+                          choices, so deep paths (Raft's Figure 8: 18 steps)
+      --storage latency   each write completes at a step of its own, so a
+                          crash can land while one is in flight (default when
+                          the scenario's storage has a latency)
   explore --merge REPORT.json... [--out DIR] [--json]
       The smallest counterexample of several shards' --json reports.
       Exit: 0 nothing found, 1 a counterexample (its path is printed), 2 bad input.

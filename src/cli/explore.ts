@@ -32,7 +32,7 @@ import { formatTime } from '../engine/conditions.js';
 import { prepareBase, type Candidate, type ExpectMode, type Finding } from '../explore/candidate.js';
 import { findingText, shrinkFound, verifyText } from '../explore/counterexample.js';
 import { concretize } from '../explore/concretize.js';
-import { describeStep, exhaustive, type ExhaustiveBudget, type ExhaustiveResult } from '../explore/exhaustive.js';
+import { describeStep, exhaustive, storageOf, type ExhaustiveBudget, type ExhaustiveResult, type SearchNetwork, type SearchStorage } from '../explore/exhaustive.js';
 import { scenarioText } from '../explore/scenario-text.js';
 import { FAULT_KINDS, describeFault, type Fault, type FaultKind } from '../explore/faults.js';
 import { CLI_DEFAULTS, exhaustiveLimits, randomBudget, type ExploreOverrides, type Origin, type RandomBudget } from '../explore/budget.js';
@@ -52,6 +52,14 @@ export const EXIT_FOUND = 1;
 
 type Flags = ReadonlyMap<string, string | true>;
 type Write = (path: string, text: string) => void;
+
+/** A flag whose value is one of `choices`; undefined when absent. */
+function choiceFlag<T extends string>(flags: Flags, name: string, choices: readonly T[]): T | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(v)) throw new UsageError(`explore: --${name} must be ${choices.join(' or ')}, not ${JSON.stringify(v)}`);
+  return v as T;
+}
 
 function stringFlag(flags: Flags, name: string): string | undefined {
   const v = flags.get(name);
@@ -86,6 +94,10 @@ function overridesOf(flags: Flags): ExploreOverrides {
   const expect = text('expect');
   if (expect !== undefined && expect !== 'safety' && expect !== 'all') throw new UsageError(`explore: --expect is safety or all (got "${expect}")`);
   if (expect !== undefined) o.expect = expect;
+  const network = choiceFlag(flags, 'network', ['async', 'lockstep'] as const);
+  if (network !== undefined) o.network = network;
+  const storage = choiceFlag(flags, 'storage', ['instant', 'latency'] as const);
+  if (storage !== undefined) o.storage = storage;
   const counts = { maxFaults: count('max-faults', 1000), runs: count('runs'), depth: count('depth', 1000), maxStates: count('max-states'), timers: count('timers', 1000) };
   for (const [k, v] of Object.entries(counts) as [keyof typeof counts, number | undefined][]) if (v !== undefined) o[k] = v;
   return o;
@@ -168,7 +180,10 @@ export interface ExhaustiveReport {
   readonly scenario: string;
   readonly protocol: string;
   readonly mode: 'exhaustive';
-  readonly budget: { readonly depth: number; readonly maxStates: number; readonly crash: number; readonly restart: number; readonly duplicate: number; readonly timers: number | null };
+  readonly budget: {
+    readonly depth: number; readonly maxStates: number; readonly crash: number; readonly restart: number; readonly duplicate: number; readonly timers: number | null;
+    readonly network: SearchNetwork; readonly storage: SearchStorage;
+  };
   readonly verdict: ExhaustiveResult['verdict'];
   readonly explored: number;
   readonly unique: number;
@@ -193,7 +208,10 @@ async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: strin
   const mode: ExpectMode = over.expect ?? spec.explore?.expect ?? CLI_DEFAULTS.expect;
   const protocol = protocols.get(spec.protocol)!;
   const base = prepareBase(spec, protocol, mode).spec;
-  const budget: ExhaustiveBudget = { ...exhaustiveLimits(spec.explore, over), now: () => performance.now() };
+  const limits = exhaustiveLimits(spec.explore, over);
+  const network = limits.network;
+  const storage = limits.storage ?? storageOf(base);
+  const budget: ExhaustiveBudget = { ...limits, storage, now: () => performance.now() };
   const progress = progressLine(process.stderr.isTTY === true);
   const r = exhaustive(base, protocol, {
     ...budget,
@@ -202,7 +220,7 @@ async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: strin
   progress(undefined);
   const head: ExhaustiveReport = {
     file: display, scenario: spec.name, protocol: spec.protocol, mode: 'exhaustive',
-    budget: { depth: budget.depth, maxStates: budget.maxStates, crash: budget.crash, restart: budget.restart, duplicate: budget.duplicate, timers: budget.timers ?? null },
+    budget: { depth: budget.depth, maxStates: budget.maxStates, crash: budget.crash, restart: budget.restart, duplicate: budget.duplicate, timers: budget.timers ?? null, network, storage },
     verdict: r.verdict, explored: r.explored, unique: r.unique, transitions: r.transitions, depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)), statesPerSecond: r.seconds > 0 ? Math.round(r.unique / r.seconds) : 0, found: false,
   };
@@ -223,7 +241,8 @@ async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: strin
         '',
         'Timed for the simulator: each step at its own instant, every message held until the step that',
         'delivers it (or dropped), every timer made due at its step by a drift on the node just before',
-        'the handler that arms it. `protocol-playground run` on this file reproduces the violation.',
+        'the handler that arms it' + (storage === 'latency' ? ', every write as long as it takes to complete at its step.' : '.'),
+        '`protocol-playground run` on this file reproduces the violation.',
       ];
       const ce = await verifyText(scenarioText(named, protocol, { header, actionNotes: c.actionNotes, ruleNotes: c.ruleNotes }), protocol, r.finding!.check);
       mkdirSync(out, { recursive: true });
@@ -245,7 +264,7 @@ async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: strin
 
 function exhaustiveSummary(r: ExhaustiveReport): string {
   const b = r.budget;
-  const lines = [`${r.file} "${r.scenario}" exhaustive (depth ≤ ${b.depth}, crash ≤ ${b.crash}, restart ≤ ${b.restart}, duplicate ≤ ${b.duplicate}${b.timers !== null ? `, timers ≤ ${b.timers}` : ''}): ${r.unique} states (${r.explored} explored, ${r.transitions} transitions) in ${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, depth ${r.depth}`];
+  const lines = [`${r.file} "${r.scenario}" exhaustive (${b.network} network, ${b.storage} storage, depth ≤ ${b.depth}, crash ≤ ${b.crash}, restart ≤ ${b.restart}, duplicate ≤ ${b.duplicate}${b.timers !== null ? `, timers ≤ ${b.timers}` : ''}): ${r.unique} states (${r.explored} explored, ${r.transitions} transitions) in ${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, depth ${r.depth}`];
   const f = r.finding;
   if (f === undefined) {
     lines.push(r.verdict === 'complete' ? `no violation: every state within depth ${b.depth} explored` : 'no violation in the states explored (the state or time budget stopped the search; raise --max-states or --time)');

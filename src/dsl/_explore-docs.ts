@@ -17,6 +17,23 @@ export const EXPLORE_SETTING_DOCS: Readonly<Record<string, readonly [detail: str
   depth: ['depth D', '`--exhaustive` only: the longest path the search explores (default 20). As `--depth`.'],
   'max states': ['max states N', '`--exhaustive` only: stop after this many unique states (default 2 000 000). As `--max-states`.'],
   timers: ['timers N', '`--exhaustive` only: the most timer firings along a path (default: no bound). As `--timers`.'],
+  network: ['network async|lockstep', '`--exhaustive` only: `async` (default) tries every order of messages and timers — every race, paths of about 12 steps; `lockstep` delivers messages in send order and fires timers only when nothing is in flight — paths of 30 steps (Raft\'s Figure 8). As `--network`.'],
+  storage: ['storage instant|latency', '`--exhaustive` only: `latency` makes each write complete at a step of its own, so a crash can land inside one; `instant` makes writes durable at once. Default: `latency` when the scenario\'s storage has a latency. As `--storage`.'],
+};
+
+/** The choices of the block's `expect`, `network` and `storage` lines. */
+export const EXPLORE_CHOICES: Readonly<Record<'expect' | 'network' | 'storage', Readonly<Record<string, string>>>> = {
+  get expect() {
+    return EXPECT_MODE_DOCS;
+  },
+  network: {
+    async: 'Any message in flight may be delivered next, or never; a timer may fire at any moment: every order, so races show. The default.',
+    lockstep: 'Messages in the order they were sent; timers and restarts only when nothing is in flight; a crash loses its node\'s messages. Few choices per step, so deep paths.',
+  },
+  storage: {
+    instant: 'A write is durable when its handler returns.',
+    latency: 'Each write completes at a step of its own, in issue order; a crash loses the writes in flight and the sends waiting for them.',
+  },
 };
 
 /** The block itself, for the `explore` keyword. */

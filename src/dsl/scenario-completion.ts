@@ -32,7 +32,7 @@ import type { Protocol } from '../engine/protocol.js';
 import type { OpSpec, QuerySpec } from '../engine/vocabulary.js';
 import type { Cluster, Explore, NodeBlock } from './generated/ast.js';
 import { isExplore, isExploreSetting, isNodeBlock, isParamSetting, isReport, isScenario, isSetParam, isSweep } from './generated/ast.js';
-import { EXPECT_MODE_DOCS, EXPLORE_BLOCK_DOC, EXPLORE_SETTING_DOCS, faultKindDoc } from './_explore-docs.js';
+import { EXPLORE_BLOCK_DOC, EXPLORE_CHOICES, EXPLORE_SETTING_DOCS, faultKindDoc } from './_explore-docs.js';
 import { FAULT_KINDS } from '../engine/fault-kinds.js';
 import { measureNames } from './compile/expectations.js';
 import { grammarKeywords, writtenNodeName } from './_lsp-names.js';
@@ -181,9 +181,12 @@ export class ScenarioCompletionProvider extends DefaultCompletionProvider {
         }
         return;
       }
-      case 'ExploreSetting.mode':
-        for (const [mode, doc] of Object.entries(EXPECT_MODE_DOCS)) acceptor(context, { label: mode, kind: CompletionItemKind.EnumMember, detail: `expect ${mode}`, documentation: doc, sortText: '0' });
+      case 'ExploreSetting.mode': {
+        const line = AstUtils.getContainerOfType(context.node, isExploreSetting)?.kind;
+        const which = line === 'network' || line === 'storage' ? line : 'expect';
+        for (const [mode, doc] of Object.entries(EXPLORE_CHOICES[which])) acceptor(context, { label: mode, kind: CompletionItemKind.EnumMember, detail: `${which} ${mode}`, documentation: doc, sortText: '0' });
         return;
+      }
       case 'Measure.name':
         return;
       default:

@@ -14,7 +14,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Protocol } from '../engine/protocol.js';
 import type { Cluster, Compare, NodeDecl, Scenario, Sweep } from './generated/ast.js';
 import { isCluster, isCompare, isCondition, isExploreSetting, isNodeDecl, isScenario, isSweep } from './generated/ast.js';
-import { EXPECT_MODE_DOCS, exploreSettingHover, faultKindDoc } from './_explore-docs.js';
+import { EXPLORE_CHOICES, exploreSettingHover, faultKindDoc } from './_explore-docs.js';
 import { measureNames } from './compile/expectations.js';
 import { CHART_DOCS, keywordDoc } from './scenario-completion.js';
 import { declaredNodes, usedCluster } from './_cluster.js';
@@ -92,8 +92,11 @@ export class ScenarioHoverProvider implements HoverProvider {
         const doc = faultKindDoc(name);
         return doc ? `fault **${name}**\n\n${doc}` : undefined;
       }
-      case 'ExploreSetting.mode':
-        return EXPECT_MODE_DOCS[name] ? `expect **${name}**\n\n${EXPECT_MODE_DOCS[name]}` : undefined;
+      case 'ExploreSetting.mode': {
+        const line = isExploreSetting(node) && (node.kind === 'network' || node.kind === 'storage') ? node.kind : 'expect';
+        const doc = EXPLORE_CHOICES[line][name];
+        return doc ? `${line} **${name}**\n\n${doc}` : undefined;
+      }
       default:
         // The words of an explore block's lines (`runs`, `max faults`): the line's doc, which names its flag.
         if (isExploreSetting(node) && leaf.grammarSource && GrammarAST.isKeyword(leaf.grammarSource)) return exploreSettingHover(node.max ? `max ${node.kind}` : node.kind);

@@ -18,7 +18,7 @@ import { didYouMean } from './_names.js';
 const ACTION_WORDS = new Set(['client', 'crash', 'restart', 'pause', 'resume', 'partition', 'cut', 'heal', 'note', 'drift']);
 
 /** The lines of an `explore { … }` block, as the ExploreSetting rule of scenario.langium starts them. */
-const EXPLORE_LINES = ['faults', 'max faults', 'max states', 'runs', 'time', 'seed', 'expect', 'depth', 'timers'];
+const EXPLORE_LINES = ['faults', 'max faults', 'max states', 'runs', 'time', 'seed', 'expect', 'depth', 'timers', 'network', 'storage'];
 const FAULT_WORDS = new Set(['crash', 'restart', 'partition', 'cut', 'heal', 'loss', 'duplicate', 'delay', 'pause', 'drift']);
 
 /** The words that start a top-level element. */

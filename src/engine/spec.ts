@@ -227,6 +227,9 @@ export interface ExploreSpec {
   readonly depth?: number;
   readonly maxStates?: number;
   readonly timers?: number;
+  /** `network async|lockstep`, `storage instant|latency`: the exhaustive search's models (src/explore/exhaustive.ts). */
+  readonly network?: 'async' | 'lockstep';
+  readonly storage?: 'instant' | 'latency';
   readonly source?: SourceRange;
 }
 

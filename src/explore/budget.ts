@@ -10,10 +10,12 @@
  * run budget — `--runs` and `--time` (`runs` and `time`) count as one: a
  * budget given on the command line replaces the block's whole, so
  * `--time 10s` is ten seconds even when the block says `runs 2000`. The
- * exhaustive search's depth, states, timers and time are taken one by one.
+ * exhaustive search's depth, states, timers, time, network and storage are
+ * taken one by one.
  */
 import type { ExploreSpec, FaultAllowance } from '../engine/spec.js';
 import type { ExpectMode } from './candidate.js';
+import type { SearchNetwork, SearchStorage } from './exhaustive.js';
 import { FAULT_KINDS, type FaultBudget, type FaultKind } from './faults.js';
 
 /** Where a part of the budget came from. */
@@ -30,6 +32,8 @@ export interface ExploreOverrides {
   readonly depth?: number;
   readonly maxStates?: number;
   readonly timers?: number;
+  readonly network?: SearchNetwork;
+  readonly storage?: SearchStorage;
 }
 
 export interface RandomDefaults {
@@ -93,6 +97,9 @@ export interface ExhaustiveLimits {
   readonly maxStates: number;
   readonly timers?: number;
   readonly timeMs?: number;
+  readonly network: SearchNetwork;
+  /** Absent: the scenario's (see SearchStorage). */
+  readonly storage?: SearchStorage;
 }
 
 const EXHAUSTIVE_FAULTS: readonly FaultAllowance[] = [{ kind: 'crash', max: 1 }, { kind: 'restart', max: 1 }];
@@ -108,8 +115,10 @@ export function exhaustiveLimits(block: ExploreSpec | undefined, over: ExploreOv
   const [maxStates] = pick(over.maxStates, block?.maxStates, 2_000_000);
   const timers = over.timers ?? block?.timers;
   const timeMs = over.timeMs ?? (block?.time !== undefined ? block.time / 1000 : undefined);
+  const [network] = pick<SearchNetwork>(over.network, block?.network, 'async');
+  const storage = over.storage ?? block?.storage;
   return {
-    crash: count('crash'), restart: count('restart'), duplicate: count('duplicate'), depth, maxStates,
-    ...(timers !== undefined ? { timers } : {}), ...(timeMs !== undefined ? { timeMs } : {}),
+    crash: count('crash'), restart: count('restart'), duplicate: count('duplicate'), depth, maxStates, network,
+    ...(timers !== undefined ? { timers } : {}), ...(timeMs !== undefined ? { timeMs } : {}), ...(storage !== undefined ? { storage } : {}),
   };
 }

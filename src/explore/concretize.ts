@@ -52,6 +52,15 @@ interface TimerLife {
   endedAt?: number;
 }
 
+/** A write issued in the path (storage with latency): the step whose handler issued it, and the step that completes or loses it. */
+interface WriteLife {
+  readonly node: number;
+  readonly issuedAt: number;
+  doneAt?: number;
+  /** A crash of its node loses it. */
+  lostAt?: number;
+}
+
 interface Sent {
   readonly step: number;
   readonly from: number;
@@ -62,6 +71,8 @@ interface Sent {
 }
 
 const SPACINGS = [1000, 100, 10];
+/** Write latencies tried, in step spacings: long enough for the steps a write spans, short enough for start-up timers. */
+const WRITE_SPANS = [4, 16, 64];
 const SEEDS = 40;
 
 export function concretize(base: ScenarioSpec, protocol: Protocol, budget: ExhaustiveBudget, path: readonly Step[], check: string): Concretized {
@@ -70,8 +81,8 @@ export function concretize(base: ScenarioSpec, protocol: Protocol, budget: Exhau
     const seed = attempt === 0 ? base.seed : attempt;
     const plan = replayPlan(base, protocol, budget, path, seed);
     if (typeof plan === 'string') return { ok: false, problem: plan };
-    for (const spacing of SPACINGS) {
-      const spec = timed(base, plan, path, seed, spacing);
+    for (const [spacing, writeLatency] of SPACINGS.flatMap((sp) => (plan.writes.length > 0 ? WRITE_SPANS.map((m) => [sp, sp * m] as const) : [[sp, 0] as const]))) {
+      const spec = timed(base, plan, path, seed, spacing, writeLatency);
       if (typeof spec === 'string') {
         last = spec;
         continue;
@@ -91,6 +102,8 @@ interface Plan {
   readonly sent: Sent[];
   /** Per handler call: its step and node. */
   readonly calls: { step: number; node: number }[];
+  /** Writes that take a step to complete (empty with instant storage). */
+  readonly writes: WriteLife[];
 }
 
 /** Replays the path with the seed's streams and works out every timer's and message's life. */
@@ -105,6 +118,8 @@ function replayPlan(base: ScenarioSpec, protocol: Protocol, budget: ExhaustiveBu
   const timers: TimerLife[] = [];
   const sent: Sent[] = [];
   const calls: { step: number; node: number }[] = [];
+  const writes: WriteLife[] = [];
+  const inFlight = ids.map((): WriteLife[] => []);
   const armed = new Map<string, TimerLife>(); // `${node}/${name}`
   const end = (key: string, step: number) => {
     const t = armed.get(key);
@@ -122,8 +137,16 @@ function replayPlan(base: ScenarioSpec, protocol: Protocol, budget: ExhaustiveBu
       t.firedAt = k;
       armed.delete(key);
     }
-    // A crash clears the node's timers (a restart arms its own, recorded below).
-    for (const n of crashed(step, ids)) for (const key of [...armed.keys()]) if (key.startsWith(`${n}/`)) end(key, k);
+    // A crash clears the node's timers (a restart arms its own, recorded below) and loses its writes in flight.
+    for (const n of crashed(step, ids)) {
+      for (const key of [...armed.keys()]) if (key.startsWith(`${n}/`)) end(key, k);
+      for (const w of inFlight[n]!.splice(0)) w.lostAt = k;
+    }
+    if (step?.kind === 'durable') {
+      const w = inFlight[ids.indexOf(step.node)]!.shift();
+      if (w === undefined) return `step ${k} completes a write of ${step.node}'s that the replay never issued`;
+      w.doneAt = k;
+    }
     if (step?.kind === 'deliver') {
       const key = `${ids.indexOf(step.from)}>${ids.indexOf(step.to)}:`;
       const m = [...sent].reverse().find((x) => x.deliveredAt === undefined && x.key.startsWith(key) && x.type === step.message.type && x.key === `${key}${JSON.stringify(step.message)}`);
@@ -143,9 +166,14 @@ function replayPlan(base: ScenarioSpec, protocol: Protocol, budget: ExhaustiveBu
         }
       }
       for (const s of handled[h]!.sends) sent.push({ step: k, from: handled[h]!.node, to: s.to, type: s.type, key: s.key });
+      for (let n = 0; n < handled[h]!.writes; n++) {
+        const w: WriteLife = { node: handled[h]!.node, issuedAt: k };
+        writes.push(w);
+        inFlight[w.node]!.push(w);
+      }
     }
   }
-  return { ids, timers, sent, calls };
+  return { ids, timers, sent, calls, writes };
 }
 
 /** The nodes a step crashes or restarts (a scripted role-query target: every node, to be safe). */
@@ -165,17 +193,54 @@ interface Timed {
   readonly ruleNotes: ReadonlyMap<number, string>;
 }
 
-/** The timed scenario for one seed and spacing, or why it cannot be timed. */
-function timed(base: ScenarioSpec, plan: Plan, path: readonly Step[], seed: number, spacing: number): Timed | string {
-  const K = path.length;
-  // Step times: Δ apart, except steps that fire a start-up timer, which happen when it is due.
-  const T: number[] = [0];
-  for (let k = 1; k <= K; k++) {
-    const startup = plan.timers.find((t) => t.setAt === 0 && t.firedAt === k);
-    const at = startup !== undefined ? startup.duration : T[k - 1]! + spacing;
-    if (at <= T[k - 1]!) return `step ${k} fires a start-up timer due at ${at} µs, before step ${k - 1}`;
-    T.push(at);
+/**
+ * When each step happens: Δ apart, except that a step firing a start-up
+ * timer happens when it is due, and — storage with latency — a write
+ * completes exactly `writeLatency` after the step that issued it, and one
+ * the path loses is still in flight at the crash (or the end). These are
+ * difference constraints; the earliest times that meet them are longest
+ * paths from step 0 (Bellman–Ford), and a positive cycle means none do.
+ */
+export function stepTimes(K: number, fixed: ReadonlyMap<number, number>, writes: readonly WriteLife[], spacing: number, writeLatency: number): number[] | string {
+  const edges: { from: number; to: number; w: number }[] = []; // T[to] ≥ T[from] + w
+  const atLeast = (to: number, from: number, w: number) => edges.push({ from, to, w });
+  for (let k = 1; k <= K; k++) atLeast(k, k - 1, fixed.has(k) ? 1 : spacing);
+  for (const [k, at] of fixed) {
+    atLeast(k, 0, at);
+    atLeast(0, k, -at);
   }
+  for (const w of writes) {
+    if (w.doneAt !== undefined) {
+      atLeast(w.doneAt, w.issuedAt, writeLatency);
+      atLeast(w.issuedAt, w.doneAt, -writeLatency);
+    } else {
+      // Still in flight at the crash that loses it, or past the end of the run (T[K] + 1).
+      const until = w.lostAt ?? K;
+      atLeast(w.issuedAt, until, (w.lostAt === undefined ? 2 : 1) - writeLatency);
+    }
+  }
+  const T = new Array<number>(K + 1).fill(-Infinity);
+  T[0] = 0;
+  for (let round = 0; round <= K + 1; round++) {
+    let moved = false;
+    for (const e of edges) {
+      if (T[e.from]! + e.w > T[e.to]!) {
+        T[e.to] = T[e.from]! + e.w;
+        moved = true;
+      }
+    }
+    if (!moved) return T[0] === 0 ? T : 'the step times contradict each other';
+  }
+  return writes.length > 0 ? `no step times complete every write ${writeLatency} µs after it is issued` : 'a start-up timer is due before the steps that must precede it';
+}
+
+/** The timed scenario for one seed and spacing, or why it cannot be timed. */
+function timed(base: ScenarioSpec, plan: Plan, path: readonly Step[], seed: number, spacing: number, writeLatency: number): Timed | string {
+  const K = path.length;
+  const fixed = new Map<number, number>();
+  for (const t of plan.timers) if (t.setAt === 0 && t.firedAt !== undefined) fixed.set(t.firedAt, t.duration);
+  const T = stepTimes(K, fixed, plan.writes, spacing, writeLatency);
+  if (typeof T === 'string') return T;
   const runEnd = T[K]! + 1;
   const actions: { a: TimedAction; note?: string }[] = [];
   // Start-up timers the path does not fire must not be due while they matter.
@@ -242,7 +307,7 @@ function timed(base: ScenarioSpec, plan: Plan, path: readonly Step[], seed: numb
   const spec: ScenarioSpec = {
     ...base, seed, actions: ordered.map((x) => x.a), rules,
     network: { ...DEFAULT_NETWORK, latency: { kind: 'fixed', value: 0 } },
-    storage: DEFAULT_STORAGE,
+    storage: plan.writes.length > 0 ? { latency: { kind: 'fixed', value: writeLatency } } : DEFAULT_STORAGE,
     run: { until: runEnd, maxTime: Math.max(base.run.maxTime, runEnd), maxEvents: base.run.maxEvents },
   };
   return { spec, actionNotes, ruleNotes };

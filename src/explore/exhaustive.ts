@@ -48,7 +48,40 @@ import type { ClientOp, Context, Json, Message, NodeId, NodeView, Protocol, Send
 import type { Action, ScenarioSpec, Target } from '../engine/spec.js';
 import { FingerprintSet, hashString, mix32 } from '../checks/_fingerprints.js';
 
+/**
+ * How the search's network behaves.
+ * - `async`: any message in flight may be delivered next, or never; a timer
+ *   may fire at any moment once armed. Every order, so races show, and the
+ *   number of states grows fastest with depth.
+ * - `lockstep`: messages are delivered one at a time in the order they were
+ *   sent; a timer fires only when no message is in flight (every timeout
+ *   outlasts a round trip); a crash loses the messages in flight to and from
+ *   the crashed node, and a message sent to a crashed node is lost. The only
+ *   choices left are which timer fires, which scripted action and which
+ *   fault comes next, so paths of 30 steps and more are in reach — deep
+ *   bugs made of a few well-placed faults (Raft's Figure 8). Every lockstep
+ *   path is also an async path, so what it finds is real; races that need
+ *   messages to overtake each other are not found here.
+ */
+export type SearchNetwork = 'async' | 'lockstep';
+
+/**
+ * How writes (`ctx.persist`) complete.
+ * - `instant`: durable when the handler returns (storage latency 0).
+ * - `latency`: each write completes at a step of its own, in issue order
+ *   per node, and sends wait for it as the simulator's do (unless
+ *   `waitForWrites: false`); a crash loses the writes in flight and the
+ *   sends behind them. The window a durability bug needs.
+ * By default the search follows the scenario: `latency` when its storage
+ * has one.
+ */
+export type SearchStorage = 'instant' | 'latency';
+
 export interface ExhaustiveBudget {
+  /** The network model (default `async`). */
+  readonly network?: SearchNetwork;
+  /** The storage model (default: the scenario's, see SearchStorage). */
+  readonly storage?: SearchStorage;
   /** Faults the search may inject along one path. */
   readonly crash: number;
   readonly restart: number;
@@ -60,7 +93,8 @@ export interface ExhaustiveBudget {
    * send over a full channel loses the oldest message on it. A lossy
    * network may do that anyway, so nothing found is unreal; what is given
    * up are orders that need two messages from one node to another in
-   * flight at once. Infinity: a plain bag of messages.
+   * flight at once. Infinity: a plain bag of messages. The lockstep
+   * network ignores it (its channels are queues).
    */
   readonly capacity?: number;
   /**
@@ -87,7 +121,9 @@ export type Step =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly message: Message; readonly duplicate: boolean }
   | { readonly kind: 'timer'; readonly node: NodeId; readonly name: string }
   | { readonly kind: 'script'; readonly index: number; readonly action: Action; readonly node?: NodeId }
-  | { readonly kind: 'crash' | 'restart'; readonly node: NodeId };
+  | { readonly kind: 'crash' | 'restart'; readonly node: NodeId }
+  /** The node's oldest write in flight completes. */
+  | { readonly kind: 'durable'; readonly node: NodeId };
 
 export interface ExhaustiveStats {
   /** States whose successors were generated. */
@@ -119,7 +155,17 @@ interface NodeSnap {
   /** Armed timers, sorted. */
   readonly timers: readonly string[];
   readonly role: string;
+  /** Writes in flight, oldest first (storage with latency only). */
+  readonly writes: readonly WriteInFlight[];
 }
+
+/** A write in flight and the sends that wait for it. */
+interface WriteInFlight {
+  readonly durable: Json;
+  readonly waiting: readonly { readonly to: number; readonly msg: Message }[];
+}
+
+const NO_WRITES: readonly WriteInFlight[] = [];
 
 interface InFlight {
   readonly from: number;
@@ -196,7 +242,7 @@ export interface RandomSource {
 
 /** The effects of one handler call, collected (Stateright's `Out`). */
 class Collect implements Context {
-  sends: { to: NodeId; msg: Message }[] = [];
+  sends: { to: NodeId; msg: Message; wait: boolean }[] = [];
   writes: Json[] = [];
   timers: { name: string; set: boolean; after: number }[] = [];
 
@@ -218,8 +264,8 @@ class Collect implements Context {
     return this.rng === undefined ? Math.ceil(min) : this.rng.int(min, max);
   }
 
-  send(to: NodeId, msg: Message, _options?: SendOptions): void {
-    this.sends.push({ to, msg });
+  send(to: NodeId, msg: Message, options?: SendOptions): void {
+    this.sends.push({ to, msg, wait: options?.waitForWrites !== false });
   }
 
   setTimer(name: string, after: number): void {
@@ -268,6 +314,7 @@ function copyMemory(value: unknown, map: Map<object, unknown>): unknown {
       for (const x of v) out.add(copy(x));
       return out;
     }
+    if (v instanceof DataView) return new DataView(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
     if (ArrayBuffer.isView(v)) return (v as unknown as { slice(): unknown }).slice();
     if (Array.isArray(v)) {
       const out: unknown[] = new Array(v.length);
@@ -332,9 +379,13 @@ export class ExhaustiveSearch {
   private readonly index: Map<NodeId, number>;
   private readonly script: Action[];
   private seq = 0;
+  private readonly lockstep: boolean;
+  private readonly slowStorage: boolean;
 
   constructor(readonly spec: ScenarioSpec, protocol: Protocol, readonly budget: ExhaustiveBudget = DEFAULT_EXHAUSTIVE) {
     this.protocol = withDefaults(protocol);
+    this.lockstep = budget.network === 'lockstep';
+    this.slowStorage = (budget.storage ?? storageOf(spec)) === 'latency';
     let implicit: readonly { id: NodeId }[] = [];
     try {
       implicit = protocol.implicitNodes?.(spec.params) ?? [];
@@ -365,28 +416,29 @@ export class ExhaustiveSearch {
     const ctx = this.ctx(i, depth);
     let state = call(ctx, before);
     let durable = before.durable;
+    let inFlight = before.writes;
     const timers = new Set(before.timers);
     let sent = false;
     const effects = (c: Collect) => {
-      for (const w of c.writes) durable = w;
+      // Writes first, as the simulator applies a handler's effects: a send waits for every write issued up to its handler's end.
+      if (this.slowStorage) {
+        if (c.writes.length > 0) inFlight = [...inFlight, ...c.writes.map((w) => ({ durable: w, waiting: [] }))];
+      } else for (const w of c.writes) durable = w;
       for (const t of c.timers) if (t.set) timers.add(t.name); else timers.delete(t.name);
       for (const s of c.sends) {
         const to = this.index.get(s.to);
         if (to === undefined || s.msg === null || typeof s.msg !== 'object' || typeof s.msg.type !== 'string') continue;
-        const key = `${i}>${to}:${keyOf(s.msg)}`;
-        if (!pending.has(key)) {
-          const h = new Uint32Array(3);
-          hashString(key, h);
-          this.makeRoom(pending, i, to);
-          pending.set(key, { from: i, to, msg: s.msg, key, h, seq: this.seq++ });
+        if (s.wait && inFlight.length > 0) {
+          const tail = inFlight[inFlight.length - 1]!;
+          inFlight = [...inFlight.slice(0, -1), { durable: tail.durable, waiting: [...tail.waiting, { to, msg: s.msg }] }];
           sent = true;
-        }
+        } else if (this.enqueue(nodes, pending, i, to, s.msg)) sent = true;
       }
     };
     effects(ctx);
     this.recordHandled(i, ctx);
     // With instant storage every write completes right after its handler (the simulator does the same).
-    let writes = ctx.writes;
+    let writes = this.slowStorage ? [] : ctx.writes;
     for (let round = 0; p.onDurable !== undefined && writes.length > 0 && round < 8; round++) {
       const next: Json[] = [];
       for (const w of writes) {
@@ -400,15 +452,27 @@ export class ExhaustiveSearch {
     }
     const sorted = [...timers].sort();
     const sameTimers = sorted.length === before.timers.length && sorted.every((t, k) => t === before.timers[k]);
-    if (state === before.state && durable === before.durable && sameTimers && !sent) return false;
-    nodes[i] = { state, status: before.status, durable, timers: sameTimers ? before.timers : sorted, role: state === before.state ? before.role : this.roleOf(state) };
+    if (state === before.state && durable === before.durable && sameTimers && !sent && inFlight === before.writes) return false;
+    nodes[i] = { state, status: before.status, durable, timers: sameTimers ? before.timers : sorted, role: state === before.state ? before.role : this.roleOf(state), writes: inFlight };
+    return true;
+  }
+
+  /** Puts a message in flight; false when an equal one already is (or lockstep loses it: its receiver is down). */
+  private enqueue(nodes: readonly NodeSnap[], pending: Map<string, InFlight>, from: number, to: number, msg: Message): boolean {
+    if (this.lockstep && nodes[to]!.status !== 'up') return false;
+    const key = `${from}>${to}:${keyOf(msg)}`;
+    if (pending.has(key)) return false;
+    const h = new Uint32Array(3);
+    hashString(key, h);
+    this.makeRoom(pending, from, to);
+    pending.set(key, { from, to, msg, key, h, seq: this.seq++ });
     return true;
   }
 
   private recordHandled(i: number, c: Collect): void {
     if (this.replaying === undefined) return;
     this.replaying.record({
-      step: this.replaying.step, node: i, timers: c.timers,
+      step: this.replaying.step, node: i, timers: c.timers, writes: this.slowStorage ? c.writes.length : 0,
       sends: c.sends.flatMap((x) => {
         const to = this.index.get(x.to);
         return to === undefined || x.msg === null || typeof x.msg !== 'object' ? [] : [{ to, type: x.msg.type, key: `${i}>${to}:${keyOf(x.msg)}` }];
@@ -430,9 +494,10 @@ export class ExhaustiveSearch {
       for (let k = 0; k < path.length; k++) {
         const step = path[k]!;
         this.replaying.step = k + 1;
-        const enabled = this.enabled(s).some((e) => sameStep(e, step));
+        const from = this.withoutDeadHead(s);
+        const enabled = this.enabled(from).some((e) => sameStep(e, step));
         if (!enabled) return `step ${k + 1} (${describeStep(step)}) is not possible when replayed with the simulator's random numbers`;
-        const r = this.apply(s, step);
+        const r = this.apply(from, step);
         s = this.sys(s, r.step, r.nodes, r.pending, r.counters);
       }
       return undefined;
@@ -441,9 +506,15 @@ export class ExhaustiveSearch {
     }
   }
 
+  /** Lockstep: a crash loses the messages in flight to and from the node. */
+  private loseMessagesOf(pending: Map<string, InFlight>, i: number): void {
+    if (!this.lockstep) return;
+    for (const [k, m] of pending) if (m.from === i || m.to === i) pending.delete(k);
+  }
+
   /** Drops the oldest messages from `from` to `to` until one more fits the channel's capacity. */
   private makeRoom(pending: Map<string, InFlight>, from: number, to: number): void {
-    const capacity = this.budget.capacity ?? 1;
+    const capacity = this.lockstep ? Infinity : this.budget.capacity ?? 1;
     if (capacity === Infinity) return;
     for (;;) {
       let count = 0;
@@ -467,14 +538,15 @@ export class ExhaustiveSearch {
   }
 
   private initial(): Sys {
-    const nodes: NodeSnap[] = this.ids.map(() => ({ state: undefined, status: 'up', durable: undefined, timers: [], role: '' }));
+    const nodes: NodeSnap[] = this.ids.map(() => ({ state: undefined, status: 'up', durable: undefined, timers: [], role: '', writes: NO_WRITES }));
     const pending = new Map<string, InFlight>();
     for (let i = 0; i < this.ids.length; i++) this.handle(nodes, i, 0, (ctx) => this.protocol.init(ctx), pending);
     return this.sys(null, null, nodes, pending, { cursor: 0, crashes: 0, restarts: 0, dups: 0, fired: 0 });
   }
 
   private sys(parent: Sys | null, step: Step | null, nodes: NodeSnap[], pending: Map<string, InFlight>, c: Counters): Sys {
-    const list = [...pending.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // Async: a bag, in key order. Lockstep: a queue, in send order — the order is part of the state.
+    const list = [...pending.values()].sort(this.lockstep ? (a, b) => a.seq - b.seq : (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { nodes, pending: list, ...c, depth: parent === null ? 0 : parent.depth + 1, parent, step, monitors: null, views: null };
   }
 
@@ -488,6 +560,7 @@ export class ExhaustiveSearch {
       absorbHash(out, hashOf(n.state));
       absorbHash(out, hashOf(n.durable));
       absorbHash(out, hashOf(n.timers.join(',')));
+      if (n.writes.length > 0) absorbHash(out, hashOf(n.writes));
     }
     absorb(out, s.pending.length, 0, 0);
     for (const m of s.pending) absorbHash(out, m.h);
@@ -501,18 +574,50 @@ export class ExhaustiveSearch {
       if (s.nodes[m.to]!.status !== 'up') continue;
       out.push({ kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate: false });
       if (s.dups < b.duplicate) out.push({ kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate: true });
+      if (this.lockstep) break; // only the oldest
     }
-    if (s.fired < (b.timers ?? Infinity)) {
+    s.nodes.forEach((n, i) => {
+      if (n.status === 'up' && n.writes.length > 0) out.push({ kind: 'durable', node: this.ids[i]! });
+    });
+    // Lockstep: every message in flight is to a running node (see `loseMessagesOf`), and timers wait for all of them.
+    if (s.fired < (b.timers ?? Infinity) && !(this.lockstep && this.busy(s))) {
       s.nodes.forEach((n, i) => {
         if (n.status === 'up') for (const name of n.timers) out.push({ kind: 'timer', node: this.ids[i]!, name });
       });
     }
     if (s.cursor < this.script.length) out.push({ kind: 'script', index: s.cursor, action: this.script[s.cursor]! });
     s.nodes.forEach((n, i) => {
-      if (n.status === 'up' && s.crashes < b.crash) out.push({ kind: 'crash', node: this.ids[i]! });
-      else if (n.status === 'crashed' && s.restarts < b.restart) out.push({ kind: 'restart', node: this.ids[i]! });
+      if (n.status === 'up' && s.crashes < b.crash && this.mayCrashNow(s, this.ids[i]!)) out.push({ kind: 'crash', node: this.ids[i]! });
+      else if (n.status === 'crashed' && s.restarts < b.restart && !(this.lockstep && this.busy(s))) out.push({ kind: 'restart', node: this.ids[i]! });
     });
     return out;
+  }
+
+  /** Whether a message or a write is in flight (lockstep's timers and restarts wait for none to be). */
+  private busy(s: Sys): boolean {
+    return s.pending.length > 0 || s.nodes.some((n) => n.writes.length > 0);
+  }
+
+  /**
+   * Lockstep: whether `node` may crash right after the step that led to
+   * `s`. A crash commutes with any step that neither runs at the node nor
+   * delivers a message from it (what such a step sends the node is lost
+   * either way, and FIFO order among the rest is kept), so a crash moved
+   * earlier past such steps reaches the same state; the search keeps only
+   * the earliest place: at the start, right after a step that involves the
+   * node, or right after a scripted action or another fault (whose effect
+   * may depend on who is up). A violation in a state the move skips is met
+   * on the path without the crash.
+   */
+  private mayCrashNow(s: Sys, node: NodeId): boolean {
+    if (!this.lockstep) return true;
+    const step = s.step;
+    if (step === null) return true;
+    switch (step.kind) {
+      case 'deliver': return step.to === node || step.from === node;
+      case 'timer': case 'durable': return step.node === node;
+      case 'script': case 'crash': case 'restart': return true;
+    }
   }
 
   /**
@@ -545,7 +650,8 @@ export class ExhaustiveSearch {
       }
       case 'crash': {
         const i = this.index.get(step.node)!;
-        nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [] };
+        nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [], writes: NO_WRITES };
+        this.loseMessagesOf(pending, i);
         return { step, nodes, pending, counters: { ...c, crashes: c.crashes + 1 }, changed };
       }
       case 'restart': {
@@ -553,6 +659,15 @@ export class ExhaustiveSearch {
         nodes[i] = { ...nodes[i]!, status: 'up', timers: [] };
         this.handle(nodes, i, depth, (ctx, snap) => this.protocol.onRestart(snap.durable, ctx), pending);
         return { step, nodes, pending, counters: { ...c, restarts: c.restarts + 1 }, changed };
+      }
+      case 'durable': {
+        const i = this.index.get(step.node)!;
+        const [w, ...rest] = nodes[i]!.writes;
+        nodes[i] = { ...nodes[i]!, durable: w!.durable, writes: rest };
+        for (const x of w!.waiting) this.enqueue(nodes, pending, i, x.to, x.msg);
+        const onDurable = this.protocol.onDurable;
+        if (onDurable !== undefined) this.handle(nodes, i, depth, (ctx, snap) => onDurable(snap.state, w!.durable, ctx), pending);
+        return { step, nodes, pending, counters: c, changed };
       }
     }
   }
@@ -572,8 +687,9 @@ export class ExhaustiveSearch {
   private successors(s: Sys): { step: Step; next: Sys }[] {
     const raw: Raw[] = [];
     const dead = new Set<string>();
-    for (const step of this.enabled(s)) {
-      const r = this.apply(s, step);
+    const from = this.withoutDeadHead(s);
+    for (const step of this.enabled(from)) {
+      const r = this.apply(from, step);
       if (step.kind === 'deliver' && !step.duplicate && !r.changed && this.budget.keepStale !== true) {
         dead.add(`${this.index.get(step.from)}>${this.index.get(step.to)}:${keyOf(step.message)}`);
         continue;
@@ -584,6 +700,30 @@ export class ExhaustiveSearch {
       for (const k of dead) r.pending.delete(k);
       return { step: r.step, next: this.sys(s, r.step, r.nodes, r.pending, r.counters) };
     });
+  }
+
+  /**
+   * Lockstep: the state with the dead messages at the head of the queue
+   * taken out (each would block every timer while changing nothing), the
+   * same step and parent — the messages are lost, which is no step.
+   */
+  private withoutDeadHead(s: Sys): Sys {
+    if (!this.lockstep || this.budget.keepStale === true) return s;
+    let pending = s.pending;
+    // A trial delivery: a replay neither records it nor lets it draw from the simulator's streams (the message is never delivered there).
+    const replaying = this.replaying;
+    this.replaying = undefined;
+    try {
+      while (pending.length > 0) {
+        const m = pending[0]!;
+        const r = this.apply({ ...s, pending }, { kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate: false });
+        if (r.changed) break;
+        pending = pending.slice(1);
+      }
+    } finally {
+      this.replaying = replaying;
+    }
+    return pending === s.pending ? s : { ...s, pending };
   }
 
   /** Runs the next scripted action on `nodes` / `pending`; returns the step, naming the node it went to. */
@@ -601,7 +741,11 @@ export class ExhaustiveSearch {
         break;
       }
       case 'crash':
-        for (const i of this.resolve(action.target, s)) if (nodes[i]!.status === 'up') nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [] };
+        for (const i of this.resolve(action.target, s)) {
+          if (nodes[i]!.status !== 'up') continue;
+          nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [], writes: NO_WRITES };
+          this.loseMessagesOf(pending, i);
+        }
         break;
       case 'restart':
         for (const i of this.resolve(action.target, s)) {
@@ -730,6 +874,8 @@ export interface Handled {
   readonly node: number;
   readonly timers: readonly { readonly name: string; readonly set: boolean; readonly after: number }[];
   readonly sends: readonly { readonly to: number; readonly type: string; readonly key: string }[];
+  /** Writes issued that stay in flight until a `durable` step (storage with latency). */
+  readonly writes: number;
 }
 
 function sameStep(a: Step, b: Step): boolean {
@@ -737,7 +883,7 @@ function sameStep(a: Step, b: Step): boolean {
     case 'deliver': return b.kind === 'deliver' && a.from === b.from && a.to === b.to && a.duplicate === b.duplicate && keyOf(a.message) === keyOf(b.message);
     case 'timer': return b.kind === 'timer' && a.node === b.node && a.name === b.name;
     case 'script': return b.kind === 'script' && a.index === b.index;
-    case 'crash': case 'restart': return b.kind === a.kind && a.node === b.node;
+    case 'crash': case 'restart': case 'durable': return b.kind === a.kind && a.node === b.node;
   }
 }
 
@@ -755,7 +901,14 @@ export function describeStep(step: Step): string {
     case 'script': return `scripted: ${step.action.kind === 'client' ? `client ${step.action.op} ${JSON.stringify(step.action.args)}` : step.action.kind}${step.node !== undefined ? ` at ${step.node}` : ''}`;
     case 'crash': return `${step.node} crashes`;
     case 'restart': return `${step.node} restarts`;
+    case 'durable': return `${step.node}'s oldest write in flight completes`;
   }
+}
+
+/** The storage model a scenario implies: `latency` when its writes take time. */
+export function storageOf(spec: ScenarioSpec): SearchStorage {
+  const all = [spec.storage.latency, ...Object.values(spec.storage.perNode ?? {})];
+  return all.some((d) => !(d.kind === 'fixed' && d.value <= 0)) ? 'latency' : 'instant';
 }
 
 /** Runs the exhaustive search of a scenario. */

@@ -266,6 +266,8 @@ function exploreLines(e: ExploreSpec): string[] {
   if (e.depth !== undefined) out.push(`depth ${e.depth}`);
   if (e.maxStates !== undefined) out.push(`max states ${e.maxStates}`);
   if (e.timers !== undefined) out.push(`timers ${e.timers}`);
+  if (e.network !== undefined) out.push(`network ${e.network}`);
+  if (e.storage !== undefined) out.push(`storage ${e.storage}`);
   return out;
 }
 

@@ -167,7 +167,7 @@ describe('protocol-playground explore', function () {
       const file = commitWith('    depth 3\n    max states 40\n    faults crash 1');
       const r = cli(['explore', file, '--scenario', 'explore', '--exhaustive', '--out', join(scratch, 'xb'), '--json']);
       const doc = JSON.parse(r.stdout) as ExhaustiveReport;
-      assert.deepEqual(doc.budget, { depth: 3, maxStates: 40, crash: 1, restart: 0, duplicate: 0, timers: null });
+      assert.deepEqual(doc.budget, { depth: 3, maxStates: 40, crash: 1, restart: 0, duplicate: 0, timers: null, network: 'async', storage: 'latency' });
       const over = JSON.parse(cli(['explore', file, '--scenario', 'explore', '--exhaustive', '--depth', '2', '--out', join(scratch, 'xb'), '--json']).stdout) as ExhaustiveReport;
       assert.deepEqual([over.budget.depth, over.budget.maxStates], [2, 40]);
     });
@@ -179,13 +179,31 @@ describe('protocol-playground explore', function () {
     });
   });
 
+  it('--exhaustive --network lockstep: Raft\'s Figure 8 (bug_commit_old_terms), 18 steps, reproduced by `run`', () => {
+    const fig8 = raftWith('bug_commit_old_terms');
+    const r = cli(['explore', fig8, '--scenario', 'explore small', '--exhaustive', '--network', 'lockstep', '--faults', 'crash=2,restart=1', '--timers', '4', '--depth', '30', '--max-states', '150000', '--out', join(scratch, 'fig8'), '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as ExhaustiveReport;
+    assert.equal(doc.budget.network, 'lockstep');
+    assert.equal(doc.finding!.check, 'committed_survives');
+    assert.equal(doc.finding!.steps.length, 18);
+    assert.equal(doc.finding!.steps.filter((st) => / crashes$/.test(st)).length, 2);
+    assert.ok(doc.finding!.reproduces, doc.finding!.problem);
+    const again = cli(['run', doc.finding!.scenarioPath!]);
+    assert.equal(again.status, 1);
+    assert.match(again.stdout, /committed_survives violated/);
+    const plain = cli(['explore', fig8, '--scenario', 'explore small', '--exhaustive', '--network', 'lockstep', '--faults', 'crash=2,restart=1', '--timers', '4', '--depth', '30', '--out', join(scratch, 'fig8b')]);
+    assert.match(plain.stdout, /exhaustive \(lockstep network, instant storage, depth ≤ 30/);
+  });
+
   it('exit 2 on bad usage, naming what was wrong', () => {
     const cases: [string[], RegExp][] = [
       [['explore', truncate, '--scenario', 'explore', '--shard', '3/2'], /--shard is I\/N with 1 ≤ I ≤ N/],
       [['explore', truncate, '--scenario', 'explore', '--faults', 'crash,meteor'], /--faults takes kinds from crash, restart/],
-      [['explore', truncate], /has 2 scenarios; name one with --scenario/],
+      [['explore', truncate], /has 3 scenarios; name one with --scenario/],
       [['explore', truncate, '--scenario', 'nope'], /has no scenario named "nope"/],
       [['explore', '--merge', join(scratch, 'missing.json')], /missing\.json: no such file/],
+      [['explore', truncate, '--scenario', 'explore small', '--exhaustive', '--network', 'sync'], /--network must be async or lockstep, not "sync"/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args);

@@ -30,14 +30,16 @@ describe('dsl: the explore block', () => {
       '    depth 12',
       '    max states 150000',
       '    timers 4',
+      '    network lockstep',
+      '    storage latency',
       '  }',
     ].join('\n'));
     const { source, ...explore } = spec.explore!;
     assert.deepEqual(explore, {
       faults: [{ kind: 'crash', max: 2 }, { kind: 'restart' }, { kind: 'partition', max: 1 }, { kind: 'heal' }, { kind: 'loss', max: 0 }],
-      maxFaults: 3, runs: 200, time: 90_000_000, seed: 7, expect: 'all', depth: 12, maxStates: 150_000, timers: 4,
+      maxFaults: 3, runs: 200, time: 90_000_000, seed: 7, expect: 'all', depth: 12, maxStates: 150_000, timers: 4, network: 'lockstep', storage: 'latency',
     });
-    assert.deepEqual(source, { line: 8, col: 3, endLine: 18, endCol: 4 });
+    assert.deepEqual(source, { line: 8, col: 3, endLine: 20, endCol: 4 });
     assert.equal(spec.seed, 1, 'the scenario\'s own seed is not the search seed');
   });
 
@@ -107,13 +109,18 @@ describe('dsl: the explore block', () => {
     it('an unknown expect mode', () =>
       expectOnly(block('expect «liveness»'), 'unknown-choice', "expect: unknown choice 'liveness', expected one of safety, all"));
 
+    it('an unknown network or storage model', async () => {
+      await expectOnly(block('network «sync»'), 'unknown-choice', "network: unknown choice 'sync', expected one of async, lockstep");
+      await expectOnly(block('storage «slow»'), 'unknown-choice', "storage: unknown choice 'slow', expected one of instant, latency");
+    });
+
     it('a line given twice, a second block', async () => {
       await expectOnly(block('runs 10\n    «runs 20»'), 'repeated-explore-setting', 'runs is already set in this explore block');
       await expectOnly(`${CLUSTER}scenario "s" {\n  use five\n  explore { runs 10 }\n  «explore { time 1s }»\n}`, 'repeated-explore', 'the scenario already has an explore block; put every setting in one');
     });
 
     it('a line the block does not have is a syntax error listing the lines it has', async () => {
-      await expectOnly(block('«workers» 2'), 'parsing-error', 'expected a line of the explore block (faults, max faults, max states, runs, time, seed, expect, depth, timers) or `}` but found `workers`');
+      await expectOnly(block('«workers» 2'), 'parsing-error', 'expected a line of the explore block (faults, max faults, max states, runs, time, seed, expect, depth, timers, network, storage) or `}` but found `workers`');
       await expectOnly(block('«tme» 1min'), 'parsing-error', /^expected a line of the explore block .* but found `tme` \(did you mean 'time'\?\)$/);
       await expectOnly(block('«crash» 2'), 'parsing-error', /but found `crash`: fault kinds go on the faults line \(`faults crash 2, …`\)$/);
     });

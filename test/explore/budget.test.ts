@@ -57,13 +57,20 @@ function pickLimit(b: ReturnType<typeof randomBudget>): [number | undefined, num
 }
 
 describe('exhaustiveLimits()', () => {
-  it('defaults: depth 20, 2 000 000 states, one crash and one restart, no timer or time bound', () => {
-    assert.deepEqual(exhaustiveLimits(undefined, {}), { crash: 1, restart: 1, duplicate: 0, depth: 20, maxStates: 2_000_000 });
+  it('defaults: depth 20, 2 000 000 states, one crash and one restart, no timer or time bound, the async network, the scenario\'s storage', () => {
+    assert.deepEqual(exhaustiveLimits(undefined, {}), { crash: 1, restart: 1, duplicate: 0, depth: 20, maxStates: 2_000_000, network: 'async' });
+  });
+
+  it('network and storage: the block\'s lines, a flag over each', () => {
+    const block: ExploreSpec = { network: 'lockstep', storage: 'latency' };
+    assert.deepEqual([exhaustiveLimits(block, {}).network, exhaustiveLimits(block, {}).storage], ['lockstep', 'latency']);
+    const over = exhaustiveLimits(block, { network: 'async', storage: 'instant' });
+    assert.deepEqual([over.network, over.storage], ['async', 'instant']);
   });
 
   it('the block\'s lines (a kind without a count is one fault; kinds it does not draw are ignored), each flag over its line', () => {
     const block: ExploreSpec = { ...BLOCK, faults: [{ kind: 'crash', max: 2 }, { kind: 'duplicate' }, { kind: 'partition' }], time: 30_000_000 };
-    assert.deepEqual(exhaustiveLimits(block, {}), { crash: 2, restart: 0, duplicate: 1, depth: 12, maxStates: 150_000, timers: 4, timeMs: 30_000 });
-    assert.deepEqual(exhaustiveLimits(block, { depth: 6, faults: [{ kind: 'restart' }], timeMs: 1000 }), { crash: 0, restart: 1, duplicate: 0, depth: 6, maxStates: 150_000, timers: 4, timeMs: 1000 });
+    assert.deepEqual(exhaustiveLimits(block, {}), { crash: 2, restart: 0, duplicate: 1, depth: 12, maxStates: 150_000, timers: 4, timeMs: 30_000, network: 'async' });
+    assert.deepEqual(exhaustiveLimits(block, { depth: 6, faults: [{ kind: 'restart' }], timeMs: 1000 }), { crash: 0, restart: 1, duplicate: 0, depth: 6, maxStates: 150_000, timers: 4, timeMs: 1000, network: 'async' });
   });
 });

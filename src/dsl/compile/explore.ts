@@ -9,6 +9,7 @@
  *   seed 7                                       --seed 7 (the search seed)
  *   expect safety|all                            --expect safety|all
  *   depth 12 / max states 150000 / timers 4      --depth / --max-states / --timers (--exhaustive)
+ *   network lockstep / storage latency           --network / --storage (--exhaustive)
  *
  * — with the flags' bounds, so a block the compiler accepts is one the
  * command line would accept. Only what the block says is set in the spec:
@@ -28,6 +29,15 @@ export const EXPLORE_DEFAULT_MAX_FAULTS = 4;
 const MAX_FAULTS = 1000;
 const MAX_COUNT = 1_000_000_000;
 const EXPECT_MODES = ['safety', 'all'] as const;
+const NETWORKS = ['async', 'lockstep'] as const;
+const STORAGES = ['instant', 'latency'] as const;
+
+/** The line's word among `choices`, or a diagnostic on it. */
+function choice<T extends string>(cx: CompileContext, s: ExploreSetting, choices: readonly T[]): T | undefined {
+  const mode = choices.find((m) => m === s.mode);
+  if (mode === undefined) cx.error(s, `${s.kind}: unknown choice '${s.mode ?? ''}', expected one of ${choices.join(', ')}`, 'unknown-choice', 'mode');
+  return mode;
+}
 
 /** The lines that take a whole number: the spec's field, the name in messages, the flag's bounds. */
 const COUNTS: Readonly<Record<string, { field: 'maxFaults' | 'runs' | 'seed' | 'depth' | 'maxStates' | 'timers'; what: string; min: number; max: number }>> = {
@@ -124,9 +134,18 @@ export function compileExplore(cx: CompileContext, block: Explore, earlier: bool
         break;
       }
       case 'expect': {
-        const mode = EXPECT_MODES.find((m) => m === s.mode);
-        if (mode === undefined) cx.error(s, `expect: unknown choice '${s.mode ?? ''}', expected one of ${EXPECT_MODES.join(', ')}`, 'unknown-choice', 'mode');
-        else spec.expect = mode;
+        const mode = choice(cx, s, EXPECT_MODES);
+        if (mode !== undefined) spec.expect = mode;
+        break;
+      }
+      case 'network': {
+        const mode = choice(cx, s, NETWORKS);
+        if (mode !== undefined) spec.network = mode;
+        break;
+      }
+      case 'storage': {
+        const mode = choice(cx, s, STORAGES);
+        if (mode !== undefined) spec.storage = mode;
         break;
       }
       default: {

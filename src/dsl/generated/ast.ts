@@ -434,7 +434,7 @@ export function isExplore(item: unknown): item is Explore {
 /**
  * `faults KIND [N], …`, `max faults N`, `runs N`, `time T`, `seed S`,
  * `expect safety|all`, and for `--exhaustive` `depth D`, `max states N`,
- * `timers N`. Values are Quantities and the mode an identifier, checked by
+ * `timers N`, `network async|lockstep`, `storage instant|latency`. Values are Quantities and the mode an identifier, checked by
  * the compiler: a wrong unit or an unknown word is a diagnostic on it, not a
  * parse error.
  */
@@ -442,9 +442,9 @@ export interface ExploreSetting extends langium.AstNode {
     readonly $container: Explore;
     readonly $type: 'ExploreSetting';
     faults: Array<FaultAllowance>;
-    kind: 'depth' | 'expect' | 'faults' | 'runs' | 'seed' | 'states' | 'time' | 'timers';
+    kind: 'depth' | 'expect' | 'faults' | 'network' | 'runs' | 'seed' | 'states' | 'storage' | 'time' | 'timers';
     max: boolean;
-    mode?: string;
+    mode?: 'latency' | string;
     value?: Quantity;
 }
 

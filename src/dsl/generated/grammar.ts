@@ -1738,13 +1738,57 @@ export const ScenarioDslGrammar = (): Grammar => loadedScenarioDslGrammar ?? (lo
                 }
               }
             ]
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "kind",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Alternatives",
+                  "elements": [
+                    {
+                      "$type": "Keyword",
+                      "value": "network"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "storage"
+                    }
+                  ]
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "mode",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Alternatives",
+                  "elements": [
+                    {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@75"
+                      },
+                      "arguments": []
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "latency"
+                    }
+                  ]
+                }
+              }
+            ]
           }
         ]
       },
       "entry": false,
       "fragment": false,
       "parameters": [],
-      "$comment": "/**\\n * \`faults KIND [N], …\`, \`max faults N\`, \`runs N\`, \`time T\`, \`seed S\`,\\n * \`expect safety|all\`, and for \`--exhaustive\` \`depth D\`, \`max states N\`,\\n * \`timers N\`. Values are Quantities and the mode an identifier, checked by\\n * the compiler: a wrong unit or an unknown word is a diagnostic on it, not a\\n * parse error.\\n */"
+      "$comment": "/**\\n * \`faults KIND [N], …\`, \`max faults N\`, \`runs N\`, \`time T\`, \`seed S\`,\\n * \`expect safety|all\`, and for \`--exhaustive\` \`depth D\`, \`max states N\`,\\n * \`timers N\`, \`network async|lockstep\`, \`storage instant|latency\`. Values are Quantities and the mode an identifier, checked by\\n * the compiler: a wrong unit or an unknown word is a diagnostic on it, not a\\n * parse error.\\n */"
     },
     {
       "$type": "ParserRule",

@@ -24,9 +24,9 @@
  */
 import type { NodeId, NodeView, World } from '../../engine/protocol.js';
 import type { InvariantSpec, MonitorSpec } from '../../engine/vocabulary.js';
-import { entryAt, entryKey, lastIndex, type Log } from './_log.js';
+import { EMPTY_LOG, entryAt, entryKey, lastIndex, lastTerm, type Log } from './_log.js';
 import type { Entry } from './entry.js';
-import type { RaftState } from './state.js';
+import { parseDurable, type RaftState } from './state.js';
 
 type View = NodeView<RaftState>;
 
@@ -69,6 +69,8 @@ export interface RaftHistory {
   };
   /** State Machine Safety: the entry applied at each index. */
   readonly applied: { applied: { entry: Entry; node: NodeId }[]; seen: Map<NodeId, Seen> };
+  /** Committed Survives: the highest index seen committed and its entry. */
+  readonly top: { index: number; entry: Entry | null };
 }
 
 function isLive(n: { status: string; state: RaftState }): boolean {
@@ -101,6 +103,7 @@ export const raftHistory: MonitorSpec<RaftState, RaftHistory> = {
     matching: { entries: [], seen: new Map() },
     completeness: { committed: [], seen: new Map(), leaders: new Map() },
     applied: { applied: [], seen: new Map() },
+    top: { index: 0, entry: null },
   }),
   observe(m, _world: World<RaftState>, changed) {
     let n = 0;
@@ -282,6 +285,62 @@ export const stateMachineSafety: InvariantSpec<RaftState, RaftHistory> = {
   },
 };
 
+/** The log a node would vote with: its live log, or the durable one while it is crashed (it restarts with that). */
+function votingLog(n: NodeView<RaftState>): Log {
+  if (n.status !== 'crashed') return n.state && Array.isArray(n.state.log) ? n.state.log : EMPTY_LOG;
+  return parseDurable(n.durable).log;
+}
+
+/** §5.4.1's order: whose log is more up-to-date (by last term, then length); negative when a is behind b. */
+function compareUpToDate(a: Log, b: Log): number {
+  return lastTerm(a) - lastTerm(b) || lastIndex(a) - lastIndex(b);
+}
+
+/**
+ * The step of §5.4.3's proof of Leader Completeness, checked the moment it
+ * fails rather than at the next election: a committed entry is on a
+ * majority, so any server that can collect a majority of votes — one whose
+ * log is at least as up-to-date (§5.4.1) as each of a majority's, crashed
+ * servers counted with the log they would restart with — already holds it.
+ * Figure 8 is the case it catches: the leader of term 4 counts an entry of
+ * term 2 as committed once it is on a majority (panel c, which §5.4.2
+ * forbids), while S5 with its entry of term 3 can still win (panel d).
+ * Leader Completeness sees that only after S5 is elected; this sees it at
+ * the commit. With Log Matching, holding the highest committed entry means
+ * holding all of them, so only that one is compared. Not in Figure 3: name
+ * it in `expect always` where a bug should show early; it costs a pass over
+ * the nodes on every step that changes one.
+ */
+export const committedSurvives: InvariantSpec<RaftState, RaftHistory> = {
+  name: 'committed_survives',
+  doc: 'Committed entries survive any election (the step of the Leader Completeness proof, §5.4.3): every server that could win an election already holds every committed entry.',
+  monitor: raftHistory,
+  check(world, changed, h) {
+    const top = h.top;
+    for (let j = 0; j < h.movedCount; j++) {
+      const { s } = h.moved[j]!;
+      const c = Math.min(s.commitIndex, lastIndex(s.log));
+      if (c > top.index) {
+        top.index = c;
+        top.entry = entryAt(s.log, c)!;
+      }
+    }
+    if (top.entry === null || changed.length === 0) return null;
+    const nodes = world.nodes;
+    const logs = nodes.map(votingLog);
+    for (let i = 0; i < nodes.length; i++) {
+      const held = entryAt(logs[i]!, top.index);
+      if (held !== undefined && sameEntry(held, top.entry)) continue;
+      let behind = 0;
+      for (const other of logs) if (compareUpToDate(logs[i]!, other) >= 0) behind++;
+      if (2 * behind > nodes.length) {
+        return `${nodes[i]!.id} could win an election (its log is at least as up-to-date as ${behind} of ${nodes.length} servers') but lacks committed entry ${top.index} (${entryKey(top.entry)})`;
+      }
+    }
+    return null;
+  },
+};
+
 export const invariants: readonly InvariantSpec<RaftState>[] = [
-  electionSafety, leaderAppendOnly, logMatching, leaderCompleteness, stateMachineSafety,
+  electionSafety, leaderAppendOnly, logMatching, leaderCompleteness, stateMachineSafety, committedSurvives,
 ];
