@@ -274,11 +274,14 @@ const steps = [
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'explore.scenario' }).waitFor({ timeout: 20_000 });
     await page.locator('.breadcrumbs-control', { hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
-    // The second scenario, the one with the bug switch on, is at line 38: bring its CodeLens into view.
+    // The last scenario, the one with the bug switch on: bring its CodeLens into view (its line read from the file).
+    const lines = readFileSync(join(workspace, 'commit', 'explore.scenario'), 'utf8').split('\n');
+    const ready = lines.findIndex((l) => l.startsWith('scenario "explore: a READY participant gives up"')) + 1;
+    if (ready === 0 || lines.slice(ready).some((l) => l.startsWith('scenario '))) throw new Error('commit/explore.scenario should end with the READY scenario');
     await command('Go to Line/Column...');
-    await palette.fill(':45');
+    await palette.fill(`:${ready + 7}`);
     await page.keyboard.press('Enter');
-    await cursorAt(45);
+    await cursorAt(ready + 7);
     const lens = page.locator('.codelens-decoration a', { hasText: /Explore$/ });
     await lens.nth(1).waitFor({ timeout: 30_000 }).catch(() => undefined);
     await lens.last().click();
