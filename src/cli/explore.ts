@@ -30,17 +30,14 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ScenarioSpec } from '../engine/spec.js';
 import { formatTime } from '../engine/conditions.js';
 import { prepareBase, type Candidate, type ExpectMode, type Finding } from '../explore/candidate.js';
-import { findingText, shrinkFound, verifyText } from '../explore/counterexample.js';
-import { concretize } from '../explore/concretize.js';
-import { describeStep, exhaustive, storageOf, type ExhaustiveBudget, type ExhaustiveResult, type SearchNetwork, type SearchStorage } from '../explore/exhaustive.js';
-import { scenarioText } from '../explore/scenario-text.js';
+import { findingText, shrinkFound } from '../explore/counterexample.js';
+import type { ExhaustiveResult, SearchNetwork, SearchStorage } from '../explore/exhaustive.js';
+import { exploreExhaustively, planText, verdictText, type ExhaustivePlan } from '../explore/exhaustive-explore.js';
 import { FAULT_KINDS, describeFault, type Fault, type FaultKind } from '../explore/faults.js';
-import { CLI_DEFAULTS, exhaustiveLimits, randomBudget, type ExploreOverrides, type Origin, type RandomBudget } from '../explore/budget.js';
+import { CLI_DEFAULTS, randomBudget, type ExploreOverrides, type Origin, type RandomBudget } from '../explore/budget.js';
 import type { FaultAllowance } from '../engine/spec.js';
 import type { SearchPlan } from '../explore/search.js';
 import { protocols } from '../protocols/registry.js';
-import { traceOf } from '../runner/run.js';
-import { stringifyTrace } from '../trace/write.js';
 import { exploreParallel, type ExploreOutcome } from '../workers/explore-parallel.js';
 import { defaultWorkers } from '../workers/pool.js';
 import { UsageError, parseCountFlag, parseDurationFlag, parseSeed } from './args.js';
@@ -185,6 +182,8 @@ export interface ExhaustiveReport {
     readonly network: SearchNetwork; readonly storage: SearchStorage;
   };
   readonly verdict: ExhaustiveResult['verdict'];
+  /** What stopped a `bounded` search: its state budget, its time budget. */
+  readonly stoppedBy?: ExhaustiveResult['stoppedBy'];
   readonly explored: number;
   readonly unique: number;
   readonly transitions: number;
@@ -205,69 +204,43 @@ export interface ExhaustiveReport {
 }
 
 async function exhaustiveCommand(spec: ScenarioSpec, display: string, out: string, flags: Flags, write: Write, over: ExploreOverrides): Promise<number> {
-  const mode: ExpectMode = over.expect ?? spec.explore?.expect ?? CLI_DEFAULTS.expect;
-  const protocol = protocols.get(spec.protocol)!;
-  const base = prepareBase(spec, protocol, mode).spec;
-  const limits = exhaustiveLimits(spec.explore, over);
-  const network = limits.network;
-  const storage = limits.storage ?? storageOf(base);
-  const budget: ExhaustiveBudget = { ...limits, storage, now: () => performance.now() };
   const progress = progressLine(process.stderr.isTTY === true);
-  const r = exhaustive(base, protocol, {
-    ...budget,
+  const x = await exploreExhaustively(spec, over, {
+    command: `protocol-playground explore ${display} --scenario ${JSON.stringify(spec.name)} --exhaustive`,
+    expect: CLI_DEFAULTS.expect, now: () => performance.now(),
     onProgress: (p) => progress(`exhaustive: depth ${p.depth} · ${p.unique} states · ${rate(p.unique, p.seconds)} states/s · ${p.seconds.toFixed(1)} s`),
   });
   progress(undefined);
+  const { budget, result: r } = x;
   const head: ExhaustiveReport = {
     file: display, scenario: spec.name, protocol: spec.protocol, mode: 'exhaustive',
-    budget: { depth: budget.depth, maxStates: budget.maxStates, crash: budget.crash, restart: budget.restart, duplicate: budget.duplicate, timers: budget.timers ?? null, network, storage },
-    verdict: r.verdict, explored: r.explored, unique: r.unique, transitions: r.transitions, depth: r.depth,
+    budget: { depth: budget.depth, maxStates: budget.maxStates, crash: budget.crash, restart: budget.restart, duplicate: budget.duplicate, timers: budget.timers ?? null, network: budget.network, storage: budget.storage },
+    verdict: r.verdict, ...(r.stoppedBy !== undefined ? { stoppedBy: r.stoppedBy } : {}), explored: r.explored, unique: r.unique, transitions: r.transitions, depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)), statesPerSecond: r.seconds > 0 ? Math.round(r.unique / r.seconds) : 0, found: false,
   };
   let report = head;
-  if (r.verdict === 'violation') {
-    const steps = r.path!.map((st, i) => `${i + 1}. ${describeStep(st)}`);
-    const c = concretize(base, protocol, budget, r.path!, r.finding!.check);
-    let finding: NonNullable<ExhaustiveReport['finding']> = { check: r.finding!.check, message: r.finding!.message, steps, reproduces: false };
-    if (!c.ok) finding = { ...finding, problem: `the path could not be timed as a scenario: ${c.problem}` };
-    else {
-      const named = { ...c.spec, name: `${spec.name} (exhaustive: ${r.finding!.check})` };
-      const header = [
-        `The shortest counterexample found by \`protocol-playground explore ${display} --scenario ${JSON.stringify(spec.name)} --exhaustive\``,
-        `(${r.unique} states, depth ${r.path!.length}): ${r.finding!.check} fails — ${r.finding!.message}`,
-        '',
-        'The path, in the order the search took it:',
-        ...steps.map((x) => `  ${x}`),
-        '',
-        'Timed for the simulator: each step at its own instant, every message held until the step that',
-        'delivers it (or dropped), every timer made due at its step by a drift on the node just before',
-        'the handler that arms it' + (storage === 'latency' ? ', every write as long as it takes to complete at its step.' : '.'),
-        '`protocol-playground run` on this file reproduces the violation.',
-      ];
-      const ce = await verifyText(scenarioText(named, protocol, { header, actionNotes: c.actionNotes, ruleNotes: c.ruleNotes }), protocol, r.finding!.check);
+  if (x.finding !== undefined) {
+    const { text, trace, ...f } = x.finding;
+    let finding: NonNullable<ExhaustiveReport['finding']> = f;
+    if (text !== undefined) {
       mkdirSync(out, { recursive: true });
       const stem = join(relative(process.cwd(), out) || '.', `${slug(spec.name)}.counterexample`);
-      write(`${stem}.scenario`, ce.text);
-      let tracePath: string | undefined;
-      if (ce.outcome !== undefined) {
-        tracePath = `${stem}.trace.json`;
-        write(tracePath, stringifyTrace(traceOf(ce.outcome, ce.text)));
-      }
-      finding = { ...finding, reproduces: ce.reproduces, ...(ce.problem !== undefined ? { problem: ce.problem } : {}), scenarioPath: `${stem}.scenario`, ...(tracePath !== undefined ? { tracePath } : {}), text: ce.text };
+      write(`${stem}.scenario`, text);
+      if (trace !== undefined) write(`${stem}.trace.json`, trace);
+      finding = { ...f, scenarioPath: `${stem}.scenario`, ...(trace !== undefined ? { tracePath: `${stem}.trace.json` } : {}), text };
     }
     report = { ...head, found: true, finding };
   }
   if (flags.has('json')) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else process.stdout.write(exhaustiveSummary(report) + '\n');
+  else process.stdout.write(exhaustiveSummary(report, budget, r) + '\n');
   return report.found ? EXIT_FOUND : EXIT_NOTHING_FOUND;
 }
 
-function exhaustiveSummary(r: ExhaustiveReport): string {
-  const b = r.budget;
-  const lines = [`${r.file} "${r.scenario}" exhaustive (${b.network} network, ${b.storage} storage, depth ≤ ${b.depth}, crash ≤ ${b.crash}, restart ≤ ${b.restart}, duplicate ≤ ${b.duplicate}${b.timers !== null ? `, timers ≤ ${b.timers}` : ''}): ${r.unique} states (${r.explored} explored, ${r.transitions} transitions) in ${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, depth ${r.depth}`];
+function exhaustiveSummary(r: ExhaustiveReport, plan: ExhaustivePlan, result: ExhaustiveResult): string {
+  const lines = [`${r.file} "${r.scenario}" exhaustive (${planText(plan)}): ${r.unique} states (${r.explored} explored, ${r.transitions} transitions) in ${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, depth ${r.depth}`];
   const f = r.finding;
   if (f === undefined) {
-    lines.push(r.verdict === 'complete' ? `no violation: every state within depth ${b.depth} explored` : 'no violation in the states explored (the state or time budget stopped the search; raise --max-states or --time)');
+    lines.push(verdictText(result, plan) + (r.verdict === 'bounded' ? ' (raise --max-states or --time)' : ''));
     return lines.join('\n');
   }
   lines.push(`found: ${f.check} fails after ${f.steps.length} steps — ${f.message}`);

@@ -100,25 +100,32 @@ export interface ExhaustiveLimits {
   readonly network: SearchNetwork;
   /** Absent: the scenario's (see SearchStorage). */
   readonly storage?: SearchStorage;
+  /** Where each part came from (a part with no default is `default` when nothing set it). */
+  readonly from: { readonly [K in ExhaustivePart]: Origin };
 }
+
+/** The parts of the exhaustive search's budget, as its block lines name them. */
+export const EXHAUSTIVE_PARTS = ['faults', 'depth', 'max states', 'timers', 'time', 'network', 'storage'] as const;
+export type ExhaustivePart = (typeof EXHAUSTIVE_PARTS)[number];
 
 const EXHAUSTIVE_FAULTS: readonly FaultAllowance[] = [{ kind: 'crash', max: 1 }, { kind: 'restart', max: 1 }];
 
 /** A kind listed without a count is one fault; kinds the exhaustive search does not draw (it has every partition and loss already) are ignored. */
 export function exhaustiveLimits(block: ExploreSpec | undefined, over: ExploreOverrides): ExhaustiveLimits {
-  const [allowances] = pick(over.faults, block?.faults, EXHAUSTIVE_FAULTS);
+  const [allowances, faultsFrom] = pick(over.faults, block?.faults, EXHAUSTIVE_FAULTS);
   const count = (k: FaultKind): number => {
     const a = allowances.find((x) => x.kind === k);
     return a === undefined ? 0 : a.max ?? 1;
   };
-  const [depth] = pick(over.depth, block?.depth, 20);
-  const [maxStates] = pick(over.maxStates, block?.maxStates, 2_000_000);
-  const timers = over.timers ?? block?.timers;
-  const timeMs = over.timeMs ?? (block?.time !== undefined ? block.time / 1000 : undefined);
-  const [network] = pick<SearchNetwork>(over.network, block?.network, 'async');
-  const storage = over.storage ?? block?.storage;
+  const [depth, depthFrom] = pick(over.depth, block?.depth, 20);
+  const [maxStates, statesFrom] = pick(over.maxStates, block?.maxStates, 2_000_000);
+  const [timers, timersFrom] = pick<number | undefined>(over.timers, block?.timers, undefined);
+  const [timeMs, timeFrom] = pick<number | undefined>(over.timeMs, block?.time !== undefined ? block.time / 1000 : undefined, undefined);
+  const [network, networkFrom] = pick<SearchNetwork>(over.network, block?.network, 'async');
+  const [storage, storageFrom] = pick<SearchStorage | undefined>(over.storage, block?.storage, undefined);
   return {
     crash: count('crash'), restart: count('restart'), duplicate: count('duplicate'), depth, maxStates, network,
     ...(timers !== undefined ? { timers } : {}), ...(timeMs !== undefined ? { timeMs } : {}), ...(storage !== undefined ? { storage } : {}),
+    from: { faults: faultsFrom, depth: depthFrom, 'max states': statesFrom, timers: timersFrom, time: timeFrom, network: networkFrom, storage: storageFrom },
   };
 }

@@ -144,6 +144,8 @@ export interface ExhaustiveResult extends ExhaustiveStats {
    * state or time budget (or a cancel) stopped it first.
    */
   readonly verdict: 'violation' | 'complete' | 'bounded';
+  /** What stopped a `bounded` search: the `maxStates` budget, the time budget, or a cancel. */
+  readonly stoppedBy?: 'states' | 'time' | 'cancel';
   readonly finding?: { readonly check: string; readonly message: string };
   readonly path?: readonly Step[];
 }
@@ -840,7 +842,8 @@ export class ExhaustiveSearch {
       const next: Sys[] = [];
       for (const s of frontier) {
         if (s.depth >= b.depth) continue;
-        if (seen.size >= b.maxStates || now() > deadline || b.cancel?.cancelled === true) return { ...stats(), verdict: 'bounded' };
+        const stoppedBy = seen.size >= b.maxStates ? 'states' : now() > deadline ? 'time' : b.cancel?.cancelled === true ? 'cancel' : undefined;
+        if (stoppedBy !== undefined) return { ...stats(), verdict: 'bounded', stoppedBy };
         explored++;
         for (const { next: child } of this.successors(s)) {
           transitions++;

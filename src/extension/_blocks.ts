@@ -46,22 +46,37 @@ function stripComments(line: string, open: boolean): { code: string; open: boole
   return { code, open };
 }
 
-/** What a line scan sees inside a scenario block: where it ends, its `seed`, its `expect` lines. */
+/** What a line scan sees inside a scenario block: where it ends, its `seed`, its `expect` lines, its `explore { … }` block's exhaustive lines. */
 export interface BlockBody {
   /** The 0-based line of the block's closing brace (the last line when it is not closed). */
   readonly endLine: number;
   readonly seed?: number;
   readonly expects: readonly { readonly line: number; readonly col: number; readonly text: string }[];
+  /**
+   * The lines of its `explore { … }` block that only the exhaustive search
+   * reads (`depth`, `max states`, `timers`, `network`, `storage`), in order;
+   * absent when it has none. They say the scenario is meant for
+   * *Explore exhaustively*.
+   */
+  readonly exhaustive?: readonly string[];
 }
 
 const SEED = /^\s*seed\s+(\d+)\b/;
 const EXPECT = /^(\s*)(expect\b.*?)\s*$/;
+/** The explore block's words that start a line only `--exhaustive` reads (src/dsl/scenario.langium, ExploreSetting). */
+const EXHAUSTIVE_LINE = /\b(depth|max\s+states|timers|network|storage)\b/g;
 
 /** Scans the block that starts on `block.line` (braces counted outside strings and comments). */
 export function blockBody(text: string, block: Pick<Block, 'line'>): BlockBody {
   const lines = text.split(/\r?\n/);
   let open = false, depth = 0, started = false, seed: number | undefined;
   const expects: { line: number; col: number; text: string }[] = [];
+  // What a `{` in the scenario opens is in the code before it since the last brace; the explore block's code is collected.
+  let before = '', inExplore = false, explore = '';
+  const body = (endLine: number): BlockBody => {
+    const exhaustive = [...new Set([...explore.matchAll(EXHAUSTIVE_LINE)].map((m) => m[1]!.replace(/\s+/g, ' ')))];
+    return { endLine, ...(seed !== undefined ? { seed } : {}), expects, ...(exhaustive.length > 0 ? { exhaustive } : {}) };
+  };
   for (let line = 0; line < lines.length; line++) {
     const stripped = stripComments(lines[line]!, open);
     open = stripped.open;
@@ -74,11 +89,22 @@ export function blockBody(text: string, block: Pick<Block, 'line'>): BlockBody {
       if (e) expects.push({ line, col: e[1]!.length, text: e[2]!.replace(/\s+/g, ' ') });
     }
     for (const c of code) {
-      if (c === '{') { depth++; started = true; } else if (c === '}') depth--;
-      if (started && depth === 0) return { endLine: line, ...(seed !== undefined ? { seed } : {}), expects };
+      if (c === '{') {
+        if (started && depth === 1) inExplore = /\bexplore\s*$/.test(before);
+        depth++;
+        started = true;
+        before = '';
+      } else if (c === '}') {
+        depth--;
+        before = '';
+      } else if (depth === 1) before += c;
+      else if (inExplore && depth === 2) explore += c;
+      if (started && depth === 0) return body(line);
     }
+    before += '\n';
+    if (inExplore && depth === 2) explore += '\n';
   }
-  return { endLine: lines.length - 1, ...(seed !== undefined ? { seed } : {}), expects };
+  return body(lines.length - 1);
 }
 
 export function findBlocks(text: string): Block[] {

@@ -8,7 +8,8 @@
  *   dist/client.cjs, loaded just after activation returns: it is nine
  *   tenths of the extension's code and nothing in activation needs it);
  * - CodeLens and the commands of the "Protocol Playground" category: run,
- *   run with a seed, compare with another seed, sweeps, compares, traces;
+ *   run with a seed, compare with another seed, explore (random and
+ *   exhaustive, explorer.ts), sweeps, compares, traces;
  * - the run pipeline (runner.ts), the viewer panel and its serializer
  *   (trace-panel.ts), the read-only custom editor for *.trace.json
  *   (trace-editor.ts);
@@ -147,6 +148,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return result;
   };
 
+  /** A counterexample explore wrote: the scenario in the editor, its trace in the viewer beside it. */
+  const showCounterexample = async (fileArg: string, traceArg: string | undefined, traceText: string | undefined, check: string): Promise<void> => {
+    const file = vscode.Uri.parse(fileArg);
+    await vscode.window.showTextDocument(file, { viewColumn: vscode.ViewColumn.One, preview: false });
+    if (traceArg !== undefined && traceText !== undefined) {
+      await TracePanel.open(context, { traces: [vscode.Uri.parse(traceArg)], scenario: file, title: `Counterexample: ${check}` }, [traceText]);
+    }
+    tracesView.refresh();
+  };
+
   push(
     log,
     runner,
@@ -180,13 +191,23 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       const { traceText, ...outcome } = await explorer.explore(uri, scenario);
       const found = outcome.found;
       if (found !== undefined) {
-        const file = vscode.Uri.parse(found.file);
-        await vscode.window.showTextDocument(file, { viewColumn: vscode.ViewColumn.One, preview: false });
-        if (found.trace !== undefined && traceText !== undefined) {
-          await TracePanel.open(context, { traces: [vscode.Uri.parse(found.trace)], scenario: file, title: `Counterexample: ${found.check}` }, [traceText]);
-        }
-        tracesView.refresh();
+        await showCounterexample(found.file, found.trace, traceText, found.check);
         void vscode.window.showWarningMessage(`Explore "${scenario}": ${found.check} fails — shrunk to ${found.shrunk.length} fault${found.shrunk.length === 1 ? '' : 's'} after ${outcome.runs} runs. The counterexample is open beside its trace.`);
+      }
+      return outcome;
+    }),
+
+    // Explore exhaustively: the breadth-first search of `explore --exhaustive` with the scenario's explore block; its shortest counterexample opens the same way.
+    vscode.commands.registerCommand('protocolPlayground.exploreExhaustive', async (arg?: unknown, name?: unknown) => {
+      const uri = scenarioUri(arg);
+      if (!uri) return needScenario();
+      const scenario = scenarioName(arg, name) ?? await pickScenario(uri, 'Explore which scenario exhaustively?');
+      if (scenario === undefined) return undefined;
+      const { traceText, ...outcome } = await explorer.exploreExhaustively(uri, scenario);
+      const found = outcome.found;
+      if (found?.file !== undefined) {
+        await showCounterexample(found.file, found.trace, traceText, found.check);
+        void vscode.window.showWarningMessage(`Explore exhaustively "${scenario}": ${found.check} fails after ${found.steps.length} steps, the shortest path (${outcome.states.toLocaleString('en')} states searched). The counterexample is open beside its trace.`);
       }
       return outcome;
     }),

@@ -9,6 +9,8 @@
 import type { Diagnostic } from '../dsl/compile.js';
 import type { RunEnd, TraceCheck } from '../trace/format.js';
 import type { SourceRange } from '../engine/spec.js';
+import type { ExhaustiveResult } from '../explore/exhaustive.js';
+import type { ExhaustiveFinding, ExhaustivePlan } from '../explore/exhaustive-explore.js';
 
 export interface RunJob {
   /** Absolute path of the scenario file (read from disk, with its imports). */
@@ -78,6 +80,7 @@ export type WorkerToHost =
  * breaks an invariant; that run is shrunk and printed as a scenario file.
  */
 export interface ExploreJob {
+  readonly kind: 'random';
   readonly path: string;
   readonly display: string;
   readonly scenario: string;
@@ -95,15 +98,19 @@ export interface ExploreJob {
   readonly cancel: SharedArrayBuffer;
 }
 
-export interface ExploreReport {
+/** What both searches report first: whether the file compiled, and whether it has the scenario. */
+export interface SearchReportHead {
   readonly compiled: boolean;
   readonly diagnostics: readonly Diagnostic[];
   /** Set when the file has no scenario of that name. */
   readonly missing?: string;
+  readonly cancelled: boolean;
+}
+
+export interface ExploreReport extends SearchReportHead {
   readonly runs: number;
   readonly seconds: number;
   readonly workers: number;
-  readonly cancelled: boolean;
   readonly found?: {
     readonly run: number;
     readonly check: string;
@@ -137,4 +144,49 @@ export type ExploreWorkerToHost =
   | ExploreBudgetMessage
   | { readonly type: 'progress'; readonly phase: 'search' | 'shrink'; readonly runs: number; readonly seconds: number; readonly violations: number }
   | { readonly type: 'done'; readonly report: ExploreReport }
+  | { readonly type: 'failed'; readonly message: string };
+
+/**
+ * An *Explore exhaustively* job (the same dist/explore-worker.cjs, on its own
+ * thread): the breadth-first search of src/explore/exhaustive-explore.ts with
+ * the scenario's `explore { … }` block over the CLI's defaults, as
+ * `protocol-playground explore --exhaustive` runs it. Cancel stops the search.
+ */
+export interface ExhaustiveJob {
+  readonly kind: 'exhaustive';
+  readonly path: string;
+  readonly display: string;
+  readonly scenario: string;
+  readonly cancel: SharedArrayBuffer;
+}
+
+/** The exhaustive search's budget, sent before it starts. */
+export interface ExhaustiveBudgetMessage extends Omit<ExhaustivePlan, 'from'> {
+  readonly type: 'budget';
+  /** The budget in one line, as the CLI prints it. */
+  readonly text: string;
+  /** The block's lines that set it (`faults`, `depth`, `max states`, `timers`, `time`, `network`, `storage`). */
+  readonly fromBlock: readonly string[];
+}
+
+export interface ExhaustiveReport extends SearchReportHead {
+  /** Absent when nothing was searched (the file has errors or no such scenario). */
+  readonly verdict?: ExhaustiveResult['verdict'];
+  readonly stoppedBy?: ExhaustiveResult['stoppedBy'];
+  /** For `complete` and `bounded`: the verdict in words, as the CLI prints it. */
+  readonly verdictText?: string;
+  readonly explored: number;
+  readonly unique: number;
+  readonly depth: number;
+  readonly seconds: number;
+  /** The shortest path, and the counterexample with its trace (texts: the host writes the files). */
+  readonly found?: ExhaustiveFinding;
+}
+
+export type ExhaustiveWorkerToHost =
+  | ExhaustiveBudgetMessage
+  | { readonly type: 'progress'; readonly phase: 'search'; readonly depth: number; readonly states: number; readonly seconds: number }
+  /** A violation found at `depth`: its path is being timed as a scenario and checked. */
+  | { readonly type: 'progress'; readonly phase: 'timing'; readonly check: string; readonly depth: number }
+  | { readonly type: 'done'; readonly report: ExhaustiveReport }
   | { readonly type: 'failed'; readonly message: string };

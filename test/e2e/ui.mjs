@@ -66,6 +66,47 @@ async function cursorAt(line) {
   await page.locator('#status\\.editor\\.selection', { hasText: new RegExp(`Ln ${line},`) }).waitFor({ timeout: 20_000 });
 }
 
+/**
+ * The CodeLens titled `title` over scenario `name`: the nearest lens row
+ * above its line (a file's scenarios each have one, and which are rendered
+ * depends on the scroll position).
+ */
+async function lensAbove(name, title) {
+  // The editor renders spaces as no-break spaces; `\s` matches both.
+  const line = new RegExp(`^\\s*scenario\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}"`);
+  const target = page.locator('.monaco-editor .view-line:visible', { hasText: line }).first();
+  await target.waitFor({ timeout: 30_000 });
+  const lenses = page.locator('.codelens-decoration a:visible', { hasText: title });
+  await lenses.first().waitFor({ timeout: 30_000 });
+  const y = (await target.boundingBox()).y;
+  let best, gap = Infinity;
+  for (const lens of await lenses.all()) {
+    const box = await lens.boundingBox();
+    if (box && box.y < y && y - box.y < gap) { best = lens; gap = y - box.y; }
+  }
+  if (!best) throw new Error(`no "${title}" lens above ${line}`);
+  return best;
+}
+
+/** Opens a workspace file with Go to File… (which folders the Explorer has open varies). */
+async function goToFile(path) {
+  await command('Go to File...');
+  await palette.waitFor({ timeout: 20_000 });
+  await palette.fill(path);
+  await quickRows.filter({ hasText: path.split('/')[0] }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: path.split('/').pop() }).waitFor({ timeout: 20_000 });
+  await page.locator('.breadcrumbs-control', { hasText: path.split('/')[0] }).first().waitFor({ timeout: 20_000 });
+}
+
+/** Moves the cursor to `line` (1-based) with Go to Line, bringing it into view. */
+async function goToLine(line) {
+  await command('Go to Line/Column...');
+  await palette.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await cursorAt(line);
+}
+
 async function command(title) {
   await editorLines.click().catch(() => undefined);
   await page.keyboard.press('Control+Shift+P');
@@ -266,25 +307,14 @@ const steps = [
     }
     await command('View: Close All Editors');
     await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 20_000 });
-    // Go to File… (hash/, raft/ and ring/ have an explore.scenario too, and which folders the Explorer has open varies)
-    await command('Go to File...');
-    await palette.waitFor({ timeout: 20_000 });
-    await palette.fill('commit/explore.scenario');
-    await quickRows.filter({ hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: 'explore.scenario' }).waitFor({ timeout: 20_000 });
-    await page.locator('.breadcrumbs-control', { hasText: 'commit' }).first().waitFor({ timeout: 20_000 });
-    // The last scenario, the one with the bug switch on: bring its CodeLens into view (its line read from the file).
+    // (hash/, raft/ and ring/ have an explore.scenario too)
+    await goToFile('commit/explore.scenario');
+    // The scenario with the bug switch on: bring its CodeLens into view (its line read from the file).
     const lines = readFileSync(join(workspace, 'commit', 'explore.scenario'), 'utf8').split('\n');
     const ready = lines.findIndex((l) => l.startsWith('scenario "explore: a READY participant gives up"')) + 1;
-    if (ready === 0 || lines.slice(ready).some((l) => l.startsWith('scenario '))) throw new Error('commit/explore.scenario should end with the READY scenario');
-    await command('Go to Line/Column...');
-    await palette.fill(`:${ready + 7}`);
-    await page.keyboard.press('Enter');
-    await cursorAt(ready + 7);
-    const lens = page.locator('.codelens-decoration a', { hasText: /Explore$/ });
-    await lens.nth(1).waitFor({ timeout: 30_000 }).catch(() => undefined);
-    await lens.last().click();
+    if (ready === 0) throw new Error('commit/explore.scenario has no READY scenario');
+    await goToLine(ready + 7);
+    await (await lensAbove('explore: a READY participant gives up', /Explore$/)).click();
     await page.locator('.tabs-container .tab', { hasText: 'explore-a-ready-participant-gives-up.counterexample.scenario' }).waitFor({ timeout: 90_000 });
     await page.locator('.tabs-container .tab', { hasText: 'Counterexample: atomicity' }).waitFor({ timeout: 30_000 });
     await page.locator('.notifications-toasts', { hasText: /atomicity fails — shrunk to 1 fault/ }).first().waitFor({ timeout: 30_000 });
@@ -295,6 +325,36 @@ const steps = [
     if (!existsSync(join(workspace, 'commit', 'explore-a-ready-participant-gives-up.counterexample.trace.json'))) throw new Error('the counterexample trace was not written');
     await docShot('vscode-explore.png');
     // Leave the Explorer as later steps expect it: folders collapsed, so root files stay in view.
+    await command('Collapse Folders in Explorer');
+  }],
+  ['Explore exhaustively from the CodeLens: Raft\'s Figure 8 found, its shortest counterexample opened beside its trace', async () => {
+    await command('View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 20_000 });
+    await goToFile('raft/explore.scenario');
+    const lines = readFileSync(join(workspace, 'raft', 'explore.scenario'), 'utf8').split('\n');
+    await goToLine(lines.findIndex((l) => l.startsWith('scenario "explore: figure 8"')) + 8);
+    await (await lensAbove('explore: figure 8', /Explore exhaustively$/)).click();
+    // The cancellable progress notification: depth, states, states/s.
+    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /Exploring "explore: figure 8" exhaustively/ });
+    await progress.first().waitFor({ timeout: 30_000 });
+    await page.locator('.notifications-toasts .notification-toast', { hasText: /depth \d+ · [\d,]+ states · [\d,]+ states\/s/ }).first().waitFor({ timeout: 30_000 });
+    if (!await progress.first().locator('.monaco-button', { hasText: 'Cancel' }).isVisible()) throw new Error('the progress notification has no Cancel');
+    await page.screenshot({ path: join(SHOTS, 'explore-exhaustive-progress.png') });
+    const scenarioTab = page.locator('.tabs-container .tab', { hasText: 'explore-figure-8.counterexample.scenario' });
+    const traceTab = page.locator('.tabs-container .tab', { hasText: 'Counterexample: committed_survives' });
+    await scenarioTab.waitFor({ timeout: 120_000 });
+    await traceTab.waitFor({ timeout: 30_000 });
+    await page.locator('.notifications-toasts', { hasText: /committed_survives fails after 18 steps/ }).first().waitFor({ timeout: 30_000 });
+    // Side by side: the counterexample on the left, its trace in the viewer on the right.
+    if ((await scenarioTab.boundingBox()).x >= (await traceTab.boundingBox()).x) throw new Error('the trace is not beside the counterexample');
+    const s = await viewerSummary();
+    if (s.mode !== 'single' || s.lanes !== 3 || s.events === 0) throw new Error(`unexpected viewer state ${JSON.stringify(s)}`);
+    const text = await editorLines.innerText();
+    for (const want of [/The\sshortest\scounterexample\sfound\sby/, /18\.\sn1\sreceives\sAppendEntriesReply\sfrom\sn3/]) if (!want.test(text)) throw new Error(`the counterexample shows no ${want}: ${text.slice(0, 400)}`);
+    const written = readFileSync(join(workspace, 'raft', 'explore-figure-8.counterexample.scenario'), 'utf8');
+    if (!/\n {2}at \d+us crash n1 {3}\/\/ step 5: n1 crashes\n/.test(written)) throw new Error('the written counterexample has no crash of n1 at step 5');
+    if (!existsSync(join(workspace, 'raft', 'explore-figure-8.counterexample.trace.json'))) throw new Error('the counterexample trace was not written');
+    await docShot('vscode-explore-exhaustive.png');
     await command('Collapse Folders in Explorer');
   }],
   ['the activity bar view lists the workspace\'s scenarios; ▷ on one runs it', async () => {
@@ -383,7 +443,7 @@ for (const [name, step] of steps) {
     log(`✓ ${name}`);
   } catch (e) {
     failed++;
-    log(`✗ ${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    log(`✗ ${name}: ${e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e)}`);
     await page.screenshot({ path: join(SHOTS, `failed-${passed + 1}.png`) }).catch(() => undefined);
   }
 }

@@ -58,7 +58,8 @@ function pickLimit(b: ReturnType<typeof randomBudget>): [number | undefined, num
 
 describe('exhaustiveLimits()', () => {
   it('defaults: depth 20, 2 000 000 states, one crash and one restart, no timer or time bound, the async network, the scenario\'s storage', () => {
-    assert.deepEqual(exhaustiveLimits(undefined, {}), { crash: 1, restart: 1, duplicate: 0, depth: 20, maxStates: 2_000_000, network: 'async' });
+    const DEFAULT = { faults: 'default', depth: 'default', 'max states': 'default', timers: 'default', time: 'default', network: 'default', storage: 'default' };
+    assert.deepEqual(exhaustiveLimits(undefined, {}), { crash: 1, restart: 1, duplicate: 0, depth: 20, maxStates: 2_000_000, network: 'async', from: DEFAULT });
   });
 
   it('network and storage: the block\'s lines, a flag over each', () => {
@@ -66,11 +67,16 @@ describe('exhaustiveLimits()', () => {
     assert.deepEqual([exhaustiveLimits(block, {}).network, exhaustiveLimits(block, {}).storage], ['lockstep', 'latency']);
     const over = exhaustiveLimits(block, { network: 'async', storage: 'instant' });
     assert.deepEqual([over.network, over.storage], ['async', 'instant']);
+    assert.deepEqual([exhaustiveLimits(block, {}).from.network, over.from.network, over.from.storage, over.from.depth], ['block', 'flag', 'flag', 'default']);
   });
 
   it('the block\'s lines (a kind without a count is one fault; kinds it does not draw are ignored), each flag over its line', () => {
     const block: ExploreSpec = { ...BLOCK, faults: [{ kind: 'crash', max: 2 }, { kind: 'duplicate' }, { kind: 'partition' }], time: 30_000_000 };
-    assert.deepEqual(exhaustiveLimits(block, {}), { crash: 2, restart: 0, duplicate: 1, depth: 12, maxStates: 150_000, timers: 4, timeMs: 30_000, network: 'async' });
-    assert.deepEqual(exhaustiveLimits(block, { depth: 6, faults: [{ kind: 'restart' }], timeMs: 1000 }), { crash: 0, restart: 1, duplicate: 0, depth: 6, maxStates: 150_000, timers: 4, timeMs: 1000, network: 'async' });
+    const { from, ...limits } = exhaustiveLimits(block, {});
+    assert.deepEqual(limits, { crash: 2, restart: 0, duplicate: 1, depth: 12, maxStates: 150_000, timers: 4, timeMs: 30_000, network: 'async' });
+    assert.deepEqual(from, { faults: 'block', depth: 'block', 'max states': 'block', timers: 'block', time: 'block', network: 'default', storage: 'default' });
+    const { from: overFrom, ...over } = exhaustiveLimits(block, { depth: 6, faults: [{ kind: 'restart' }], timeMs: 1000 });
+    assert.deepEqual(over, { crash: 0, restart: 1, duplicate: 0, depth: 6, maxStates: 150_000, timers: 4, timeMs: 1000, network: 'async' });
+    assert.deepEqual([overFrom.depth, overFrom.faults, overFrom.time, overFrom['max states']], ['flag', 'flag', 'flag', 'block']);
   });
 });

@@ -83,6 +83,27 @@ describe('blockBody()', () => {
     assert.deepEqual(blockBody(text, { line: 11 }), { endLine: 12, expects: [{ line: 12, col: 2, text: 'expect linearizable' }] });
   });
 
+  it('finds the lines of its explore block only the exhaustive search reads, wherever the block\'s braces and lines fall', () => {
+    const scenario = (explore: string): string => `cluster c: raft { nodes n1..n3 }\nscenario "s" {\n  use c\n  network { latency 1ms }\n${explore}\n  run until 1s\n}\n`;
+    const exhaustive = (explore: string): readonly string[] | undefined => blockBody(scenario(explore), { line: 1 }).exhaustive;
+    assert.equal(exhaustive(''), undefined, 'no explore block');
+    assert.equal(exhaustive('  explore {\n    faults crash 2, restart\n    max faults 3\n    runs 200\n    time 1min\n  }'), undefined, 'the random search\'s lines only');
+    assert.deepEqual(exhaustive('  explore {\n    faults crash 2\n    timers 4\n    depth 30\n    max states 150000\n    network lockstep\n  }'), ['timers', 'depth', 'max states', 'network']);
+    assert.deepEqual(exhaustive('  explore { depth 3  max\n   states 9 storage latency }'), ['depth', 'max states', 'storage'], 'one line, or a line split');
+    assert.deepEqual(exhaustive('  explore\n  {\n    depth 3\n  }'), ['depth'], 'the brace on the next line');
+    assert.equal(exhaustive('  // explore { depth 3 }\n  at 0ms note "explore { depth 3 }"\n  on deliver Ping { drop }'), undefined, 'in a comment, in a string, another block');
+    assert.equal(exhaustive('  /* explore {\n    depth 3\n  } */'), undefined, 'in a block comment');
+  });
+
+  it('agrees with examples/raft/explore.scenario: its two exhaustive scenarios, not the random one', () => {
+    const raft = readFileSync(new URL('../../examples/raft/explore.scenario', import.meta.url), 'utf8');
+    assert.deepEqual(findBlocks(raft).map((b) => [b.name, blockBody(raft, b).exhaustive]), [
+      ['explore', undefined],
+      ['explore small', ['depth', 'max states']],
+      ['explore: figure 8', ['timers', 'depth', 'max states', 'network']],
+    ]);
+  });
+
   it('names traces by seed when the seed is not the scenario\'s own', () => {
     assert.equal(traceFileName('Leader failover!'), 'leader-failover.trace.json');
     assert.equal(traceFileName('Leader failover!', 7), 'leader-failover.seed-7.trace.json');

@@ -39,6 +39,18 @@ interface ExploreResult {
   found?: { check: string; faults: string[]; shrunk: string[]; reproduces: boolean; file: string; trace?: string };
 }
 
+interface ExhaustiveResult {
+  compiled: boolean;
+  cancelled: boolean;
+  error?: string;
+  verdict?: 'violation' | 'complete' | 'bounded';
+  stoppedBy?: 'states' | 'time' | 'cancel';
+  states: number;
+  depth: number;
+  budget?: { network: string; storage: string; depth: number; maxStates: number; crash: number; restart: number; timers?: number; fromBlock: string[] };
+  found?: { check: string; steps: string[]; reproduces: boolean; problem?: string; file?: string; trace?: string };
+}
+
 let api: Api;
 const ws = (): vscode.Uri => vscode.workspace.workspaceFolders![0]!.uri;
 const file = (...parts: string[]): vscode.Uri => vscode.Uri.joinPath(ws(), ...parts);
@@ -95,6 +107,20 @@ async function waitFor(predicate: () => boolean, what: string, ms = 20_000): Pro
   }
 }
 
+/** The output channel's log once it matches `pattern` (the host flushes the log file on its own schedule, so it is polled). */
+async function logUntil(pattern: RegExp, ms = 20_000): Promise<string> {
+  const folder = vscode.Uri.parse(api.logFolder);
+  const deadline = Date.now() + ms;
+  let text = '';
+  while (Date.now() < deadline) {
+    const logs = (await vscode.workspace.fs.readDirectory(folder).then((e) => e, () => [])).filter(([n]) => n.endsWith('.log'));
+    text = (await Promise.all(logs.map(([n]) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, n))))).map((b) => decoder.decode(b)).join('\n');
+    if (pattern.test(text)) break;
+    await new Promise((r) => setTimeout(r, 250)); // poll the log file
+  }
+  return text;
+}
+
 async function config(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('protocolPlayground').update(key, value, vscode.ConfigurationTarget.Workspace);
 }
@@ -116,7 +142,7 @@ suite('Protocol Playground in a real VS Code extension host', () => {
   test('contributes the scenario language and registers its commands', async () => {
     assert.ok((await vscode.languages.getLanguages()).includes('scenario'));
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['run', 'runWithSeed', 'compareSeeds', 'explore', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer',
+    for (const c of ['run', 'runWithSeed', 'compareSeeds', 'explore', 'exploreExhaustive', 'openLastTrace', 'compareWith', 'runCompare', 'runSweep', 'openTraceAsText', 'restartLanguageServer',
       'newScenario', 'copyExamples', 'openWalkthrough', 'showOutput']) {
       assert.ok(commands.includes(`protocolPlayground.${c}`), `protocolPlayground.${c} is registered`);
     }
@@ -332,6 +358,103 @@ suite('Protocol Playground in a real VS Code extension host', () => {
     await vscode.workspace.fs.delete(uri);
   });
 
+  test('Explore exhaustively: a CodeLens only over scenarios whose explore block has a line the exhaustive search reads', async () => {
+    const exhaustiveLenses = async (uri: vscode.Uri): Promise<unknown[]> => {
+      await vscode.workspace.openTextDocument(uri); // the provider runs on open documents only
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return lenses.filter((l) => l.command?.command === 'protocolPlayground.exploreExhaustive').map((l) => [l.command!.title, l.command!.arguments?.[1], l.range.start.line]);
+    };
+    // "explore" has no explore block; "explore small" sets depth and max states; "explore: figure 8" its lockstep network too.
+    const raft = file('raft', 'explore.scenario');
+    const text = decoder.decode(await vscode.workspace.fs.readFile(raft)).split('\n');
+    const line = (name: string): number => text.findIndex((l) => l.startsWith(`scenario "${name}"`));
+    assert.deepEqual(await exhaustiveLenses(raft), [
+      ['$(list-tree) Explore exhaustively', 'explore small', line('explore small')],
+      ['$(list-tree) Explore exhaustively', 'explore: figure 8', line('explore: figure 8')],
+    ]);
+    // leader-failover.scenario's explore block has the random search's lines only.
+    const failover = file('raft', 'leader-failover.scenario');
+    assert.match(decoder.decode(await vscode.workspace.fs.readFile(failover)), /\n {2}explore \{\n/);
+    assert.deepEqual(await exhaustiveLenses(failover), []);
+    // Explore stays over every scenario.
+    const random = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', raft)).filter((l) => l.command?.command === 'protocolPlayground.explore');
+    assert.equal(random.length, 3);
+  });
+
+  test('Explore exhaustively finds Raft\'s Figure 8, writes its shortest counterexample, which reproduces, and opens it beside its trace', async () => {
+    // A copy of examples/raft/explore.scenario's "explore: figure 8" alone with its cluster: the bug switch on, no faults, the lockstep budget in its explore block.
+    const example = decoder.decode(await vscode.workspace.fs.readFile(file('raft', 'explore.scenario')));
+    const cluster = example.slice(example.indexOf('cluster three'), example.indexOf('}\n') + 2);
+    const scenario = example.slice(example.indexOf('scenario "explore: figure 8"'));
+    const uri = file('raft', 'figure-8.scenario');
+    await write(uri, `${cluster}\nscenario "figure 8"${scenario.slice(scenario.indexOf(' {'))}`);
+    await vscode.window.showTextDocument(uri);
+    const lens = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).find((l) => l.command?.command === 'protocolPlayground.exploreExhaustive');
+    assert.ok(lens?.command?.arguments, 'an Explore exhaustively lens over the copy');
+    const result = await vscode.commands.executeCommand<ExhaustiveResult>('protocolPlayground.exploreExhaustive', ...lens.command.arguments);
+    assert.equal(result.compiled, true, result.error);
+    assert.equal(result.verdict, 'violation');
+    assert.deepEqual(result.budget && [result.budget.network, result.budget.depth, result.budget.maxStates, result.budget.crash, result.budget.restart, result.budget.timers, result.budget.fromBlock],
+      ['lockstep', 30, 150_000, 2, 1, 4, ['faults', 'depth', 'max states', 'timers', 'network']],
+      'the explore block\'s budget, as the CLI reads it');
+    assert.ok(result.found, 'found nothing');
+    assert.equal(result.found.check, 'committed_survives');
+    assert.equal(result.found.steps.length, 18, result.found.steps.join('; '));
+    assert.equal(result.found.steps.filter((st) => / crashes$/.test(st)).length, 2);
+    assert.equal(result.found.reproduces, true, result.found.problem);
+    const ce = file('raft', 'figure-8.counterexample.scenario');
+    assert.equal(result.found.file, ce.toString());
+    assert.equal(result.found.trace, file('raft', 'figure-8.counterexample.trace.json').toString());
+    // The counterexample is the active editor, its trace in the viewer beside it.
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), ce.toString());
+    const text = vscode.window.activeTextEditor!.document.getText();
+    assert.match(text, /^\/\/ The shortest counterexample found by `Explore exhaustively \(VS Code\) on raft\/figure-8\.scenario, scenario "figure 8"`/);
+    assert.match(text, /\n {2}bug_commit_old_terms true\n/);
+    assert.doesNotMatch(text, /explore \{/, 'the counterexample is a file for run: its faults are lines, not a budget');
+    const panel = api.panel();
+    assert.equal(panel?.title, 'Counterexample: committed_survives');
+    assert.equal(panel?.scenario, ce.toString());
+    assert.deepEqual(panel?.traces, [result.found.trace]);
+    assert.equal((await readJson(vscode.Uri.parse(result.found.trace!))).format, 'protocol-playground-trace');
+    // Run on the counterexample fails the same check.
+    const run = await vscode.commands.executeCommand<RunResult>('protocolPlayground.run', ce);
+    assert.deepEqual(run.scenarios.map((s) => s.passed), [false]);
+    const failed = await diagnosticsUntil(ce, (d) => d.some((x) => x.source === 'protocol-playground run'), 'the failed expect on the counterexample');
+    assert.match(failed.find((d) => d.source === 'protocol-playground run')!.message, /committed_survives violated at /);
+    // One line in the output channel for the search's budget, one for what it found.
+    const log = await logUntil(/explore exhaustively "figure 8" \(raft\/figure-8\.scenario\) · .* FOUND committed_survives after 18 steps/);
+    assert.match(log, /explore exhaustively "figure 8" \(raft\/figure-8\.scenario\) · lockstep network, instant storage, depth ≤ 30, crash ≤ 2, restart ≤ 1, duplicate ≤ 0, timers ≤ 4, 150000 states \(explore block: faults, depth, max states, timers, network; the rest defaults\)/);
+    assert.match(log, /FOUND committed_survives after 18 steps: 1\. n\d's election timer fires; .* · counterexample raft\/figure-8\.counterexample\.scenario/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  test('Explore exhaustively with nothing to find says so: complete within its depth, or which budget stopped it; Cancel stops it', async () => {
+    const example = decoder.decode(await vscode.workspace.fs.readFile(file('raft', 'explore.scenario')));
+    const small = example.slice(0, example.indexOf('// Raft\'s Figure 8 found'));
+    const uri = file('raft', 'exhaustive-budgets.scenario');
+    const withBlock = (block: string): Promise<void> => write(uri, small.replace(/ {2}explore \{[^}]*\}/, `  explore {\n${block}\n  }`));
+    await withBlock('    depth 3');
+    const complete = await vscode.commands.executeCommand<ExhaustiveResult>('protocolPlayground.exploreExhaustive', uri, 'explore small');
+    assert.deepEqual([complete.compiled, complete.verdict, complete.stoppedBy, complete.found, complete.cancelled], [true, 'complete', undefined, undefined, false]);
+    assert.ok(complete.states > 0 && complete.depth === 3, JSON.stringify(complete));
+    await withBlock('    max states 40');
+    const bounded = await vscode.commands.executeCommand<ExhaustiveResult>('protocolPlayground.exploreExhaustive', uri, 'explore small');
+    assert.deepEqual([bounded.verdict, bounded.stoppedBy, bounded.found, bounded.budget?.depth], ['bounded', 'states', undefined, 20]);
+    const log = await logUntil(/explore exhaustively "explore small" \(raft\/exhaustive-budgets\.scenario\) · \d+ states .* · bounded: no violation in \d+ states; the state budget \(40 states\) stopped the search/);
+    assert.match(log, /· complete: no violation within depth 3 \(every state explored\)/);
+    assert.match(log, /· bounded: no violation in \d+ states; the state budget \(40 states\) stopped the search at depth \d+ of 20/);
+    // A search far too big to finish, cancelled as the notification's Cancel does.
+    await withBlock('    depth 60\n    max states 50000000\n    faults crash 3, restart 3');
+    const pending = vscode.commands.executeCommand<ExhaustiveResult>('protocolPlayground.exploreExhaustive', uri, 'explore small');
+    await waitFor(() => api.exploring().includes(`${uri.toString()}#explore small`), 'the search to start');
+    api.cancelExplore(uri, 'explore small');
+    const cancelled = await pending;
+    assert.deepEqual([cancelled.cancelled, cancelled.verdict, cancelled.stoppedBy, cancelled.found], [true, 'bounded', 'cancel', undefined]);
+    assert.deepEqual(api.exploring(), []);
+    await vscode.workspace.fs.delete(uri);
+  });
+
   test('a failed expect becomes a diagnostic on its line, cleared by the next passing run', async () => {
     const uri = file('failing.scenario');
     await write(uri, RING.replace('KEYS', '999'));
@@ -442,15 +565,7 @@ suite('Protocol Playground in a real VS Code extension host', () => {
   test('one output channel, with a line per run (scenario, seed, result, trace, time)', async () => {
     assert.equal(api.outputChannel, 'Protocol Playground');
     await vscode.commands.executeCommand('protocolPlayground.run', file('ring', 'balance.scenario'), 'balance');
-    const folder = vscode.Uri.parse(api.logFolder);
-    const deadline = Date.now() + 20_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      const logs = (await vscode.workspace.fs.readDirectory(folder).then((e) => e, () => [])).filter(([n]) => n.endsWith('.log'));
-      text = (await Promise.all(logs.map(([n]) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, n))))).map((b) => decoder.decode(b)).join('\n');
-      if (/run "balance" \(ring\/balance\.scenario\) · seed \d+ · PASS \d+\/\d+ expects held · \d+ events, .* simulated · trace ring\/balance\.trace\.json.* · [\d.]+ s/.test(text)) break;
-      await new Promise((r) => setTimeout(r, 250)); // the log file is flushed by the host; poll it
-    }
+    const text = await logUntil(/run "balance" \(ring\/balance\.scenario\) · seed \d+ · PASS \d+\/\d+ expects held · \d+ events, .* simulated · trace ring\/balance\.trace\.json.* · [\d.]+ s/);
     assert.match(text, /run "balance" \(ring\/balance\.scenario\) · seed \d+ · PASS/);
     assert.match(text, /activated in/, 'activation goes to the same channel');
   });
