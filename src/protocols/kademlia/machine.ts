@@ -546,7 +546,7 @@ export class Draft {
   }
 
   record(done: Done): void {
-    this.also = this.recorded && this.last !== null ? [...this.also, this.last] : NO_DONE;
+    this.also = this.recorded && this.last !== null ? this.also.concat(this.last) : NO_DONE;
     this.recorded = true;
     this.last = done;
     this.done++;
@@ -579,7 +579,7 @@ export class Draft {
 
   private stored(lk: Lookup, node: NodeId, ok: boolean): void {
     const s = lk.storing!;
-    const storing = { waiting: s.waiting - 1, acked: ok ? [...s.acked, node] : s.acked };
+    const storing = { waiting: s.waiting - 1, acked: ok ? s.acked.concat(node) : s.acked };
     const next = withProgress(lk, lk.list, lk.inflight, lk.msgs + (ok ? 2 : 1), lk.stalls, lk.wide, lk.found, storing);
     this.replace(next);
     if (storing.waiting <= 0) this.storeDone(next);

@@ -130,11 +130,16 @@ export function bucketAt(table: Table, i: number): Bucket | undefined {
   return at >= 0 ? table[at] : undefined;
 }
 
-/** The table with `b` in place of its bucket (added, or dropped when it holds nothing). Arrays kept in states are built at their exact length. */
+/**
+ * The table with `b` in place of its bucket (added, or dropped when it holds
+ * nothing). Arrays kept in states are built at their exact length: V8 gives
+ * `[...list, x]` room for about twice its length, which the trace would keep
+ * with every version (`concat` and `slice` allocate exactly).
+ */
 function put(table: Table, b: Bucket): Table {
   const at = find(table, b.i);
-  if (at < 0) return [...table.slice(0, -(at + 1)), b, ...table.slice(-(at + 1))];
-  if (b.contacts.length === 0 && b.cache.length === 0 && b.looked === 0) return [...table.slice(0, at), ...table.slice(at + 1)];
+  if (at < 0) return table.slice(0, -(at + 1)).concat(b, table.slice(-(at + 1)));
+  if (b.contacts.length === 0 && b.cache.length === 0 && b.looked === 0) return table.slice(0, at).concat(table.slice(at + 1));
   const out = table.slice();
   out[at] = b;
   return out;
@@ -218,7 +223,7 @@ export function observe(table: Table, self: Id, contact: Contact, k: number, bit
   const cacheAt = indexOf(old.cache, contact.node);
   const cacheWithout = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
   if (old.contacts.length < k || bugs.skipEviction) {
-    return { table: put(table, bucket(old, [...old.contacts, contact], [...old.seen, now], cacheWithout, old.stale, old.probe)), ping: null, added: true };
+    return { table: put(table, bucket(old, old.contacts.concat(contact), old.seen.concat(now), cacheWithout, old.stale, old.probe)), ping: null, added: true };
   }
   // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the least recently seen is probed.
   const staleAt = firstStale(old);
@@ -227,7 +232,7 @@ export function observe(table: Table, self: Id, contact: Contact, k: number, bit
     const b = bucket(old, setAt(old.contacts, staleAt, contact), setAt(old.seen, staleAt, now), cacheWithout, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe);
     return { table: put(table, b), ping: null, added: true };
   }
-  const cache = cacheWithout.length < k ? [...cacheWithout, contact] : [...cacheWithout.slice(1), contact];
+  const cache = (cacheWithout.length < k ? cacheWithout : cacheWithout.slice(1)).concat(contact);
   const ping = old.probe === null ? old.contacts[leastRecent(old)]! : null;
   return { table: put(table, bucket(old, old.contacts, old.seen, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
 }
