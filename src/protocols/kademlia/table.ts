@@ -113,6 +113,9 @@ const NO_BUGS: TableBugs = {};
 
 /** Position of bucket `i` in the table, or where it would go (as -(pos + 1)). */
 function find(table: Table, i: number): number {
+  // The buckets from the farthest down are usually all there (each holds half the ids of the one before): try that place first.
+  const guess = table.length > 0 ? table[0]!.i - i : -1;
+  if (guess >= 0 && guess < table.length && table[guess]!.i === i) return guess;
   let lo = 0;
   let hi = table.length - 1;
   while (lo <= hi) {
