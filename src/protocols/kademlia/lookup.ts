@@ -33,8 +33,8 @@
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
 import { appended, CHUNK, ChunkEdit, chunked, entry, flatten, sizeOf, type Chunks } from './_chunks.js';
-import { compareDistance, type Id } from './ids.js';
-import type { Contact } from './table.js';
+import { idTop, type Id } from './ids.js';
+import { compareContacts, type Contact } from './table.js';
 
 export type LookupKind = 'lookup' | 'find' | 'store' | 'join' | 'refresh' | 'republish';
 
@@ -115,21 +115,49 @@ const RANKS_KEPT = 4096;
 interface Rank {
   list: Chunks<Candidate>;
   readonly order: number[];
+  /** The target's top bits (`idTop`), for comparing distances by number. */
+  readonly top: number;
   /** Positions of the `asked` candidates of `list` (null: not worked out yet). */
   asked: number[] | null;
 }
 const ranks = new Map<Id, Rank>();
 
-/** The positions of `list`'s candidates, closest to `target` first (the caller reads it before the next change to the lookup). */
-function rankOf(list: Chunks<Candidate>, target: Id): readonly number[] {
+/** The remembered order of `list` for `target`, worked out when it is not (the caller reads it before the next change to the lookup). */
+function rankOf(list: Chunks<Candidate>, target: Id): Rank {
   const got = ranks.get(target);
-  if (got !== undefined && got.list === list) return got.order;
-  const order = Array.from({ length: sizeOf(list) }, (_, j) => j);
-  order.sort((a, b) => compareDistance(entry(list, a).c.id, entry(list, b).c.id, target));
+  if (got !== undefined && got.list === list) return got;
+  const top = idTop(target);
+  const order: number[] = [];
+  for (let j = 0, n = sizeOf(list); j < n; j++) order.push(j);
+  insertionSort(order, 0, list, target, top);
   if (got !== undefined) ranks.delete(target);
   else if (ranks.size >= RANKS_KEPT) ranks.delete(ranks.keys().next().value!);
-  ranks.set(target, { list, order, asked: null });
-  return order;
+  const rank: Rank = { list, order, top, asked: null };
+  ranks.set(target, rank);
+  return rank;
+}
+
+/** Compares the candidates at positions a and b of `list` by distance to `target`. */
+function closer(list: Chunks<Candidate>, a: number, b: number, target: Id, top: number): number {
+  return compareContacts(entry(list, a).c, entry(list, b).c, target, top);
+}
+
+/**
+ * Sorts `xs[from..]` (positions in `list`) by distance, an insertion sort:
+ * a reply brings at most k new candidates, and a list is sorted whole only
+ * when its order was not remembered. Stable, so equal ids (there are none)
+ * would keep their order.
+ */
+function insertionSort(xs: number[], from: number, list: Chunks<Candidate>, target: Id, top: number): void {
+  for (let i = from + 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let at = i;
+    while (at > from && closer(list, xs[at - 1]!, x, target, top) > 0) {
+      xs[at] = xs[at - 1]!;
+      at--;
+    }
+    xs[at] = x;
+  }
 }
 
 /**
@@ -145,9 +173,12 @@ function passOn(list: Chunks<Candidate>, next: Chunks<Candidate>, target: Id, as
   if (asked === null) return;
   if (settled >= 0) {
     const at = asked.indexOf(settled);
-    if (at >= 0) asked.splice(at, 1);
+    if (at >= 0) {
+      asked[at] = asked[asked.length - 1]!;
+      asked.pop();
+    }
   }
-  for (const j of ask) asked.push(j);
+  for (let a = 0; a < ask.length; a++) asked.push(ask[a]!);
 }
 
 /** The position of the candidate asked with RPC `rpc`, or -1. */
@@ -160,9 +191,10 @@ export function askedWith(lk: Lookup, rpc: number): number {
       for (let j = 0, n = sizeOf(list); j < n; j++) if (entry(list, j).st === 'asked') asked.push(j);
       got.asked = asked;
     }
-    for (const j of got.asked) {
-      const cand = entry(list, j);
-      if (cand.rpc === rpc && cand.st === 'asked') return j;
+    const asked = got.asked;
+    for (let a = 0; a < asked.length; a++) {
+      const cand = entry(list, asked[a]!);
+      if (cand.rpc === rpc && cand.st === 'asked') return asked[a]!;
     }
     return -1;
   }
@@ -175,32 +207,30 @@ export function askedWith(lk: Lookup, rpc: number): number {
 
 const NO_POSITIONS: readonly number[] = [];
 
-/** Scratch space for the new candidates' positions (nothing is kept between calls). */
-const fresh: number[] = [];
-
 /**
  * `next` is `list` (whose order is remembered) followed by new candidates
  * from position `before` on: their positions are sorted and merged into the
- * remembered order, in place, from the back. The same order
- * a full sort gives (ids are distinct; were two equal, the earlier position
- * would come first, as with the stable sort).
+ * remembered order, in place, from the back. The same order a full sort
+ * gives (ids are distinct; were two equal, the earlier position would come
+ * first, as with the stable sort).
  */
 function extendRank(list: Chunks<Candidate>, next: Chunks<Candidate>, before: number, target: Id): void {
   const got = ranks.get(target);
   if (got === undefined || got.list !== list) return; // not remembered: sorted when next asked for
-  const order = got.order;
-  const cmp = (a: number, b: number) => compareDistance(entry(next, a).c.id, entry(next, b).c.id, target);
+  const { order, top } = got;
   fresh.length = 0;
-  const total = sizeOf(next);
-  for (let j = before; j < total; j++) fresh.push(j);
-  fresh.sort(cmp);
+  for (let j = before, total = sizeOf(next); j < total; j++) fresh.push(j);
+  insertionSort(fresh, 0, next, target, top);
   let r = order.length - 1;
   for (let a = 0; a < fresh.length; a++) order.push(0);
   for (let o = order.length - 1, a = fresh.length - 1; a >= 0; o--) {
-    order[o] = r >= 0 && cmp(order[r]!, fresh[a]!) > 0 ? order[r--]! : fresh[a--]!;
+    order[o] = r >= 0 && closer(next, order[r]!, fresh[a]!, target, top) > 0 ? order[r--]! : fresh[a--]!;
   }
   got.list = next;
 }
+
+/** Scratch space for a reply's new candidates' positions (nothing is kept between calls). */
+const fresh: number[] = [];
 
 /** The lookup's candidates in the order they were heard of. */
 export function candidates(lk: Lookup): Candidate[] {
@@ -209,7 +239,7 @@ export function candidates(lk: Lookup): Candidate[] {
 
 /** The lookup's candidates, closest to its target first. */
 export function ranked(lk: Lookup): Candidate[] {
-  return rankOf(lk.list, lk.target).map((j) => entry(lk.list, j));
+  return rankOf(lk.list, lk.target).order.map((j) => entry(lk.list, j));
 }
 
 export function newLookup(o: {
@@ -235,7 +265,7 @@ export function nextQueries(
 ): { lookup: Lookup; ask: Candidate[] } {
   const room = lk.wide || bugs.flood ? Infinity : alpha - lk.inflight;
   if (room <= 0) return { lookup: lk, ask: [] };
-  const rank = rankOf(lk.list, lk.target);
+  const rank = rankOf(lk.list, lk.target).order;
   const ask: Candidate[] = [];
   const asking: number[] = [];
   const edit = new ChunkEdit(lk.list);
@@ -273,25 +303,27 @@ export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], sel
   if (j < 0) return lk;
   const list = lk.list;
   const hop = entry(list, j).hop;
-  const rank = rankOf(list, lk.target);
-  const closestBefore = entry(list, rank[0]!).c.id;
+  const { order: rank, top } = rankOf(list, lk.target);
+  const target = lk.target;
+  const closestBefore = entry(list, rank[0]!).c;
   // The 2k-th closest candidate that has not failed: a contact farther than it is not worth keeping.
-  let cutoff: Id | null = null;
+  let cutoff: Contact | null = null;
   for (let r = 0, live = 0; r < rank.length; r++) {
     const cand = entry(list, rank[r]!);
     if (cand.st !== 'failed' && ++live === 2 * k) {
-      cutoff = cand.c.id;
+      cutoff = cand.c;
       break;
     }
   }
   const added: Candidate[] = [];
   let closest = closestBefore;
-  for (const c of nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const c = nodes[n]!;
     if (c.node === self) continue;
-    if (cutoff !== null && compareDistance(c.id, cutoff, lk.target) >= 0) continue;
-    if (known(list, rank, c.id, lk.target) || added.some((x) => x.c.id === c.id)) continue;
+    if (cutoff !== null && compareContacts(c, cutoff, target, top) >= 0) continue;
+    if (known(list, rank, c, target, top) || addedAlready(added, c)) continue;
     added.push({ c, hop: hop + 1, st: 'new' });
-    if (compareDistance(c.id, closest, lk.target) < 0) closest = c.id;
+    if (compareContacts(c, closest, target, top) < 0) closest = c;
   }
   const stalls = closest !== closestBefore ? 0 : lk.stalls + 1;
   const edit = new ChunkEdit(list);
@@ -304,17 +336,23 @@ export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], sel
   return withProgress(lk, kept, lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
 }
 
-/** Whether a candidate with id `id` is in `list` (binary search over its distance order). */
-function known(list: Chunks<Candidate>, rank: readonly number[], id: Id, target: Id): boolean {
+/** Whether a candidate with `c`'s id is in `list` (binary search over its distance order). */
+function known(list: Chunks<Candidate>, rank: readonly number[], c: Contact, target: Id, top: number): boolean {
   let lo = 0;
   let hi = rank.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareDistance(entry(list, rank[mid]!).c.id, id, target);
-    if (c === 0) return true;
-    if (c < 0) lo = mid + 1;
+    const d = compareContacts(entry(list, rank[mid]!).c, c, target, top);
+    if (d === 0) return true;
+    if (d < 0) lo = mid + 1;
     else hi = mid - 1;
   }
+  return false;
+}
+
+/** Whether `added` has a candidate with `c`'s id (a reply that names a contact twice). */
+function addedAlready(added: readonly Candidate[], c: Contact): boolean {
+  for (let a = 0; a < added.length; a++) if (added[a]!.c.id === c.id) return true;
   return false;
 }
 
@@ -335,7 +373,7 @@ export function timedOut(lk: Lookup, rpc: number, alpha: number): Lookup {
 export function isDone(lk: Lookup, k: number, bugs: LookupBugs = {}): boolean {
   if (lk.found !== null) return true;
   if (bugs.stopEarly && lk.stalls > 0) return true;
-  const rank = rankOf(lk.list, lk.target);
+  const rank = rankOf(lk.list, lk.target).order;
   let live = 0;
   for (let r = 0; r < rank.length && live < k; r++) {
     const st = entry(lk.list, rank[r]!).st;
@@ -349,7 +387,7 @@ export function isDone(lk: Lookup, k: number, bugs: LookupBugs = {}): boolean {
 /** The k closest candidates that have not failed: the lookup's result, closest first. */
 export function resultOf(lk: Lookup, k: number): Candidate[] {
   const out: Candidate[] = [];
-  const rank = rankOf(lk.list, lk.target);
+  const rank = rankOf(lk.list, lk.target).order;
   for (let r = 0; r < rank.length && out.length < k; r++) {
     const cand = entry(lk.list, rank[r]!);
     if (cand.st !== 'failed') out.push(cand);

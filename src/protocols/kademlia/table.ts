@@ -29,7 +29,7 @@
  * differ in the next.
  */
 import type { NodeId } from '../../engine/protocol.js';
-import { bucketIndex, compareDistance, distanceKey, type Id } from './ids.js';
+import { bucketIndex, compareDistance, distanceKey, idTop, type Id } from './ids.js';
 
 /** A node as others know it: its name in the scenario (its "address") and its Kademlia id. */
 export type Contact = {
@@ -48,20 +48,33 @@ export type Contact = {
  * (built by hand in a test) is ordered from its id.
  */
 export function makeContact(node: NodeId, id: Id): Contact {
-  const c = { node, id };
-  Object.defineProperty(c, 'top', { value: topBits(id), enumerable: false });
+  // Made with the object (then hidden), `top` sits in the object itself; added later by defineProperty it
+  // would go to a separate property array, a second memory read per contact.
+  const c = { node, id, top: idTop(id) };
+  Object.defineProperty(c, 'top', { enumerable: false, writable: false, configurable: false });
   return c;
 }
 
-/** The first 7 hex digits of an id as an integer. */
-function topBits(id: Id): number {
-  return parseInt(id.slice(0, 7), 16) << (4 * Math.max(0, 7 - id.length));
+/** The first 7 hex digits of `c`'s id as an integer (`idTop`), from its `top` bits when it has them. */
+export function contactTop(c: Contact): number {
+  const top = (c as { top?: number }).top;
+  return top === undefined ? idTop(c.id) : top;
 }
 
-/** The distance key of `c` from digit 0, from its `top` bits when it has them. */
+/** The distance key of `c` from digit 0. */
 function topKey(c: Contact, targetTop: number): number {
-  const top = (c as { top?: number }).top;
-  return (top === undefined ? topBits(c.id) : top) ^ targetTop;
+  return contactTop(c) ^ targetTop;
+}
+
+/**
+ * Which of contacts `a` and `b` is closer to `target` (whose `idTop` is
+ * `targetTop`): negative when `a` is, as `compareDistance` of their ids —
+ * from their top bits, reading the ids only on a tie.
+ */
+export function compareContacts(a: Contact, b: Contact, target: Id, targetTop: number): number {
+  const x = contactTop(a) ^ targetTop;
+  const y = contactTop(b) ^ targetTop;
+  return x !== y ? x - y : compareDistance(a.id, b.id, target);
 }
 
 export interface Bucket {
@@ -293,8 +306,9 @@ export function touched(table: Table, i: number, now: number): Table {
  * the buckets actually needed are sorted.
  */
 export function closest(table: Table, self: Id, target: Id, n: number, skip?: NodeId): Contact[] {
-  const out: Contact[] = [];
-  if (n <= 0 || table.length === 0) return out;
+  if (n <= 0 || table.length === 0) return [];
+  const out = found;
+  out.length = 0;
   const t = bucketIndex(self, target);
   // Buckets are stored by descending index: those at or below t sit at the end, from `low` on.
   const at = find(table, t);
@@ -310,10 +324,11 @@ export function closest(table: Table, self: Id, target: Id, n: number, skip?: No
     for (let j = from; j < table.length; j++) addSorted(out, table[j]!, target, n, skip, mark, t);
   }
   for (let j = low - 1; j >= 0 && out.length < n; j--) addSorted(out, table[j]!, target, n, skip, out.length, table[j]!.i);
-  return out.slice(); // exactly as long as it is (it grew by push): it is kept in a message
+  return out.slice(); // a copy at its exact length: it is kept in a message
 }
 
-/** Sort keys of `out[mark..]` (scratch space reused by every call; nothing is kept between calls). */
+/** The contacts found so far and their sort keys (scratch space reused by every call; nothing is kept between calls). */
+const found: Contact[] = [];
 const keys: number[] = [];
 
 /**
@@ -328,7 +343,7 @@ function addSorted(out: Contact[], b: Bucket, target: Id, n: number, skip: NodeI
   const list = b.contacts;
   const stale = b.stale === NO_STALE ? null : b.stale;
   const from = target.length - 1 - (g >> 2);
-  const targetTop = from < 7 ? topBits(target) : 0;
+  const targetTop = from < 7 ? idTop(target) : 0;
   for (let j = 0; j < list.length; j++) {
     const c = list[j]!;
     if ((skip !== undefined && c.node === skip) || (stale !== null && c.node in stale)) continue;
