@@ -213,9 +213,23 @@ function withoutKey(r: Readonly<Record<NodeId, number>>, key: NodeId): Readonly<
 
 /** The bucket a contact goes in (with the off-by-one bug: the next one out). */
 export function bucketFor(self: Id, other: Id, bits: number, bugs: TableBugs = NO_BUGS): number {
-  const i = bucketIndex(self, other);
+  return filed(bucketIndex(self, other), bits, bugs);
+}
+
+/** Where bucket index i (-1: the node itself) is filed, with the bugs. */
+function filed(i: number, bits: number, bugs: TableBugs): number {
   if (i < 0) return bugs.addSelf ? 0 : -1;
   return bugs.offByOne ? Math.min(bits - 1, i + 1) : i;
+}
+
+/**
+ * `bucketIndex(self, c.id)` from the top 28 bits when they differ (as they
+ * do for all but the nearest few contacts), without reading `c`'s id: bit b
+ * of the top bits is bit 4n - 28 + b of an n-digit id.
+ */
+function contactBucket(self: Id, c: Contact): number {
+  const t = idTop(self) ^ contactTop(c);
+  return t !== 0 ? 4 * self.length + 3 - Math.clz32(t) : bucketIndex(self, c.id);
 }
 
 /**
@@ -223,7 +237,7 @@ export function bucketFor(self: Id, other: Id, bits: number, bugs: TableBugs = N
  * is the bucket size; the replacement cache holds up to k as well.
  */
 export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, now: number, bugs: TableBugs = NO_BUGS): Observed {
-  const i = bucketFor(self, contact.id, bits, bugs);
+  const i = filed(contactBucket(self, contact), bits, bugs);
   if (i < 0) return { table, ping: null, added: false };
   const old = bucketAt(table, i) ?? emptyBucket(i);
   const j = findContact(old.contacts, contact);
@@ -266,7 +280,7 @@ function firstStale(b: Bucket): number {
  * ping-before-evict ends); the replacement counts as seen now.
  */
 export function failed(table: Table, self: Id, contact: Contact, bits: number, now: number, bugs: TableBugs = NO_BUGS): Table {
-  const i = bucketFor(self, contact.id, bits, bugs);
+  const i = filed(contactBucket(self, contact), bits, bugs);
   if (i < 0) return table;
   const old = bucketAt(table, i);
   if (old === undefined) return table;

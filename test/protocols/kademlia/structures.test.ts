@@ -137,6 +137,16 @@ describe('Kademlia routing table (§2.2)', () => {
     }), { numRuns: 300 });
   });
 
+  it('files every contact in bucket bucketIndex(self, id), made contacts (top bits) and hand-made ones alike, at any id width', () => {
+    fc.assert(fc.property(bitsArb, fc.integer(), fc.boolean(), (bits, seed, made) => {
+      const all = contacts(Math.min(60, 2 ** bits), bits, seed, made);
+      const self = all.pop()!.id;
+      const table = fill(self, all, 100, bits);
+      for (const b of table) for (const c of b.contacts) assert.equal(b.i, bucketIndex(self, c.id), `${c.id} from ${self}`);
+      assert.equal(table.reduce((n, b) => n + b.contacts.length, 0), all.length, 'k = 100: every contact kept');
+    }), { numRuns: 300 });
+  });
+
   it('keeps every contact in the bucket of its distance, at most k per bucket, the first k seen', () => {
     const bits = 16;
     const all = contacts(2001, bits, 9);
