@@ -47,7 +47,7 @@ import { dispose, F_DUP, F_RULES_DONE, MessageRules, type DeliverySink } from '.
 import { runMetric, runMetrics } from './run-metrics.js';
 import {
   E_CANCEL_TIMER, E_METRIC, E_NOTE, E_PERSIST, E_REPLY, E_SEND, E_SET_TIMER,
-  NodeContext, NodeRuntime, SimWorld, type Write,
+  EffectBuffers, NodeContext, NodeRuntime, SimWorld, type Write,
 } from './runtime.js';
 import type { RuleSpec, ScenarioSpec } from './spec.js';
 import { K, TraceRecorder } from '../trace/recorder.js';
@@ -256,7 +256,12 @@ class Simulation implements ActionHost, DeliverySink {
       this.applyEffects(node, -1);
       if (node.instant.length > 0) this.drainInstant(node, -1);
     }
-    for (const node of this.rt) this.touch(node);
+    // From now on one handler runs at a time (runtime.ts): every node buffers its effects in one set.
+    const buffers = new EffectBuffers();
+    for (const node of this.rt) {
+      this.touch(node);
+      node.ctx.shareBuffers(buffers);
+    }
     return roles;
   }
 

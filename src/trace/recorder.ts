@@ -21,10 +21,13 @@
  * short run still holds at most 8x the rows it recorded.)
  * Row i lives at chunk i >>> CHUNK_BITS, offset i & CHUNK_MASK.
  *
- * Node states are immutable references: the recorder keeps, per node, the
- * list of versions (event index, state, role). `stateAt(i)` binary-searches
- * those lists; the change list of a state event is computed only when the
- * event is materialized, by diffing the version with its predecessor.
+ * Node states are immutable references: the recorder keeps every version
+ * (event index, state, role, and the node's previous version). `stateAt(i)`
+ * binary-searches each node's list of versions, built the first time it is
+ * asked for (a run that only records — most of them until they are written —
+ * does not touch a per-node list at every state event); the change list of
+ * a state event is computed only when the event is materialized, by diffing
+ * the version with its predecessor.
  * `event(i)` builds one event in the JSON shape of format.ts.
  */
 import type { Json, NodeId } from '../engine/protocol.js';
@@ -105,14 +108,17 @@ export class TraceRecorder {
   private verEvent = new Int32Array(256);
   private verPrev = new Int32Array(256);
   private verNode = new Int32Array(256);
+  /** Each version's role, as an interned string. */
+  private verRole = new Int32Array(256);
   private readonly verState: Json[] = [];
-  private readonly verRole: string[] = [];
-  /** Per node: its version numbers, ascending by event. */
-  private readonly versions: number[][];
+  /** Per node: its last version (-1: none). */
+  private readonly lastVersion: Int32Array;
+  /** Per node: its version numbers, ascending by event (null until `byNode` first needs them). */
+  private versions: number[][] | null = null;
 
   constructor(nodes: readonly NodeId[]) {
     this.nodes = nodes;
-    this.versions = nodes.map(() => []);
+    this.lastVersion = new Int32Array(nodes.length).fill(-1);
   }
 
   /** Number of events recorded. */
@@ -302,15 +308,26 @@ export class TraceRecorder {
       this.verEvent = grow32(this.verEvent, c);
       this.verPrev = grow32(this.verPrev, c);
       this.verNode = grow32(this.verNode, c);
+      this.verRole = grow32(this.verRole, c);
     }
-    const list = this.versions[node];
     this.verEvent[this.v] = ev;
-    this.verPrev[this.v] = list.length > 0 ? list[list.length - 1] : -1;
+    this.verPrev[this.v] = this.lastVersion[node];
     this.verNode[this.v] = node;
     this.verState.push(state);
-    this.verRole.push(role);
-    list.push(this.v);
+    this.verRole[this.v] = this.intern(role);
+    this.lastVersion[node] = this.v;
+    this.versions?.[node].push(this.v);
     this.v++;
+  }
+
+  /** Per node, its versions ascending by event (built from the version columns on first use, then kept up to date). */
+  private byNode(): number[][] {
+    if (this.versions === null) {
+      const lists: number[][] = this.nodes.map(() => []);
+      for (let v = 0; v < this.v; v++) lists[this.verNode[v]].push(v);
+      this.versions = lists;
+    }
+    return this.versions;
   }
 
   /** Every node's state after event `i` (-1: the initial states). */
@@ -325,14 +342,15 @@ export class TraceRecorder {
 
   /** The role of each node at the start of the run. */
   initialRoles(): string[] {
+    const versions = this.byNode();
     return this.nodes.map((_, k) => {
-      const list = this.versions[k];
-      return list.length > 0 && this.verEvent[list[0]] === -1 ? this.verRole[list[0]] : '';
+      const list = versions[k];
+      return list.length > 0 && this.verEvent[list[0]] === -1 ? this.strings[this.verRole[list[0]]] : '';
     });
   }
 
   private versionAt(node: number, i: number): number {
-    const list = this.versions[node];
+    const list = this.byNode()[node];
     let lo = 0;
     let hi = list.length - 1;
     let best = -1;
@@ -399,7 +417,7 @@ export class TraceRecorder {
         const before = prev < 0 ? undefined : this.verState[prev];
         const changes = diffJson(before, this.verState[a]);
         const roleChanged = prev < 0 || this.verRole[prev] !== this.verRole[a];
-        return withSource({ ...base, kind: 'state', node: node!, changes, ...(roleChanged ? { role: this.verRole[a] } : {}) });
+        return withSource({ ...base, kind: 'state', node: node!, changes, ...(roleChanged ? { role: this.strings[this.verRole[a]] } : {}) });
       }
       case K.violation: {
         const v = this.aux[a] as ViolationAux;

@@ -38,4 +38,23 @@ describe('TraceRecorder columns', () => {
     assert.deepEqual(rec.event(2), { i: 2, t: 7, cause: 1, kind: 'note', text: 'hello' });
     assert.deepEqual(rec.event(3), { i: 3, t: 8, cause: 1, kind: 'note', node: 'b', text: 'at b' });
   });
+
+  it('node states: stateAt, state events and initial roles, also when states are recorded after the first stateAt', () => {
+    const rec = new TraceRecorder(['a', 'b']);
+    rec.initialState(0, { n: 0 }, 'follower');
+    rec.initialState(1, { n: 0 }, 'follower');
+    rec.state(1, 0, -1, { n: 1 }, 'follower'); // event 0
+    rec.note(2, -1, -1, 'between'); // event 1
+    rec.state(3, 1, -1, { n: 1 }, 'leader'); // event 2
+    assert.deepEqual(rec.stateAt(-1), { a: { n: 0 }, b: { n: 0 } });
+    assert.deepEqual(rec.stateAt(1), { a: { n: 1 }, b: { n: 0 } });
+    // Recorded after the per-node lists were built by stateAt.
+    rec.state(4, 0, 2, { n: 2 }, 'candidate'); // event 3
+    assert.deepEqual(rec.stateAt(2), { a: { n: 1 }, b: { n: 1 } });
+    assert.deepEqual(rec.stateAt(3), { a: { n: 2 }, b: { n: 1 } });
+    assert.deepEqual(rec.initialRoles(), ['follower', 'follower']);
+    assert.deepEqual(rec.event(2), { i: 2, t: 3, cause: null, kind: 'state', node: 'b', changes: [[['n'], 1]], role: 'leader' });
+    assert.deepEqual(rec.event(3), { i: 3, t: 4, cause: 2, kind: 'state', node: 'a', changes: [[['n'], 2]], role: 'candidate' });
+    assert.deepEqual(rec.event(0), { i: 0, t: 1, cause: null, kind: 'state', node: 'a', changes: [[['n'], 1]] }, 'the same role is not repeated');
+  });
 });

@@ -36,7 +36,9 @@ function contactOf(v: Json | undefined): Contact | undefined {
 
 function lookupOf(v: Json | undefined, active: boolean): LookupView | undefined {
   if (!isRecord(v) || typeof v.target !== 'string' || !HEX.test(v.target)) return undefined;
-  const list = Array.isArray(v.path) ? v.path : Array.isArray(v.list) ? v.list : [];
+  // A completed lookup's `path` is one array; a lookup in progress keeps its `list` in chunks (arrays of candidates).
+  const raw = Array.isArray(v.path) ? v.path : Array.isArray(v.list) ? v.list : [];
+  const list = raw.slice(0, 500).flatMap((x) => (Array.isArray(x) ? x.slice(0, 500) : [x]));
   const steps: Step[] = [];
   for (const x of list.slice(0, 500)) {
     if (!isRecord(x)) continue;

@@ -52,6 +52,19 @@ export function compareDistance(a: Id, b: Id, target: Id): number {
 }
 
 /**
+ * The first 7 hex digits of an id (28 bits, a small integer), placed as they
+ * would be in a 7-digit id: XOR of two of them is the top of the distance,
+ * so it orders ids by distance to a target up to ties (equal numbers:
+ * compare further with `compareDistance`).
+ */
+export function idTop(id: Id): number {
+  const n = id.length < 7 ? id.length : 7;
+  let v = 0;
+  for (let i = 0; i < n; i++) v = (v << 4) | DIGIT[id.charCodeAt(i)]!;
+  return v << (4 * (7 - n));
+}
+
+/**
  * Up to 7 hex digits (28 bits, a small integer) of d(id, target), from
  * digit `from` on: a number that orders ids by distance to `target` when
  * their distances agree before `from` (equal numbers: compare further with

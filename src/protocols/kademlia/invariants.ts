@@ -89,6 +89,7 @@ function checkBucket(m: KademliaWatch, v: View, s: KademliaState, b: Bucket, old
 }
 
 function checkContacts(m: KademliaWatch, v: View, s: KademliaState, i: number, list: readonly Contact[], old: readonly Contact[] | undefined): void {
+  if (list === old) return; // the usual update: a contact seen again changes its time, not the list
   for (let j = 0; j < list.length; j++) {
     const c = list[j]!;
     if (old !== undefined && (old[j] === c || old[j + 1] === c)) continue;
@@ -208,20 +209,23 @@ export const kademliaWatch: MonitorSpec<KademliaState, KademliaWatch> = {
     };
   },
   observe(m, world, changed) {
-    for (const name of NAMES) m.problems[name] = null;
+    for (let n = 0; n < NAMES.length; n++) m.problems[NAMES[n]!] = null;
     // Membership first: a lookup that ends in this step is judged against the world as it is now.
-    for (const v of changed) {
+    for (let n = 0; n < changed.length; n++) {
+      const v = changed[n]!;
       const s = isState(v.state) ? v.state : undefined;
       membership(m, world, v, s, v.up && inNetwork(s));
     }
-    for (const v of changed) {
+    for (let n = 0; n < changed.length; n++) {
+      const v = changed[n]!;
       const s = isState(v.state) ? v.state : undefined;
       const before = m.seen[v.index];
       if (s === undefined || s === before) continue;
       const sameNode = before !== undefined && before.self.id === s.self.id;
       if (s.table !== before?.table) checkTable(m, v, s, sameNode ? before.table : undefined, s.table);
       if (s.lookups !== before?.lookups) {
-        for (const lk of s.lookups) {
+        for (let n = 0; n < s.lookups.length; n++) {
+          const lk = s.lookups[n]!;
           if (lk === null) continue;
           if (!lk.wide && lk.inflight > m.c.alpha) note(m, 'lookup_alpha', `${v.id}'s ${lk.kind} of ${short(lk.target)} has ${lk.inflight} RPCs in flight (α = ${m.c.alpha}) before its final round`);
         }

@@ -23,15 +23,18 @@
  *
  * The list is kept in the order candidates were heard of — a reply appends,
  * a status changes in place — so each step's change in the trace is a line
- * or two, not the whole list shifted. The distance order is worked out when
- * needed (`ranked`); the orders worked out lately are remembered, and a
- * reply's new candidates are merged into its list's order. A reply's contacts are only added when they rank among the 2k
- * closest that have not failed: the rest could only matter if more than k of
- * the closer ones fail.
+ * or two, not the whole list shifted; and it is kept in chunks of 16
+ * (_chunks.ts), so a version of it copies one chunk and the short array of
+ * chunks, not the whole list (the trace keeps every version). The distance
+ * order is worked out when needed (`ranked`) and remembered per target; a
+ * reply's new candidates are merged into it. A reply's contacts are only
+ * added when they rank among the 2k closest that have not failed: the rest
+ * could only matter if more than k of the closer ones fail.
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
-import { compareDistance, type Id } from './ids.js';
-import type { Contact } from './table.js';
+import { appended, CHUNK, ChunkEdit, chunked, entry, flatten, sizeOf, type Chunks } from './_chunks.js';
+import { idTop, type Id } from './ids.js';
+import { compareContacts, type Contact } from './table.js';
 
 export type LookupKind = 'lookup' | 'find' | 'store' | 'join' | 'refresh' | 'republish';
 
@@ -59,8 +62,8 @@ export interface Lookup {
   /** The client operation to answer when it ends. */
   readonly op: string | null;
   readonly started: number;
-  /** Candidates in the order they were heard of (see `ranked` for the distance order). */
-  readonly list: readonly Candidate[];
+  /** Candidates in the order they were heard of, in chunks of 16 (see `candidates`; `ranked` for the distance order). */
+  readonly list: Chunks<Candidate>;
   /** RPCs in flight. */
   readonly inflight: number;
   /** Replies in a row that brought nothing closer than the closest candidate seen. */
@@ -82,7 +85,7 @@ export interface LookupBugs {
 
 /** A copy of `lk` with its progress fields replaced (every Lookup has the same fields, in the same order). */
 export function withProgress(
-  lk: Lookup, list: readonly Candidate[], inflight: number, msgs: number, stalls: number, wide: boolean,
+  lk: Lookup, list: Chunks<Candidate>, inflight: number, msgs: number, stalls: number, wide: boolean,
   found: Lookup['found'] = lk.found, storing: Lookup['storing'] = lk.storing,
 ): Lookup {
   return {
@@ -92,58 +95,151 @@ export function withProgress(
 }
 
 /*
- * The distance order of the lists ranked lately. A handler asks for it
- * several times (merge, next queries, done?, result) on the same list, and
- * the next reply to the same lookup asks again for the list it left — but
- * between the two, other nodes' lookups run (hundreds at once in a large
- * network), so one remembered order would be sorted again at nearly every
- * reply. The last RANKS_KEPT orders are kept, oldest dropped first: a
- * bounded cache, so nothing is kept alive for long with the lists the trace
- * holds, and the cost per reply does not depend on how many lookups run.
+ * The distance order of a lookup's list, remembered per target. A handler
+ * asks for it several times (merge, next queries, done?, result) on the
+ * same list, and the next reply to the same lookup asks again for the list
+ * it left — but between the two, other nodes' lookups run (hundreds at once
+ * in a large network). Each target keeps the order of the latest list it
+ * was worked out for: a new version of the list takes it over (extended in
+ * place when a reply added candidates), so no order is built again or kept
+ * for an old version. Two lookups of one target (a key stored and found at
+ * once) take the entry from each other and sort again: slower, never wrong.
+ * At most RANKS_KEPT targets are kept, the oldest dropped first, so the cost
+ * per reply does not depend on how many lookups run or have run.
+ *
+ * The entry also keeps the positions of the candidates asked (RPCs in
+ * flight, at most k), so that a reply finds its candidate without reading
+ * the whole list.
  */
 const RANKS_KEPT = 4096;
-const ranks = new Map<readonly Candidate[], { readonly target: Id; readonly order: readonly number[] }>();
+interface Rank {
+  list: Chunks<Candidate>;
+  readonly order: number[];
+  /** The target's top bits (`idTop`), for comparing distances by number. */
+  readonly top: number;
+  /** Positions of the `asked` candidates of `list` (null: not worked out yet). */
+  asked: number[] | null;
+}
+const ranks = new Map<Id, Rank>();
 
-/** The positions of `list`'s candidates, closest to `target` first. */
-function rankOf(list: readonly Candidate[], target: Id): readonly number[] {
-  const got = ranks.get(list);
-  if (got !== undefined && got.target === target) return got.order;
-  const rank = Array.from({ length: list.length }, (_, j) => j);
-  rank.sort((a, b) => compareDistance(list[a]!.c.id, list[b]!.c.id, target));
-  remember(list, target, rank);
+/** The remembered order of `list` for `target`, worked out when it is not (the caller reads it before the next change to the lookup). */
+function rankOf(list: Chunks<Candidate>, target: Id): Rank {
+  const got = ranks.get(target);
+  if (got !== undefined && got.list === list) return got;
+  const top = idTop(target);
+  const order: number[] = [];
+  for (let j = 0, n = sizeOf(list); j < n; j++) order.push(j);
+  insertionSort(order, 0, list, target, top);
+  if (got !== undefined) ranks.delete(target);
+  else if (ranks.size >= RANKS_KEPT) ranks.delete(ranks.keys().next().value!);
+  const rank: Rank = { list, order, top, asked: null };
+  ranks.set(target, rank);
   return rank;
 }
 
-/** Remembers `rank` as the order of `list` (a list made from another by status changes keeps its order). */
-function remember(list: readonly Candidate[], target: Id, rank: readonly number[]): void {
-  if (ranks.size >= RANKS_KEPT && !ranks.has(list)) ranks.delete(ranks.keys().next().value!);
-  ranks.set(list, { target, order: rank });
+/** Compares the candidates at positions a and b of `list` by distance to `target`. */
+function closer(list: Chunks<Candidate>, a: number, b: number, target: Id, top: number): number {
+  return compareContacts(entry(list, a).c, entry(list, b).c, target, top);
 }
 
 /**
- * The order of `list` — `before`'s candidates (ranked `rank`) followed by
- * new ones — without sorting it all again: the new ones (a reply's, at most
- * k) are sorted and merged in. The same order a full sort gives (ids are
- * distinct; were two equal, the earlier position would come first, as with
- * the stable sort).
+ * Sorts `xs[from..]` (positions in `list`) by distance, an insertion sort:
+ * a reply brings at most k new candidates, and a list is sorted whole only
+ * when its order was not remembered. Stable, so equal ids (there are none)
+ * would keep their order.
  */
-function extendRank(list: readonly Candidate[], before: number, rank: readonly number[], target: Id): number[] {
-  const added: number[] = [];
-  for (let j = before; j < list.length; j++) added.push(j);
-  const cmp = (a: number, b: number) => compareDistance(list[a]!.c.id, list[b]!.c.id, target);
-  added.sort(cmp);
-  const out: number[] = new Array<number>(rank.length + added.length);
-  let r = 0;
-  let a = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = a >= added.length || (r < rank.length && cmp(rank[r]!, added[a]!) <= 0) ? rank[r++]! : added[a++]!;
+function insertionSort(xs: number[], from: number, list: Chunks<Candidate>, target: Id, top: number): void {
+  for (let i = from + 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let at = i;
+    while (at > from && closer(list, xs[at - 1]!, x, target, top) > 0) {
+      xs[at] = xs[at - 1]!;
+      at--;
+    }
+    xs[at] = x;
   }
-  return out;
+}
+
+/**
+ * `next` holds `list`'s candidates in the same places, statuses aside: it
+ * takes over the order (if `list` has it), with the candidates at `ask`
+ * now asked and the one at `settled` (if ≥ 0) no longer.
+ */
+function passOn(list: Chunks<Candidate>, next: Chunks<Candidate>, target: Id, ask: readonly number[], settled: number): void {
+  const got = ranks.get(target);
+  if (got === undefined || got.list !== list) return;
+  got.list = next;
+  const asked = got.asked;
+  if (asked === null) return;
+  if (settled >= 0) {
+    const at = asked.indexOf(settled);
+    if (at >= 0) {
+      asked[at] = asked[asked.length - 1]!;
+      asked.pop();
+    }
+  }
+  for (let a = 0; a < ask.length; a++) asked.push(ask[a]!);
+}
+
+/** The position of the candidate asked with RPC `rpc`, or -1. */
+export function askedWith(lk: Lookup, rpc: number): number {
+  const list = lk.list;
+  const got = ranks.get(lk.target);
+  if (got !== undefined && got.list === list) {
+    if (got.asked === null) {
+      const asked: number[] = [];
+      for (let j = 0, n = sizeOf(list); j < n; j++) if (entry(list, j).st === 'asked') asked.push(j);
+      got.asked = asked;
+    }
+    const asked = got.asked;
+    for (let a = 0; a < asked.length; a++) {
+      const cand = entry(list, asked[a]!);
+      if (cand.rpc === rpc && cand.st === 'asked') return asked[a]!;
+    }
+    return -1;
+  }
+  for (let c = 0; c < list.length; c++) {
+    const chunk = list[c]!;
+    for (let o = 0; o < chunk.length; o++) if (chunk[o]!.rpc === rpc && chunk[o]!.st === 'asked') return c * CHUNK + o;
+  }
+  return -1;
+}
+
+const NO_POSITIONS: readonly number[] = [];
+
+/**
+ * `next` is `list` (whose order is remembered) followed by new candidates
+ * from position `before` on: their positions are sorted and merged into the
+ * remembered order, in place, from the back. The same order a full sort
+ * gives (ids are distinct; were two equal, the earlier position would come
+ * first, as with the stable sort).
+ */
+function extendRank(list: Chunks<Candidate>, next: Chunks<Candidate>, before: number, target: Id): void {
+  const got = ranks.get(target);
+  if (got === undefined || got.list !== list) return; // not remembered: sorted when next asked for
+  const { order, top } = got;
+  fresh.length = 0;
+  for (let j = before, total = sizeOf(next); j < total; j++) fresh.push(j);
+  insertionSort(fresh, 0, next, target, top);
+  let r = order.length - 1;
+  for (let a = 0; a < fresh.length; a++) order.push(0);
+  for (let o = order.length - 1, a = fresh.length - 1; a >= 0; o--) {
+    order[o] = r >= 0 && closer(next, order[r]!, fresh[a]!, target, top) > 0 ? order[r--]! : fresh[a--]!;
+  }
+  got.list = next;
+}
+
+/** Scratch space for a reply's new candidates' positions (nothing is kept between calls). */
+const fresh: number[] = [];
+
+/** The lookup's candidates in the order they were heard of. */
+export function candidates(lk: Lookup): Candidate[] {
+  return flatten(lk.list);
 }
 
 /** The lookup's candidates, closest to its target first. */
 export function ranked(lk: Lookup): Candidate[] {
-  return rankOf(lk.list, lk.target).map((j) => lk.list[j]!);
+  return rankOf(lk.list, lk.target).order.map((j) => entry(lk.list, j));
 }
 
 export function newLookup(o: {
@@ -154,7 +250,7 @@ export function newLookup(o: {
   for (const c of o.seeds) if (c.node !== o.self.node) list.push({ c, hop: 1, st: 'new' });
   return {
     n: o.n, kind: o.kind, target: o.target, key: o.key ?? null, value: o.value ?? null, expires: o.expires ?? -1, op: o.op ?? null,
-    started: o.started, list, inflight: 0, stalls: 0, wide: false, msgs: 0, found: null, storing: null,
+    started: o.started, list: chunked(list), inflight: 0, stalls: 0, wide: false, msgs: 0, found: null, storing: null,
   };
 }
 
@@ -162,48 +258,39 @@ export function newLookup(o: {
  * The candidates to ask now: the closest not-yet-asked among the k closest
  * that have not failed — α minus those in flight, or all of them in the
  * final phase. Returns the lookup with them marked `asked`, each with the
- * RPC number and deadline `stamp` gives it. With `fresh`, `lk` and its list
- * were made in this handler call and are updated in place (no state holds
- * them yet).
+ * RPC number and deadline `stamp` gives it.
  */
 export function nextQueries(
-  lk: Lookup, alpha: number, k: number, stamp: () => { rpc: number; at: number }, bugs: LookupBugs = {}, fresh = false,
+  lk: Lookup, alpha: number, k: number, stamp: () => { rpc: number; at: number }, bugs: LookupBugs = {},
 ): { lookup: Lookup; ask: Candidate[] } {
   const room = lk.wide || bugs.flood ? Infinity : alpha - lk.inflight;
   if (room <= 0) return { lookup: lk, ask: [] };
-  const rank = rankOf(lk.list, lk.target);
+  const rank = rankOf(lk.list, lk.target).order;
   const ask: Candidate[] = [];
-  let list: Candidate[] | null = fresh ? (lk.list as Candidate[]) : null;
+  const asking: number[] = [];
+  const edit = new ChunkEdit(lk.list);
   let live = 0;
   for (let r = 0; r < rank.length && live < k && ask.length < room; r++) {
     const j = rank[r]!;
-    const cand = lk.list[j]!;
+    const cand = entry(lk.list, j);
     if (cand.st === 'failed') continue;
     live++;
     if (cand.st !== 'new') continue;
-    if (list === null) {
-      list = lk.list.slice();
-      remember(list, lk.target, rank); // same candidates, same order
-    }
     const { rpc, at } = stamp();
     const asked: Candidate = { c: cand.c, hop: cand.hop, st: 'asked', rpc, at };
-    list[j] = asked;
+    edit.set(j, asked);
     ask.push(asked);
+    asking.push(j);
   }
   if (ask.length === 0) return { lookup: lk, ask };
-  if (fresh) {
-    const m = lk as { -readonly [K in keyof Lookup]: Lookup[K] };
-    m.inflight += ask.length;
-    m.msgs += ask.length;
-    return { lookup: lk, ask };
-  }
-  return { lookup: withProgress(lk, list!, lk.inflight + ask.length, lk.msgs + ask.length, lk.stalls, lk.wide), ask };
+  const list = edit.done();
+  passOn(lk.list, list, lk.target, asking, -1);
+  return { lookup: withProgress(lk, list, lk.inflight + ask.length, lk.msgs + ask.length, lk.stalls, lk.wide), ask };
 }
 
-/** The candidate asked with RPC `rpc`, or -1. */
-export function askedWith(lk: Lookup, rpc: number): number {
-  for (let j = 0; j < lk.list.length; j++) if (lk.list[j]!.rpc === rpc && lk.list[j]!.st === 'asked') return j;
-  return -1;
+/** The candidate at position `j` (from `askedWith`). */
+export function candidateAt(lk: Lookup, j: number): Candidate {
+  return entry(lk.list, j);
 }
 
 /**
@@ -214,45 +301,58 @@ export function askedWith(lk: Lookup, rpc: number): number {
 export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], self: NodeId, alpha: number, k: number): Lookup {
   const j = askedWith(lk, rpc);
   if (j < 0) return lk;
-  const hop = lk.list[j]!.hop;
-  const rank = rankOf(lk.list, lk.target);
-  const closestBefore = lk.list[rank[0]!]!.c.id;
+  const list = lk.list;
+  const hop = entry(list, j).hop;
+  const { order: rank, top } = rankOf(list, lk.target);
+  const target = lk.target;
+  const closestBefore = entry(list, rank[0]!).c;
   // The 2k-th closest candidate that has not failed: a contact farther than it is not worth keeping.
-  let cutoff: Id | null = null;
+  let cutoff: Contact | null = null;
   for (let r = 0, live = 0; r < rank.length; r++) {
-    if (lk.list[rank[r]!]!.st !== 'failed' && ++live === 2 * k) {
-      cutoff = lk.list[rank[r]!]!.c.id;
+    const cand = entry(list, rank[r]!);
+    if (cand.st !== 'failed' && ++live === 2 * k) {
+      cutoff = cand.c;
       break;
     }
   }
-  // The new candidates first, then the list at its exact length in one copy (it is kept in the state).
   const added: Candidate[] = [];
   let closest = closestBefore;
-  for (const c of nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const c = nodes[n]!;
     if (c.node === self) continue;
-    if (cutoff !== null && compareDistance(c.id, cutoff, lk.target) >= 0) continue;
-    if (known(lk.list, rank, c.id, lk.target) || added.some((x) => x.c.id === c.id)) continue;
+    if (cutoff !== null && compareContacts(c, cutoff, target, top) >= 0) continue;
+    if (known(list, rank, c, target, top) || addedAlready(added, c)) continue;
     added.push({ c, hop: hop + 1, st: 'new' });
-    if (compareDistance(c.id, closest, lk.target) < 0) closest = c.id;
+    if (compareContacts(c, closest, target, top) < 0) closest = c;
   }
   const stalls = closest !== closestBefore ? 0 : lk.stalls + 1;
-  const kept = added.length === 0 ? lk.list.slice() : lk.list.concat(added);
-  kept[j] = { c: kept[j]!.c, hop, st: 'ok' };
-  remember(kept, lk.target, added.length === 0 ? rank : extendRank(kept, lk.list.length, rank, lk.target));
+  const edit = new ChunkEdit(list);
+  edit.set(j, { c: entry(list, j).c, hop, st: 'ok' });
+  const marked = edit.done();
+  const kept = appended(marked, added);
+  passOn(list, marked, lk.target, NO_POSITIONS, j);
+  if (added.length === 0) passOn(marked, kept, lk.target, NO_POSITIONS, -1);
+  else extendRank(marked, kept, sizeOf(list), lk.target);
   return withProgress(lk, kept, lk.inflight - 1, lk.msgs + 1, stalls, lk.wide || stalls >= alpha);
 }
 
-/** Whether a candidate with id `id` is in `list` (binary search over its distance order). */
-function known(list: readonly Candidate[], rank: readonly number[], id: Id, target: Id): boolean {
+/** Whether a candidate with `c`'s id is in `list` (binary search over its distance order). */
+function known(list: Chunks<Candidate>, rank: readonly number[], c: Contact, target: Id, top: number): boolean {
   let lo = 0;
   let hi = rank.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareDistance(list[rank[mid]!]!.c.id, id, target);
-    if (c === 0) return true;
-    if (c < 0) lo = mid + 1;
+    const d = compareContacts(entry(list, rank[mid]!).c, c, target, top);
+    if (d === 0) return true;
+    if (d < 0) lo = mid + 1;
     else hi = mid - 1;
   }
+  return false;
+}
+
+/** Whether `added` has a candidate with `c`'s id (a reply that names a contact twice). */
+function addedAlready(added: readonly Candidate[], c: Contact): boolean {
+  for (let a = 0; a < added.length; a++) if (added[a]!.c.id === c.id) return true;
   return false;
 }
 
@@ -260,9 +360,11 @@ function known(list: readonly Candidate[], rank: readonly number[], id: Id, targ
 export function timedOut(lk: Lookup, rpc: number, alpha: number): Lookup {
   const j = askedWith(lk, rpc);
   if (j < 0) return lk;
-  const list = lk.list.slice();
-  list[j] = { c: list[j]!.c, hop: list[j]!.hop, st: 'failed' };
-  remember(list, lk.target, rankOf(lk.list, lk.target));
+  const cand = entry(lk.list, j);
+  const edit = new ChunkEdit(lk.list);
+  edit.set(j, { c: cand.c, hop: cand.hop, st: 'failed' });
+  const list = edit.done();
+  passOn(lk.list, list, lk.target, NO_POSITIONS, j);
   const stalls = lk.stalls + 1;
   return withProgress(lk, list, lk.inflight - 1, lk.msgs, stalls, lk.wide || stalls >= alpha);
 }
@@ -271,10 +373,10 @@ export function timedOut(lk: Lookup, rpc: number, alpha: number): Lookup {
 export function isDone(lk: Lookup, k: number, bugs: LookupBugs = {}): boolean {
   if (lk.found !== null) return true;
   if (bugs.stopEarly && lk.stalls > 0) return true;
-  const rank = rankOf(lk.list, lk.target);
+  const rank = rankOf(lk.list, lk.target).order;
   let live = 0;
   for (let r = 0; r < rank.length && live < k; r++) {
-    const st = lk.list[rank[r]!]!.st;
+    const st = entry(lk.list, rank[r]!).st;
     if (st === 'failed') continue;
     if (st !== 'ok') return false;
     live++;
@@ -285,9 +387,9 @@ export function isDone(lk: Lookup, k: number, bugs: LookupBugs = {}): boolean {
 /** The k closest candidates that have not failed: the lookup's result, closest first. */
 export function resultOf(lk: Lookup, k: number): Candidate[] {
   const out: Candidate[] = [];
-  const rank = rankOf(lk.list, lk.target);
+  const rank = rankOf(lk.list, lk.target).order;
   for (let r = 0; r < rank.length && out.length < k; r++) {
-    const cand = lk.list[rank[r]!]!;
+    const cand = entry(lk.list, rank[r]!);
     if (cand.st !== 'failed') out.push(cand);
   }
   return out;
@@ -297,6 +399,6 @@ export function resultOf(lk: Lookup, k: number): Candidate[] {
 export function depthOf(lk: Lookup, k: number): { hops: number; rounds: number } {
   const result = resultOf(lk, k);
   let rounds = 0;
-  for (const c of lk.list) if (c.st !== 'new' && c.hop > rounds) rounds = c.hop;
+  for (const chunk of lk.list) for (const c of chunk) if (c.st !== 'new' && c.hop > rounds) rounds = c.hop;
   return { hops: result.length > 0 ? result[0]!.hop : 0, rounds };
 }

@@ -25,7 +25,7 @@
  */
 import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
 import { bucketIndex, compareDistance, digitsOf, isId, keyId, parseId, permutedId, PERMUTED_BITS, randomId, randomIdInBucket, type Id } from './ids.js';
-import { answered, askedWith, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
+import { answered, askedWith, candidateAt, candidates, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
 import type { KademliaMessage } from './messages.js';
 import { bootstrapOf, config, positionOf, type Config } from './params.js';
 import { NO_DONE, NO_LOOKUPS, NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
@@ -265,7 +265,7 @@ export class Draft {
   /** The next state (the same object when nothing changed). */
   commit(): KademliaState {
     const b = this.base;
-    if (this.ownLookups && this.lookups.every((x) => x === null)) this.lookups = NO_LOOKUPS;
+    if (this.ownLookups && allEnded(this.lookups)) this.lookups = NO_LOOKUPS;
     if (this.phase === b.phase && this.table === b.table && this.store === b.store && this.published === b.published && this.lookups === b.lookups
       && this.rpcs === b.rpcs && this.armed === b.armed && this.next === b.next && this.via === b.via && this.joinOp === b.joinOp && this.done === b.done && this.last === b.last && this.also === b.also) return b;
     return {
@@ -366,7 +366,7 @@ export class Draft {
       if (lk === null) continue;
       const j = askedWith(lk, n);
       if (j < 0) continue;
-      if (lk.list[j]!.c.node !== from) return;
+      if (candidateAt(lk, j).c.node !== from) return;
       if (msg.type === 'VALUE' && lk.kind === 'find') {
         const next = answered(lk, n, [], this.self.node, c.alpha, c.k);
         this.advance(withProgress(next, next.list, next.inflight, next.msgs, next.stalls, next.wide, { node: from, value: msg.body.value ?? null, expires: Number(msg.body.expires) }));
@@ -402,13 +402,15 @@ export class Draft {
     for (const lk of this.lookups) {
       if (lk === null) continue;
       let cur: Lookup | undefined = lk;
-      for (const cand of lk.list) {
-        if (cand.st !== 'asked' || cand.at === undefined || cand.at > now || cur === undefined) continue;
-        this.table = failed(this.table, this.self.id, cand.c, c.bits, now, c.table);
-        const next = timedOut(cur, cand.rpc!, c.alpha);
-        if (next === cur) continue;
-        this.advance(next);
-        cur = this.lookup(lk.n);
+      for (const chunk of lk.list) {
+        for (const cand of chunk) {
+          if (cand.st !== 'asked' || cand.at === undefined || cand.at > now || cur === undefined) continue;
+          this.table = failed(this.table, this.self.id, cand.c, c.bits, now, c.table);
+          const next = timedOut(cur, cand.rpc!, c.alpha);
+          if (next === cur) continue;
+          this.advance(next);
+          cur = this.lookup(lk.n);
+        }
       }
     }
     const due = this.rpcs.filter((r) => r.at <= now);
@@ -432,7 +434,7 @@ export class Draft {
     for (const r of this.rpcs) if (r.at < min) min = r.at;
     for (const lk of this.lookups) {
       if (lk === null) continue;
-      for (const cand of lk.list) if (cand.st === 'asked' && cand.at !== undefined && cand.at < min) min = cand.at;
+      for (const chunk of lk.list) for (const cand of chunk) if (cand.st === 'asked' && cand.at !== undefined && cand.at < min) min = cand.at;
     }
     return min;
   }
@@ -483,7 +485,7 @@ export class Draft {
     this.advance(lk);
   }
 
-  /** Sends the queries the lookup wants now, or ends it. `lk` was made in this handler call (its list is updated in place). */
+  /** Sends the queries the lookup wants now, or ends it. */
   private advance(lk: Lookup): void {
     const c = this.c;
     if (lk.storing === null && isDone(lk, c.k, c)) {
@@ -491,7 +493,7 @@ export class Draft {
       this.complete(lk);
       return;
     }
-    const { lookup, ask } = nextQueries(lk, c.alpha, c.k, () => this.stamp(), { flood: c.flood }, true);
+    const { lookup, ask } = nextQueries(lk, c.alpha, c.k, () => this.stamp(), { flood: c.flood });
     this.replace(lookup);
     for (const cand of ask) {
       const rpc = cand.rpc!;
@@ -523,7 +525,7 @@ export class Draft {
         if (lk.found !== null) {
           this.cacheOnPath(lk);
           if (lk.op !== null) this.ctx.reply(lk.op, true, { value: lk.found.value, from: lk.found.node, hops, messages: lk.msgs, latency_ms: latency });
-        } else if (lk.op !== null) this.ctx.reply(lk.op, false, `${lk.key ?? lk.target} not found (asked ${lk.list.filter((x) => x.st === 'ok').length - 1} nodes)`);
+        } else if (lk.op !== null) this.ctx.reply(lk.op, false, `${lk.key ?? lk.target} not found (asked ${candidates(lk).filter((x) => x.st === 'ok').length - 1} nodes)`);
         break;
       case 'join':
         this.afterJoinLookup();
@@ -541,12 +543,12 @@ export class Draft {
     const { hops, rounds } = depthOf(lk, k);
     return {
       n: lk.n, kind: lk.kind, target: lk.target, ...(lk.key !== null ? { key: lk.key } : {}),
-      result: resultOf(lk, k).map((x) => x.c), path: lk.list, hops, rounds, msgs: lk.msgs, started: lk.started, ended: this.ctx.now, ...extra,
+      result: resultOf(lk, k).map((x) => x.c), path: candidates(lk), hops, rounds, msgs: lk.msgs, started: lk.started, ended: this.ctx.now, ...extra,
     };
   }
 
   record(done: Done): void {
-    this.also = this.recorded && this.last !== null ? [...this.also, this.last] : NO_DONE;
+    this.also = this.recorded && this.last !== null ? this.also.concat(this.last) : NO_DONE;
     this.recorded = true;
     this.last = done;
     this.done++;
@@ -579,7 +581,7 @@ export class Draft {
 
   private stored(lk: Lookup, node: NodeId, ok: boolean): void {
     const s = lk.storing!;
-    const storing = { waiting: s.waiting - 1, acked: ok ? [...s.acked, node] : s.acked };
+    const storing = { waiting: s.waiting - 1, acked: ok ? s.acked.concat(node) : s.acked };
     const next = withProgress(lk, lk.list, lk.inflight, lk.msgs + (ok ? 2 : 1), lk.stalls, lk.wide, lk.found, storing);
     this.replace(next);
     if (storing.waiting <= 0) this.storeDone(next);
@@ -742,6 +744,11 @@ export class Draft {
       this.startLookup('refresh', randomIdInBucket(this.self.id, i, c.bits, (a, z) => this.ctx.randomInt(a, z)), {});
     }
   }
+}
+
+function allEnded(lookups: readonly (Lookup | null)[]): boolean {
+  for (const lk of lookups) if (lk !== null) return false;
+  return true;
 }
 
 /** The contacts of a NODES reply that have the shape of a contact (the reply is our own protocol's; this guards against a hand-made trace or test). */

@@ -106,10 +106,12 @@ export function finalMetrics(world: W): Record<string, number> {
     }
     // The most it could hold: bucket i's range is the ids sharing bits-1-i bits with it and not the next.
     let possible = 0;
+    let sharing = ids.countPrefix(x.s.self.id, 0); // live ids sharing the first p bits with it
     for (let p = 0; p < c.bits; p++) {
-      const inRange = ids.countPrefix(x.s.self.id, p) - ids.countPrefix(x.s.self.id, p + 1);
-      possible += Math.min(c.k, inRange);
-      if (ids.countPrefix(x.s.self.id, p + 1) <= 1) break;
+      const next = ids.countPrefix(x.s.self.id, p + 1);
+      possible += Math.min(c.k, sharing - next);
+      if (next <= 1) break;
+      sharing = next;
     }
     fill += possible === 0 ? 1 : Math.min(1, held / possible);
   }

@@ -29,7 +29,7 @@
  * differ in the next.
  */
 import type { NodeId } from '../../engine/protocol.js';
-import { bucketIndex, compareDistance, distanceKey, type Id } from './ids.js';
+import { bucketIndex, compareDistance, distanceKey, idTop, type Id } from './ids.js';
 
 /** A node as others know it: its name in the scenario (its "address") and its Kademlia id. */
 export type Contact = {
@@ -48,20 +48,33 @@ export type Contact = {
  * (built by hand in a test) is ordered from its id.
  */
 export function makeContact(node: NodeId, id: Id): Contact {
-  const c = { node, id };
-  Object.defineProperty(c, 'top', { value: topBits(id), enumerable: false });
+  // Made with the object (then hidden), `top` sits in the object itself; added later by defineProperty it
+  // would go to a separate property array, a second memory read per contact.
+  const c = { node, id, top: idTop(id) };
+  Object.defineProperty(c, 'top', { enumerable: false, writable: false, configurable: false });
   return c;
 }
 
-/** The first 7 hex digits of an id as an integer. */
-function topBits(id: Id): number {
-  return parseInt(id.slice(0, 7), 16) << (4 * Math.max(0, 7 - id.length));
+/** The first 7 hex digits of `c`'s id as an integer (`idTop`), from its `top` bits when it has them. */
+export function contactTop(c: Contact): number {
+  const top = (c as { top?: number }).top;
+  return top === undefined ? idTop(c.id) : top;
 }
 
-/** The distance key of `c` from digit 0, from its `top` bits when it has them. */
+/** The distance key of `c` from digit 0. */
 function topKey(c: Contact, targetTop: number): number {
-  const top = (c as { top?: number }).top;
-  return (top === undefined ? topBits(c.id) : top) ^ targetTop;
+  return contactTop(c) ^ targetTop;
+}
+
+/**
+ * Which of contacts `a` and `b` is closer to `target` (whose `idTop` is
+ * `targetTop`): negative when `a` is, as `compareDistance` of their ids —
+ * from their top bits, reading the ids only on a tie.
+ */
+export function compareContacts(a: Contact, b: Contact, target: Id, targetTop: number): number {
+  const x = contactTop(a) ^ targetTop;
+  const y = contactTop(b) ^ targetTop;
+  return x !== y ? x - y : compareDistance(a.id, b.id, target);
 }
 
 export interface Bucket {
@@ -113,6 +126,9 @@ const NO_BUGS: TableBugs = {};
 
 /** Position of bucket `i` in the table, or where it would go (as -(pos + 1)). */
 function find(table: Table, i: number): number {
+  // The buckets from the farthest down are usually all there (each holds half the ids of the one before): try that place first.
+  const guess = table.length > 0 ? table[0]!.i - i : -1;
+  if (guess >= 0 && guess < table.length && table[guess]!.i === i) return guess;
   let lo = 0;
   let hi = table.length - 1;
   while (lo <= hi) {
@@ -130,11 +146,16 @@ export function bucketAt(table: Table, i: number): Bucket | undefined {
   return at >= 0 ? table[at] : undefined;
 }
 
-/** The table with `b` in place of its bucket (added, or dropped when it holds nothing). Arrays kept in states are built at their exact length. */
+/**
+ * The table with `b` in place of its bucket (added, or dropped when it holds
+ * nothing). Arrays kept in states are built at their exact length: V8 gives
+ * `[...list, x]` room for about twice its length, which the trace would keep
+ * with every version (`concat` and `slice` allocate exactly).
+ */
 function put(table: Table, b: Bucket): Table {
   const at = find(table, b.i);
-  if (at < 0) return [...table.slice(0, -(at + 1)), b, ...table.slice(-(at + 1))];
-  if (b.contacts.length === 0 && b.cache.length === 0 && b.looked === 0) return [...table.slice(0, at), ...table.slice(at + 1)];
+  if (at < 0) return table.slice(0, -(at + 1)).concat(b, table.slice(-(at + 1)));
+  if (b.contacts.length === 0 && b.cache.length === 0 && b.looked === 0) return table.slice(0, at).concat(table.slice(at + 1));
   const out = table.slice();
   out[at] = b;
   return out;
@@ -192,9 +213,23 @@ function withoutKey(r: Readonly<Record<NodeId, number>>, key: NodeId): Readonly<
 
 /** The bucket a contact goes in (with the off-by-one bug: the next one out). */
 export function bucketFor(self: Id, other: Id, bits: number, bugs: TableBugs = NO_BUGS): number {
-  const i = bucketIndex(self, other);
+  return filed(bucketIndex(self, other), bits, bugs);
+}
+
+/** Where bucket index i (-1: the node itself) is filed, with the bugs. */
+function filed(i: number, bits: number, bugs: TableBugs): number {
   if (i < 0) return bugs.addSelf ? 0 : -1;
   return bugs.offByOne ? Math.min(bits - 1, i + 1) : i;
+}
+
+/**
+ * `bucketIndex(self, c.id)` from the top 28 bits when they differ (as they
+ * do for all but the nearest few contacts), without reading `c`'s id: bit b
+ * of the top bits is bit 4n - 28 + b of an n-digit id.
+ */
+function contactBucket(self: Id, c: Contact): number {
+  const t = idTop(self) ^ contactTop(c);
+  return t !== 0 ? 4 * self.length + 3 - Math.clz32(t) : bucketIndex(self, c.id);
 }
 
 /**
@@ -202,7 +237,7 @@ export function bucketFor(self: Id, other: Id, bits: number, bugs: TableBugs = N
  * is the bucket size; the replacement cache holds up to k as well.
  */
 export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, now: number, bugs: TableBugs = NO_BUGS): Observed {
-  const i = bucketFor(self, contact.id, bits, bugs);
+  const i = filed(contactBucket(self, contact), bits, bugs);
   if (i < 0) return { table, ping: null, added: false };
   const old = bucketAt(table, i) ?? emptyBucket(i);
   const j = findContact(old.contacts, contact);
@@ -218,7 +253,7 @@ export function observe(table: Table, self: Id, contact: Contact, k: number, bit
   const cacheAt = indexOf(old.cache, contact.node);
   const cacheWithout = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
   if (old.contacts.length < k || bugs.skipEviction) {
-    return { table: put(table, bucket(old, [...old.contacts, contact], [...old.seen, now], cacheWithout, old.stale, old.probe)), ping: null, added: true };
+    return { table: put(table, bucket(old, old.contacts.concat(contact), old.seen.concat(now), cacheWithout, old.stale, old.probe)), ping: null, added: true };
   }
   // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the least recently seen is probed.
   const staleAt = firstStale(old);
@@ -227,7 +262,7 @@ export function observe(table: Table, self: Id, contact: Contact, k: number, bit
     const b = bucket(old, setAt(old.contacts, staleAt, contact), setAt(old.seen, staleAt, now), cacheWithout, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe);
     return { table: put(table, b), ping: null, added: true };
   }
-  const cache = cacheWithout.length < k ? [...cacheWithout, contact] : [...cacheWithout.slice(1), contact];
+  const cache = (cacheWithout.length < k ? cacheWithout : cacheWithout.slice(1)).concat(contact);
   const ping = old.probe === null ? old.contacts[leastRecent(old)]! : null;
   return { table: put(table, bucket(old, old.contacts, old.seen, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
 }
@@ -245,7 +280,7 @@ function firstStale(b: Bucket): number {
  * ping-before-evict ends); the replacement counts as seen now.
  */
 export function failed(table: Table, self: Id, contact: Contact, bits: number, now: number, bugs: TableBugs = NO_BUGS): Table {
-  const i = bucketFor(self, contact.id, bits, bugs);
+  const i = filed(contactBucket(self, contact), bits, bugs);
   if (i < 0) return table;
   const old = bucketAt(table, i);
   if (old === undefined) return table;
@@ -285,8 +320,9 @@ export function touched(table: Table, i: number, now: number): Table {
  * the buckets actually needed are sorted.
  */
 export function closest(table: Table, self: Id, target: Id, n: number, skip?: NodeId): Contact[] {
-  const out: Contact[] = [];
-  if (n <= 0 || table.length === 0) return out;
+  if (n <= 0 || table.length === 0) return [];
+  const out = found;
+  out.length = 0;
   const t = bucketIndex(self, target);
   // Buckets are stored by descending index: those at or below t sit at the end, from `low` on.
   const at = find(table, t);
@@ -302,10 +338,11 @@ export function closest(table: Table, self: Id, target: Id, n: number, skip?: No
     for (let j = from; j < table.length; j++) addSorted(out, table[j]!, target, n, skip, mark, t);
   }
   for (let j = low - 1; j >= 0 && out.length < n; j--) addSorted(out, table[j]!, target, n, skip, out.length, table[j]!.i);
-  return out.slice(); // exactly as long as it is (it grew by push): it is kept in a message
+  return out.slice(); // a copy at its exact length: it is kept in a message
 }
 
-/** Sort keys of `out[mark..]` (scratch space reused by every call; nothing is kept between calls). */
+/** The contacts found so far and their sort keys (scratch space reused by every call; nothing is kept between calls). */
+const found: Contact[] = [];
 const keys: number[] = [];
 
 /**
@@ -320,7 +357,7 @@ function addSorted(out: Contact[], b: Bucket, target: Id, n: number, skip: NodeI
   const list = b.contacts;
   const stale = b.stale === NO_STALE ? null : b.stale;
   const from = target.length - 1 - (g >> 2);
-  const targetTop = from < 7 ? topBits(target) : 0;
+  const targetTop = from < 7 ? idTop(target) : 0;
   for (let j = 0; j < list.length; j++) {
     const c = list[j]!;
     if ((skip !== undefined && c.node === skip) || (stale !== null && c.node in stale)) continue;

@@ -7,6 +7,7 @@ import { withDefaults } from '../../../src/engine/defaults.js';
 import type { Json } from '../../../src/engine/protocol.js';
 import { kademliaProtocol } from '../../../src/protocols/kademlia/index.js';
 import { bucketIndex } from '../../../src/protocols/kademlia/ids.js';
+import { candidates } from '../../../src/protocols/kademlia/lookup.js';
 import type { KademliaMessage } from '../../../src/protocols/kademlia/messages.js';
 import { activeLookups, outState, type KademliaState } from '../../../src/protocols/kademlia/state.js';
 import { makeContact, observe, type Contact } from '../../../src/protocols/kademlia/table.js';
@@ -131,7 +132,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     assert.deepEqual(sends(c2, 'FIND_NODE').map((x) => x.to), ['e']);
     const lk = activeLookups(s)[0]!;
     assert.equal(lk.inflight, 2);
-    assert.equal(lk.list.find((x) => x.c.node === 'e')!.hop, 2, 'named by a hop-1 node: hop 2');
+    assert.equal(candidates(lk).find((x) => x.c.node === 'e')!.hop, 2, 'named by a hop-1 node: hop 2');
   });
 
   it('§2.3 lookup: when α replies in a row bring nothing closer, it asks all of the k closest it has not asked', () => {
@@ -171,7 +172,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     const c2 = ctx('a', TIMEOUT, { k: 3 });
     s = kad.onTimer(s, 'rpc', c2);
     const lk = activeLookups(s)[0]!;
-    assert.deepEqual(lk.list.filter((x) => x.st === 'failed').map((x) => x.c.node).sort(), ['e', 'g']);
+    assert.deepEqual(candidates(lk).filter((x) => x.st === 'failed').map((x) => x.c.node).sort(), ['e', 'g']);
     assert.deepEqual(sends(c2, 'FIND_NODE').map((x) => x.to), ['d'], 'the next candidate is asked');
     assert.deepEqual(bucket(s, 5)!.stale, { g: 1 });
   });

@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import {
   bucketIndex, compareDistance, distance, isId, keyId, parseId, permutedId, prefixRange, randomId, randomIdInBucket,
 } from '../../../src/protocols/kademlia/ids.js';
+import { appended, CHUNK, CHUNK_BITS, ChunkEdit, chunked, entry, flatten, sizeOf, type Chunks } from '../../../src/protocols/kademlia/_chunks.js';
+import { answered, candidates, newLookup, nextQueries, ranked, timedOut } from '../../../src/protocols/kademlia/lookup.js';
 import { LiveIds } from '../../../src/protocols/kademlia/oracle.js';
 import { closest, EMPTY_TABLE, failed, leastRecent, makeContact, observe, type Contact, type Table } from '../../../src/protocols/kademlia/table.js';
 import { mulberry32 } from '../../_random.js';
@@ -135,6 +137,16 @@ describe('Kademlia routing table (§2.2)', () => {
     }), { numRuns: 300 });
   });
 
+  it('files every contact in bucket bucketIndex(self, id), made contacts (top bits) and hand-made ones alike, at any id width', () => {
+    fc.assert(fc.property(bitsArb, fc.integer(), fc.boolean(), (bits, seed, made) => {
+      const all = contacts(Math.min(60, 2 ** bits), bits, seed, made);
+      const self = all.pop()!.id;
+      const table = fill(self, all, 100, bits);
+      for (const b of table) for (const c of b.contacts) assert.equal(b.i, bucketIndex(self, c.id), `${c.id} from ${self}`);
+      assert.equal(table.reduce((n, b) => n + b.contacts.length, 0), all.length, 'k = 100: every contact kept');
+    }), { numRuns: 300 });
+  });
+
   it('keeps every contact in the bucket of its distance, at most k per bucket, the first k seen', () => {
     const bits = 16;
     const all = contacts(2001, bits, 9);
@@ -243,5 +255,71 @@ describe('Kademlia oracle: the true k closest live ids', () => {
         assert.deepEqual(oracle.closest(target, k), want);
       }
     }), { numRuns: 60 });
+  });
+});
+
+describe('Kademlia lookup state: chunked candidate lists (_chunks.ts)', () => {
+  it('appends and changes read back like a plain array; a change copies one chunk and shares the rest; the old version is untouched', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(
+      fc.record({ append: fc.array(fc.integer(), { maxLength: 40 }) }),
+      fc.record({ set: fc.array(fc.tuple(fc.nat(), fc.integer()), { minLength: 1, maxLength: 4 }) }),
+    ), { maxLength: 30 }), (ops) => {
+      let list: Chunks<number> = chunked<number>([]);
+      let model: number[] = [];
+      for (const op of ops) {
+        const before = list;
+        const beforeModel = model.slice();
+        if ('append' in op) {
+          list = appended(list, op.append);
+          model = model.concat(op.append);
+        } else {
+          if (model.length === 0) continue;
+          const edit = new ChunkEdit(list);
+          const touched = new Set<number>();
+          for (const [j0, x] of op.set) {
+            const j = j0 % model.length;
+            edit.set(j, x);
+            model[j] = x;
+            touched.add(j >> CHUNK_BITS);
+          }
+          list = edit.done();
+          list.forEach((chunk, c) => assert.equal(chunk === before[c], !touched.has(c), `chunk ${c} shared unless changed`));
+        }
+        assert.deepEqual(flatten(before), beforeModel, 'the old version is unchanged');
+        assert.equal(sizeOf(list), model.length);
+        assert.deepEqual(flatten(list), model);
+        model.forEach((x, j) => assert.equal(entry(list, j), x));
+        list.forEach((chunk, c) => { if (c < list.length - 1) assert.equal(chunk.length, CHUNK, 'every chunk but the last is full'); });
+      }
+    }), { numRuns: 300 });
+  });
+});
+
+describe('Kademlia lookups (§2.3): the distance order of the candidates', () => {
+  it('ranked() is a full sort by XOR distance after any replies and timeouts, also for two lookups of one target taking turns', () => {
+    fc.assert(fc.property(fc.constantFrom(8, 16, 160), fc.integer(), fc.integer({ min: 1, max: 8 }), (bits, seed, k) => {
+      const rnd = mulberry32(seed);
+      const all = contacts(Math.min(300, 2 ** bits), bits, seed, true);
+      // n distinct contacts (a table's closest() never names one twice; a reply may, and is deduplicated)
+      const pick = (n: number) => [...new Set(Array.from({ length: n }, () => all[Math.floor(rnd() * all.length)]!))];
+      const target = randomId(bits, intFrom(rnd));
+      let next = 1;
+      const stamp = () => ({ rpc: next++, at: 0 });
+      let lookups = [0, 1].map((n) => nextQueries(newLookup({ n, kind: 'lookup', target, started: 0, self: all[n]!, seeds: pick(k) }), 3, k, stamp).lookup);
+      for (let step = 0; step < 40; step++) {
+        const which = Math.floor(rnd() * 2);
+        let lk = lookups[which]!;
+        const asked = candidates(lk).filter((x) => x.st === 'asked');
+        if (asked.length === 0) break;
+        const one = asked[Math.floor(rnd() * asked.length)]!;
+        lk = rnd() < 0.8 ? answered(lk, one.rpc!, pick(k), lk.list[0]![0]!.c.node, 3, k) : timedOut(lk, one.rpc!, 3);
+        lk = nextQueries(lk, 3, k, stamp).lookup;
+        lookups[which] = lk;
+        const want = candidates(lk).sort((a, b) => compareDistance(a.c.id, b.c.id, target));
+        assert.deepEqual(ranked(lk).map((x) => x.c.id), want.map((x) => x.c.id));
+        assert.equal(new Set(want.map((x) => x.c.id)).size, want.length, 'no candidate twice');
+        lookups = lookups.slice();
+      }
+    }), { numRuns: 200 });
   });
 });
