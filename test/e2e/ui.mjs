@@ -95,8 +95,9 @@ async function goToFile(path) {
   await palette.fill(path);
   await quickRows.filter({ hasText: path.split('/')[0] }).first().waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: path.split('/').pop() }).waitFor({ timeout: 20_000 });
-  await page.locator('.breadcrumbs-control', { hasText: path.split('/')[0] }).first().waitFor({ timeout: 20_000 });
+  // Up to a minute: a loaded machine (the full suite with other work beside it) once took longer than 20 s here.
+  await page.locator('.tabs-container .tab', { hasText: path.split('/').pop() }).waitFor({ timeout: 60_000 });
+  await page.locator('.breadcrumbs-control', { hasText: path.split('/')[0] }).first().waitFor({ timeout: 60_000 });
 }
 
 /** Moves the cursor to `line` (1-based) with Go to Line, bringing it into view. */
