@@ -496,7 +496,7 @@ export class ExhaustiveSearch {
       for (let k = 0; k < path.length; k++) {
         const step = path[k]!;
         this.replaying.step = k + 1;
-        const from = this.withoutDeadHead(s);
+        const from = this.withoutDeadHead(s).sys;
         const enabled = this.enabled(from).some((e) => sameStep(e, step));
         if (!enabled) return `step ${k + 1} (${describeStep(step)}) is not possible when replayed with the simulator's random numbers`;
         const r = this.apply(from, step);
@@ -508,10 +508,10 @@ export class ExhaustiveSearch {
     }
   }
 
-  /** Lockstep: a crash loses the messages in flight to and from the node. */
-  private loseMessagesOf(pending: Map<string, InFlight>, i: number): void {
-    if (!this.lockstep) return;
-    for (const [k, m] of pending) if (m.from === i || m.to === i) pending.delete(k);
+  /** Node i crashes: its timers and writes in flight are gone, and in lockstep the messages in flight to and from it. */
+  private crash(nodes: NodeSnap[], pending: Map<string, InFlight>, i: number): void {
+    nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [], writes: NO_WRITES };
+    if (this.lockstep) for (const [k, m] of pending) if (m.from === i || m.to === i) pending.delete(k);
   }
 
   /** Drops the oldest messages from `from` to `to` until one more fits the channel's capacity. */
@@ -581,7 +581,7 @@ export class ExhaustiveSearch {
     s.nodes.forEach((n, i) => {
       if (n.status === 'up' && n.writes.length > 0) out.push({ kind: 'durable', node: this.ids[i]! });
     });
-    // Lockstep: every message in flight is to a running node (see `loseMessagesOf`), and timers wait for all of them.
+    // Lockstep: every message in flight is to a running node (see `crash`), and timers wait for all of them.
     if (s.fired < (b.timers ?? Infinity) && !(this.lockstep && this.busy(s))) {
       s.nodes.forEach((n, i) => {
         if (n.status === 'up') for (const name of n.timers) out.push({ kind: 'timer', node: this.ids[i]!, name });
@@ -651,9 +651,7 @@ export class ExhaustiveSearch {
         return { step: r, nodes, pending, counters: { ...c, cursor: c.cursor + 1 }, changed };
       }
       case 'crash': {
-        const i = this.index.get(step.node)!;
-        nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [], writes: NO_WRITES };
-        this.loseMessagesOf(pending, i);
+        this.crash(nodes, pending, this.index.get(step.node)!);
         return { step, nodes, pending, counters: { ...c, crashes: c.crashes + 1 }, changed };
       }
       case 'restart': {
@@ -689,9 +687,10 @@ export class ExhaustiveSearch {
   private successors(s: Sys): { step: Step; next: Sys }[] {
     const raw: Raw[] = [];
     const dead = new Set<string>();
-    const from = this.withoutDeadHead(s);
+    const { sys: from, head } = this.withoutDeadHead(s);
     for (const step of this.enabled(from)) {
-      const r = this.apply(from, step);
+      // Lockstep's one delivery is the head, already applied to see that it is not dead.
+      const r = head !== undefined && step.kind === 'deliver' && !step.duplicate ? head : this.apply(from, step);
       if (step.kind === 'deliver' && !step.duplicate && !r.changed && this.budget.keepStale !== true) {
         dead.add(`${this.index.get(step.from)}>${this.index.get(step.to)}:${keyOf(step.message)}`);
         continue;
@@ -707,11 +706,14 @@ export class ExhaustiveSearch {
   /**
    * Lockstep: the state with the dead messages at the head of the queue
    * taken out (each would block every timer while changing nothing), the
-   * same step and parent — the messages are lost, which is no step.
+   * same step and parent — the messages are lost, which is no step — and
+   * the delivery of the live head, applied to find it (with the search's
+   * random numbers: a replay applies it again with the simulator's).
    */
-  private withoutDeadHead(s: Sys): Sys {
-    if (!this.lockstep || this.budget.keepStale === true) return s;
+  private withoutDeadHead(s: Sys): { sys: Sys; head?: Raw } {
+    if (!this.lockstep || this.budget.keepStale === true) return { sys: s };
     let pending = s.pending;
+    let head: Raw | undefined;
     // A trial delivery: a replay neither records it nor lets it draw from the simulator's streams (the message is never delivered there).
     const replaying = this.replaying;
     this.replaying = undefined;
@@ -719,13 +721,17 @@ export class ExhaustiveSearch {
       while (pending.length > 0) {
         const m = pending[0]!;
         const r = this.apply({ ...s, pending }, { kind: 'deliver', from: this.ids[m.from]!, to: this.ids[m.to]!, message: m.msg, duplicate: false });
-        if (r.changed) break;
+        if (r.changed) {
+          head = r;
+          break;
+        }
         pending = pending.slice(1);
       }
     } finally {
       this.replaying = replaying;
     }
-    return pending === s.pending ? s : { ...s, pending };
+    const sys = pending === s.pending ? s : { ...s, pending };
+    return head === undefined ? { sys } : { sys, head };
   }
 
   /** Runs the next scripted action on `nodes` / `pending`; returns the step, naming the node it went to. */
@@ -743,11 +749,7 @@ export class ExhaustiveSearch {
         break;
       }
       case 'crash':
-        for (const i of this.resolve(action.target, s)) {
-          if (nodes[i]!.status !== 'up') continue;
-          nodes[i] = { ...nodes[i]!, status: 'crashed', timers: [], writes: NO_WRITES };
-          this.loseMessagesOf(pending, i);
-        }
+        for (const i of this.resolve(action.target, s)) if (nodes[i]!.status === 'up') this.crash(nodes, pending, i);
         break;
       case 'restart':
         for (const i of this.resolve(action.target, s)) {
