@@ -124,7 +124,8 @@ Commands:
       its trace) that reproduces it with run.
       The scenario's explore { … } block may set the budget, a line per flag:
       faults crash 2, partition · max faults N · runs N · time T · seed S ·
-      expect safety|all (and depth, max states, timers for --exhaustive).
+      expect safety|all (and depth, max states, timers, network, storage
+      for --exhaustive).
       A flag given here overrides its line; --runs and --time together
       replace the block's runs and time. The defaults below apply to what
       neither says.
