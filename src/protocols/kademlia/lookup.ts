@@ -32,6 +32,7 @@
  * could only matter if more than k of the closer ones fail.
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
+import { record } from './_records.js';
 import { appended, CHUNK, ChunkEdit, chunked, entry, flatten, sizeOf, type Chunks } from './_chunks.js';
 import { idTop, type Id } from './ids.js';
 import { compareContacts, type Contact } from './table.js';
@@ -83,15 +84,47 @@ export interface LookupBugs {
   readonly stopEarly?: boolean;
 }
 
-/** A copy of `lk` with its progress fields replaced (every Lookup has the same fields, in the same order). */
+/** A candidate not asked, answered or failed (`Candidate` without `rpc` and `at`), and one asked: the two shapes a candidate has (see _records.ts). */
+const Settled = record<Candidate>()(function (c: Contact, hop: number, st: Status) {
+  this.c = c;
+  this.hop = hop;
+  this.st = st;
+});
+const Asked = record<Candidate>()(function (c: Contact, hop: number, rpc: number, at: number) {
+  this.c = c;
+  this.hop = hop;
+  this.st = 'asked';
+  this.rpc = rpc;
+  this.at = at;
+});
+
+/** A lookup with `header`'s fixed fields and the progress fields given: every Lookup is one (one hidden class, see _records.ts). */
+const LookupRecord = record<Lookup>()(function (
+  header: Lookup, list: Chunks<Candidate>, inflight: number, stalls: number, wide: boolean, msgs: number, found: Lookup['found'], storing: Lookup['storing'],
+) {
+  this.n = header.n;
+  this.kind = header.kind;
+  this.target = header.target;
+  this.key = header.key;
+  this.value = header.value;
+  this.expires = header.expires;
+  this.op = header.op;
+  this.started = header.started;
+  this.list = list;
+  this.inflight = inflight;
+  this.stalls = stalls;
+  this.wide = wide;
+  this.msgs = msgs;
+  this.found = found;
+  this.storing = storing;
+});
+
+/** A copy of `lk` with its progress fields replaced. */
 export function withProgress(
   lk: Lookup, list: Chunks<Candidate>, inflight: number, msgs: number, stalls: number, wide: boolean,
   found: Lookup['found'] = lk.found, storing: Lookup['storing'] = lk.storing,
 ): Lookup {
-  return {
-    n: lk.n, kind: lk.kind, target: lk.target, key: lk.key, value: lk.value, expires: lk.expires, op: lk.op, started: lk.started,
-    list, inflight, stalls, wide, msgs, found, storing,
-  };
+  return new LookupRecord(lk, list, inflight, stalls, wide, msgs, found, storing);
 }
 
 /*
@@ -246,12 +279,12 @@ export function newLookup(o: {
   n: number; kind: LookupKind; target: Id; started: number; self: Contact; seeds: readonly Contact[];
   key?: string; value?: Json; expires?: number; op?: string;
 }): Lookup {
-  const list: Candidate[] = [{ c: o.self, hop: 0, st: 'ok' }];
-  for (const c of o.seeds) if (c.node !== o.self.node) list.push({ c, hop: 1, st: 'new' });
-  return {
-    n: o.n, kind: o.kind, target: o.target, key: o.key ?? null, value: o.value ?? null, expires: o.expires ?? -1, op: o.op ?? null,
-    started: o.started, list: chunked(list), inflight: 0, stalls: 0, wide: false, msgs: 0, found: null, storing: null,
-  };
+  const list: Candidate[] = [new Settled(o.self, 0, 'ok')];
+  for (const c of o.seeds) if (c.node !== o.self.node) list.push(new Settled(c, 1, 'new'));
+  const header = {
+    n: o.n, kind: o.kind, target: o.target, key: o.key ?? null, value: o.value ?? null, expires: o.expires ?? -1, op: o.op ?? null, started: o.started,
+  } as Lookup;
+  return new LookupRecord(header, chunked(list), 0, 0, false, 0, null, null);
 }
 
 /**
@@ -277,7 +310,7 @@ export function nextQueries(
     live++;
     if (cand.st !== 'new') continue;
     const { rpc, at } = stamp();
-    const asked: Candidate = { c: cand.c, hop: cand.hop, st: 'asked', rpc, at };
+    const asked = new Asked(cand.c, cand.hop, rpc, at);
     edit.set(j, asked);
     ask.push(asked);
     asking.push(j);
@@ -322,12 +355,12 @@ export function answered(lk: Lookup, rpc: number, nodes: readonly Contact[], sel
     if (c.node === self) continue;
     if (cutoff !== null && compareContacts(c, cutoff, target, top) >= 0) continue;
     if (known(list, rank, c, target, top) || addedAlready(added, c)) continue;
-    added.push({ c, hop: hop + 1, st: 'new' });
+    added.push(new Settled(c, hop + 1, 'new'));
     if (compareContacts(c, closest, target, top) < 0) closest = c;
   }
   const stalls = closest !== closestBefore ? 0 : lk.stalls + 1;
   const edit = new ChunkEdit(list);
-  edit.set(j, { c: entry(list, j).c, hop, st: 'ok' });
+  edit.set(j, new Settled(entry(list, j).c, hop, 'ok'));
   const marked = edit.done();
   const kept = appended(marked, added);
   passOn(list, marked, lk.target, NO_POSITIONS, j);
@@ -362,7 +395,7 @@ export function timedOut(lk: Lookup, rpc: number, alpha: number): Lookup {
   if (j < 0) return lk;
   const cand = entry(lk.list, j);
   const edit = new ChunkEdit(lk.list);
-  edit.set(j, { c: cand.c, hop: cand.hop, st: 'failed' });
+  edit.set(j, new Settled(cand.c, cand.hop, 'failed'));
   const list = edit.done();
   passOn(lk.list, list, lk.target, NO_POSITIONS, j);
   const stalls = lk.stalls + 1;

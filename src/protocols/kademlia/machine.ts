@@ -26,9 +26,9 @@
 import type { ClientOp, Context, Json, NodeId } from '../../engine/protocol.js';
 import { bucketIndex, compareDistance, digitsOf, isId, keyId, parseId, permutedId, PERMUTED_BITS, randomId, randomIdInBucket, type Id } from './ids.js';
 import { answered, askedWith, candidateAt, candidates, depthOf, isDone, newLookup, nextQueries, ranked, resultOf, timedOut, withProgress, type Lookup, type LookupKind } from './lookup.js';
-import type { KademliaMessage } from './messages.js';
+import { findNode, nodesReply, ping, pong, type KademliaMessage } from './messages.js';
 import { bootstrapOf, config, positionOf, type Config } from './params.js';
-import { NO_DONE, NO_LOOKUPS, NO_STORE, outState, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
+import { NO_DONE, NO_LOOKUPS, NO_STORE, outState, StateRecord, type Done, type KademliaState, type Phase, type Published, type Rpc, type Stored } from './state.js';
 import { bucketAt, closest, contactCount, failed, makeContact, nearestBucket, observe, touched, type Contact, type Table } from './table.js';
 
 type Ctx = Context<KademliaMessage>;
@@ -93,16 +93,16 @@ export function message(s: KademliaState, from: NodeId, msg: KademliaMessage, ct
   d.heardFrom(sender);
   switch (msg.type) {
     case 'PING':
-      ctx.send(from, { type: 'PONG', body: { rpc: msg.body.rpc, self: s.self } });
+      ctx.send(from, pong(msg.body.rpc, s.self));
       break;
     case 'FIND_NODE':
-      ctx.send(from, { type: 'NODES', body: { rpc: msg.body.rpc, self: s.self, nodes: closest(d.table, s.self.id, String(msg.body.target), c.k) } });
+      ctx.send(from, nodesReply(msg.body.rpc, s.self, closest(d.table, s.self.id, String(msg.body.target), c.k)));
       break;
     case 'FIND_VALUE': {
       const key = String(msg.body.key);
       const v = d.live(key);
       if (v !== undefined) ctx.send(from, { type: 'VALUE', body: { rpc: msg.body.rpc, self: s.self, key, name: v.key, value: v.value, expires: v.expires } });
-      else ctx.send(from, { type: 'NODES', body: { rpc: msg.body.rpc, self: s.self, nodes: closest(d.table, s.self.id, key, c.k) } });
+      else ctx.send(from, nodesReply(msg.body.rpc, s.self, closest(d.table, s.self.id, key, c.k)));
       break;
     }
     case 'STORE':
@@ -268,10 +268,7 @@ export class Draft {
     if (this.ownLookups && allEnded(this.lookups)) this.lookups = NO_LOOKUPS;
     if (this.phase === b.phase && this.table === b.table && this.store === b.store && this.published === b.published && this.lookups === b.lookups
       && this.rpcs === b.rpcs && this.armed === b.armed && this.next === b.next && this.via === b.via && this.joinOp === b.joinOp && this.done === b.done && this.last === b.last && this.also === b.also) return b;
-    return {
-      phase: this.phase, self: this.self, table: this.table, store: this.store, published: this.published, lookups: this.lookups,
-      rpcs: this.rpcs, armed: this.armed, next: this.next, via: this.via, joinOp: this.joinOp, done: this.done, last: this.last, also: this.also,
-    };
+    return new StateRecord(this);
   }
 
   // ---- contacts (§2.2) ---------------------------------------------------
@@ -352,7 +349,7 @@ export class Draft {
   }
 
   private ping(to: Contact, kind: 'ping' | 'join'): void {
-    this.ctx.send(to.node, { type: 'PING', body: { rpc: this.rpc(to, kind, -1), self: this.self } });
+    this.ctx.send(to.node, ping(this.rpc(to, kind, -1), this.self));
   }
 
   private sendStore(to: Contact, lookup: number, key: Id, name: string, value: Json, expires: number, cached: boolean): void {
@@ -499,7 +496,7 @@ export class Draft {
       const rpc = cand.rpc!;
       this.ctx.send(cand.c.node, lookup.kind === 'find'
         ? { type: 'FIND_VALUE', body: { rpc, self: this.self, key: lookup.target } }
-        : { type: 'FIND_NODE', body: { rpc, self: this.self, target: lookup.target } });
+        : findNode(rpc, this.self, lookup.target));
     }
   }
 

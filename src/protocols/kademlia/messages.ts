@@ -8,6 +8,7 @@
  */
 import type { MessageSpec } from '../../engine/vocabulary.js';
 import type { Json } from '../../engine/protocol.js';
+import { record } from './_records.js';
 import type { Id } from './ids.js';
 import type { Contact } from './table.js';
 
@@ -24,6 +25,45 @@ export type KademliaMessage =
   | { readonly type: 'STORED'; readonly body: Rpc };
 
 export type MessageType = KademliaMessage['type'];
+
+/*
+ * The messages of lookups and pings, a few million in a large run, are
+ * built by constructors (see _records.ts); the rare ones are literals.
+ */
+const Message = record<{ type: MessageType; body: Rpc }>()(function (type: MessageType, body: Rpc) {
+  this.type = type;
+  this.body = body;
+});
+const RpcBody = record<Rpc>()(function (rpc: number, self: Contact) {
+  this.rpc = rpc;
+  this.self = self;
+});
+const FindNodeBody = record<Rpc & { target: Id }>()(function (rpc: number, self: Contact, target: Id) {
+  this.rpc = rpc;
+  this.self = self;
+  this.target = target;
+});
+const NodesBody = record<Rpc & { nodes: Contact[] }>()(function (rpc: number, self: Contact, nodes: Contact[]) {
+  this.rpc = rpc;
+  this.self = self;
+  this.nodes = nodes;
+});
+
+export function ping(rpc: number, self: Contact): KademliaMessage {
+  return new Message('PING', new RpcBody(rpc, self)) as KademliaMessage;
+}
+
+export function pong(rpc: number, self: Contact): KademliaMessage {
+  return new Message('PONG', new RpcBody(rpc, self)) as KademliaMessage;
+}
+
+export function findNode(rpc: number, self: Contact, target: Id): KademliaMessage {
+  return new Message('FIND_NODE', new FindNodeBody(rpc, self, target)) as KademliaMessage;
+}
+
+export function nodesReply(rpc: number, self: Contact, nodes: Contact[]): KademliaMessage {
+  return new Message('NODES', new NodesBody(rpc, self, nodes)) as KademliaMessage;
+}
 
 export const messages: readonly MessageSpec[] = [
   { type: 'PING', doc: 'PING RPC (§2.3): is the node alive? Used before evicting a bucket\'s least recently seen contact (§2.2) and to reach a bootstrap node.' },

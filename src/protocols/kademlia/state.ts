@@ -7,6 +7,7 @@
  */
 import type { Json, NodeId } from '../../engine/protocol.js';
 import type { Id } from './ids.js';
+import { record } from './_records.js';
 import type { Candidate, Lookup, LookupKind } from './lookup.js';
 import { EMPTY_TABLE, type Contact, type Table } from './table.js';
 
@@ -106,12 +107,30 @@ export const NO_LOOKUPS: readonly (Lookup | null)[] = Object.freeze([]) as reado
 export const NO_DONE: readonly Done[] = Object.freeze([]) as readonly Done[];
 const NO_RPCS: readonly Rpc[] = Object.freeze([]) as readonly Rpc[];
 
+/** A state with the fields of `s` (a draft being committed, or another state): every state is one, see _records.ts. */
+export const StateRecord = record<KademliaState>()(function (s: KademliaState) {
+  this.phase = s.phase;
+  this.self = s.self;
+  this.table = s.table;
+  this.store = s.store;
+  this.published = s.published;
+  this.lookups = s.lookups;
+  this.rpcs = s.rpcs;
+  this.armed = s.armed;
+  this.next = s.next;
+  this.via = s.via;
+  this.joinOp = s.joinOp;
+  this.done = s.done;
+  this.last = s.last;
+  this.also = s.also;
+});
+
 /** A node outside the network with id `id`. */
 export function outState(self: Contact): KademliaState {
-  return {
+  return new StateRecord({
     phase: 'out', self, table: EMPTY_TABLE, store: NO_STORE, published: NO_PUBLISHED,
     lookups: NO_LOOKUPS, rpcs: NO_RPCS, armed: -1, next: 1, via: null, joinOp: null, done: 0, last: null, also: NO_DONE,
-  };
+  });
 }
 
 /** The lookups in progress (skipping the places of those that ended). */

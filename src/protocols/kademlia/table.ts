@@ -29,6 +29,7 @@
  * differ in the next.
  */
 import type { NodeId } from '../../engine/protocol.js';
+import { record } from './_records.js';
 import { bucketIndex, compareDistance, distanceKey, idTop, type Id } from './ids.js';
 
 /** A node as others know it: its name in the scenario (its "address") and its Kademlia id. */
@@ -161,13 +162,23 @@ function put(table: Table, b: Bucket): Table {
   return out;
 }
 
+const BucketRecord = record<Bucket>()(function (i: number, contacts: readonly Contact[], seen: readonly number[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked: number) {
+  this.i = i;
+  this.contacts = contacts;
+  this.seen = seen;
+  this.cache = cache;
+  this.stale = stale;
+  this.probe = probe;
+  this.looked = looked;
+});
+
 function emptyBucket(i: number): Bucket {
-  return { i, contacts: NONE, seen: NO_TIMES, cache: NONE, stale: NO_STALE, probe: null, looked: 0 };
+  return new BucketRecord(i, NONE, NO_TIMES, NONE, NO_STALE, null, 0);
 }
 
-/** A bucket like `b` with some fields replaced (every Bucket has the same fields, in the same order). */
+/** A bucket like `b` with some fields replaced (every Bucket is a BucketRecord: one hidden class). */
 function bucket(b: Bucket, contacts: readonly Contact[], seen: readonly number[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked = b.looked): Bucket {
-  return { i: b.i, contacts, seen, cache, stale, probe, looked };
+  return new BucketRecord(b.i, contacts, seen, cache, stale, probe, looked);
 }
 
 /** `list` with element `j` set to `x` (a copy). */
