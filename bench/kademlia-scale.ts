@@ -7,6 +7,9 @@
  * — then as many lookups of random ids from random nodes (or
  * KADEMLIA_BENCH_LOOKUPS), every invariant
  * checked after every step and the trace recorded. Prints one JSON line.
+ * `npm run bench kademlia` runs it bundled by esbuild, as dist/cli.cjs is;
+ * `node --import tsx bench/kademlia-scale.ts` runs it from source, a few per
+ * cent slower.
  */
 import { performance } from 'node:perf_hooks';
 import { simulate } from '../src/engine/simulate.js';
