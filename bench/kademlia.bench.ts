@@ -79,7 +79,7 @@ function closestRows(): BenchRow[] {
   const targetBytes = targets.map(bytes);
 
   let table: Table = EMPTY_TABLE;
-  for (const c of contacts) table = observe(table, self, c, K, BITS, 0).table;
+  for (const c of contacts) table = observe(table, self, c, K, BITS).table;
   const theirs = new KBucket({ localNodeId: bytes(self), numberOfNodesPerKBucket: K });
   for (const c of contacts) theirs.add({ id: bytes(c.id), node: c.node });
 

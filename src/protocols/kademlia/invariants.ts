@@ -89,7 +89,7 @@ function checkBucket(m: KademliaWatch, v: View, s: KademliaState, b: Bucket, old
 }
 
 function checkContacts(m: KademliaWatch, v: View, s: KademliaState, i: number, list: readonly Contact[], old: readonly Contact[] | undefined): void {
-  if (list === old) return; // the usual update: a contact seen again changes its time, not the list
+  if (list === old) return; // unchanged (the contacts when only the cache changed, or the other way round)
   for (let j = 0; j < list.length; j++) {
     const c = list[j]!;
     if (old !== undefined && (old[j] === c || old[j + 1] === c)) continue;

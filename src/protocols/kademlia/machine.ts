@@ -276,7 +276,7 @@ export class Draft {
   /** A message arrived from `sender`: update its bucket; ping a full bucket's head; hand a new contact the pairs it should hold. */
   heardFrom(sender: Contact): void {
     const c = this.c;
-    const r = observe(this.table, this.self.id, sender, c.k, c.bits, this.ctx.now, c.table);
+    const r = observe(this.table, this.self.id, sender, c.k, c.bits, c.table);
     this.table = r.table;
     if (r.ping !== null) this.ping(r.ping, 'ping');
     if (r.added && this.store !== NO_STORE) this.replicateTo(sender);
@@ -370,7 +370,7 @@ export class Draft {
         return;
       }
       const nodes = msg.type === 'NODES' ? contactsOf(msg.body.nodes, digitsOf(c.bits)) : [];
-      if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, this.ctx.now, c.table).table;
+      if (c.table.addSelf) for (const x of nodes) this.table = observe(this.table, this.self.id, x, c.k, c.bits, c.table).table;
       this.advance(answered(lk, n, nodes, this.self.node, c.alpha, c.k));
       return;
     }
@@ -402,7 +402,7 @@ export class Draft {
       for (const chunk of lk.list) {
         for (const cand of chunk) {
           if (cand.st !== 'asked' || cand.at === undefined || cand.at > now || cur === undefined) continue;
-          this.table = failed(this.table, this.self.id, cand.c, c.bits, now, c.table);
+          this.table = failed(this.table, this.self.id, cand.c, c.bits, c.table);
           const next = timedOut(cur, cand.rpc!, c.alpha);
           if (next === cur) continue;
           this.advance(next);
@@ -442,7 +442,7 @@ export class Draft {
       this.joinFailed();
       return;
     }
-    this.table = failed(this.table, this.self.id, rpc.to, c.bits, this.ctx.now, c.table);
+    this.table = failed(this.table, this.self.id, rpc.to, c.bits, c.table);
     if (rpc.kind === 'store') {
       const lk = this.lookup(rpc.lookup);
       if (lk !== undefined && lk.storing !== null) this.stored(lk, rpc.to.node, false);

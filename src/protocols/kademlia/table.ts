@@ -3,12 +3,11 @@
  *
  * For each 0 ≤ i < bits a node keeps a list of up to k contacts whose
  * distance from it lies in [2^i, 2^(i+1)) — bucket i — ordered by the time
- * they were last seen. Here each contact keeps its place in the bucket and
- * the time it was last heard from (`seen`): "least recently seen" is the
- * oldest time. (The same order as moving contacts to the tail, but an update
- * changes one number, so the trace's diff of it is one line.) Every message
- * a node receives updates the bucket of its sender (`observe`):
- * - a contact already there is marked seen now;
+ * they were last seen, as the paper keeps it: the least recently seen at
+ * the head, the most recently seen at the tail. Every message a node
+ * receives updates the bucket of its sender (`observe`):
+ * - a contact already there moves to the tail (nothing changes when it is
+ *   there already);
  * - a new contact is added while the bucket has room;
  * - in a full bucket it waits in the bucket's replacement cache (§4.1), and
  *   the least recently seen contact is pinged; if it does not answer it is
@@ -81,10 +80,8 @@ export function compareContacts(a: Contact, b: Contact, target: Id, targetTop: n
 export interface Bucket {
   /** The bucket's distance range is [2^i, 2^(i+1)). */
   readonly i: number;
-  /** At most k contacts, each keeping its place. */
+  /** At most k contacts, least recently seen first. */
   readonly contacts: readonly Contact[];
-  /** When each contact was last heard from (µs), by position: the least recently seen has the oldest time. */
-  readonly seen: readonly number[];
   /** The replacement cache (§4.1): contacts seen while the bucket was full, most recent last. */
   readonly cache: readonly Contact[];
   /** Contacts whose last RPC timed out, with the number of timeouts in a row. */
@@ -100,7 +97,6 @@ export type Table = readonly Bucket[];
 
 const NO_STALE: Readonly<Record<NodeId, number>> = Object.freeze({});
 const NONE: readonly Contact[] = Object.freeze([]) as readonly Contact[];
-const NO_TIMES: readonly number[] = Object.freeze([]) as readonly number[];
 
 export const EMPTY_TABLE: Table = Object.freeze([]) as Table;
 
@@ -162,10 +158,9 @@ function put(table: Table, b: Bucket): Table {
   return out;
 }
 
-const BucketRecord = record<Bucket>()(function (i: number, contacts: readonly Contact[], seen: readonly number[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked: number) {
+const BucketRecord = record<Bucket>()(function (i: number, contacts: readonly Contact[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked: number) {
   this.i = i;
   this.contacts = contacts;
-  this.seen = seen;
   this.cache = cache;
   this.stale = stale;
   this.probe = probe;
@@ -173,26 +168,20 @@ const BucketRecord = record<Bucket>()(function (i: number, contacts: readonly Co
 });
 
 function emptyBucket(i: number): Bucket {
-  return new BucketRecord(i, NONE, NO_TIMES, NONE, NO_STALE, null, 0);
+  return new BucketRecord(i, NONE, NONE, NO_STALE, null, 0);
 }
 
 /** A bucket like `b` with some fields replaced (every Bucket is a BucketRecord: one hidden class). */
-function bucket(b: Bucket, contacts: readonly Contact[], seen: readonly number[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked = b.looked): Bucket {
-  return new BucketRecord(b.i, contacts, seen, cache, stale, probe, looked);
+function bucket(b: Bucket, contacts: readonly Contact[], cache: readonly Contact[], stale: Readonly<Record<NodeId, number>>, probe: NodeId | null, looked = b.looked): Bucket {
+  return new BucketRecord(b.i, contacts, cache, stale, probe, looked);
 }
 
-/** `list` with element `j` set to `x` (a copy). */
-function setAt<T>(list: readonly T[], j: number, x: T): T[] {
-  const out = list.slice();
-  out[j] = x;
+/** `list` without element `j`, and `x` at the tail: a contact seen again, or one replaced by the contact just seen (a copy). */
+function toTail(list: readonly Contact[], j: number, x: Contact): Contact[] {
+  const out = list.slice(); // at its exact length: the trace keeps it
+  out.copyWithin(j, j + 1);
+  out[out.length - 1] = x;
   return out;
-}
-
-/** The position of the least recently seen contact (the first of equal times). */
-export function leastRecent(b: Bucket): number {
-  let at = 0;
-  for (let j = 1; j < b.seen.length; j++) if (b.seen[j]! < b.seen[at]!) at = j;
-  return at;
 }
 
 function indexOf(list: readonly Contact[], node: NodeId): number {
@@ -244,38 +233,38 @@ function contactBucket(self: Id, c: Contact): number {
 }
 
 /**
- * §2.2: a message arrived from `contact` at `now` — update its bucket. `k`
+ * §2.2: a message arrived from `contact` — update its bucket. `k`
  * is the bucket size; the replacement cache holds up to k as well.
  */
-export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, now: number, bugs: TableBugs = NO_BUGS): Observed {
+export function observe(table: Table, self: Id, contact: Contact, k: number, bits: number, bugs: TableBugs = NO_BUGS): Observed {
   const i = filed(contactBucket(self, contact), bits, bugs);
   if (i < 0) return { table, ping: null, added: false };
   const old = bucketAt(table, i) ?? emptyBucket(i);
   const j = findContact(old.contacts, contact);
   if (j >= 0) {
-    // Known: seen now; it answered, so it is neither stale nor being probed.
+    // Known: the most recently seen now; it answered, so it is neither stale nor being probed.
     const stale = withoutKey(old.stale, contact.node);
     const probe = old.probe === contact.node ? null : old.probe;
     const same = old.contacts[j]!.id === contact.id;
-    if (old.seen[j] === now && stale === old.stale && probe === old.probe && same) return { table, ping: null, added: false };
-    const contacts = same ? old.contacts : setAt(old.contacts, j, contact);
-    return { table: put(table, bucket(old, contacts, setAt(old.seen, j, now), old.cache, stale, probe)), ping: null, added: false };
+    if (j === old.contacts.length - 1 && stale === old.stale && probe === old.probe && same) return { table, ping: null, added: false };
+    const contacts = toTail(old.contacts, j, same ? old.contacts[j]! : contact);
+    return { table: put(table, bucket(old, contacts, old.cache, stale, probe)), ping: null, added: false };
   }
   const cacheAt = indexOf(old.cache, contact.node);
   const cacheWithout = cacheAt >= 0 ? without(old.cache, cacheAt) : old.cache;
   if (old.contacts.length < k || bugs.skipEviction) {
-    return { table: put(table, bucket(old, old.contacts.concat(contact), old.seen.concat(now), cacheWithout, old.stale, old.probe)), ping: null, added: true };
+    return { table: put(table, bucket(old, old.contacts.concat(contact), cacheWithout, old.stale, old.probe)), ping: null, added: true };
   }
   // Full. A stale contact makes room at once (§4.1); otherwise the newcomer waits in the cache and the least recently seen is probed.
   const staleAt = firstStale(old);
   if (staleAt >= 0) {
     const gone = old.contacts[staleAt]!.node;
-    const b = bucket(old, setAt(old.contacts, staleAt, contact), setAt(old.seen, staleAt, now), cacheWithout, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe);
+    const b = bucket(old, toTail(old.contacts, staleAt, contact), cacheWithout, withoutKey(old.stale, gone), old.probe === gone ? null : old.probe);
     return { table: put(table, b), ping: null, added: true };
   }
   const cache = (cacheWithout.length < k ? cacheWithout : cacheWithout.slice(1)).concat(contact);
-  const ping = old.probe === null ? old.contacts[leastRecent(old)]! : null;
-  return { table: put(table, bucket(old, old.contacts, old.seen, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
+  const ping = old.probe === null ? old.contacts[0]! : null;
+  return { table: put(table, bucket(old, old.contacts, cache, old.stale, ping !== null ? ping.node : old.probe)), ping, added: false };
 }
 
 function firstStale(b: Bucket): number {
@@ -285,12 +274,12 @@ function firstStale(b: Bucket): number {
 }
 
 /**
- * An RPC to `contact` timed out at `now` (§4.1). The contact is marked
+ * An RPC to `contact` timed out (§4.1). The contact is marked
  * stale; if the bucket's replacement cache has a candidate, the most
  * recently seen one replaces it at once (this is also how a failed
- * ping-before-evict ends); the replacement counts as seen now.
+ * ping-before-evict ends); the replacement counts as seen now (the tail).
  */
-export function failed(table: Table, self: Id, contact: Contact, bits: number, now: number, bugs: TableBugs = NO_BUGS): Table {
+export function failed(table: Table, self: Id, contact: Contact, bits: number, bugs: TableBugs = NO_BUGS): Table {
   const i = filed(contactBucket(self, contact), bits, bugs);
   if (i < 0) return table;
   const old = bucketAt(table, i);
@@ -300,10 +289,10 @@ export function failed(table: Table, self: Id, contact: Contact, bits: number, n
   const probe = old.probe === contact.node ? null : old.probe;
   if (old.cache.length > 0) {
     const next = old.cache[old.cache.length - 1]!;
-    return put(table, bucket(old, setAt(old.contacts, j, next), setAt(old.seen, j, now), old.cache.slice(0, -1), withoutKey(old.stale, contact.node), probe));
+    return put(table, bucket(old, toTail(old.contacts, j, next), old.cache.slice(0, -1), withoutKey(old.stale, contact.node), probe));
   }
   const stale = { ...old.stale, [contact.node]: (old.stale[contact.node] ?? 0) + 1 };
-  return put(table, bucket(old, old.contacts, old.seen, old.cache, stale, probe));
+  return put(table, bucket(old, old.contacts, old.cache, stale, probe));
 }
 
 /** Whether `contact` is marked stale in its bucket. */
@@ -317,7 +306,7 @@ export function touched(table: Table, i: number, now: number): Table {
   if (i < 0) return table;
   const old = bucketAt(table, i) ?? emptyBucket(i);
   if (old.looked === now) return table;
-  return put(table, bucket(old, old.contacts, old.seen, old.cache, old.stale, old.probe, now));
+  return put(table, bucket(old, old.contacts, old.cache, old.stale, old.probe, now));
 }
 
 /**

@@ -30,10 +30,10 @@ function ctx(id: string, now = 0, params: Record<string, Json> = {}): TestContex
   });
 }
 
-/** A joined node `id` that has heard from `contacts` in this order (at t = 1, 2, …). */
+/** A joined node `id` that has heard from `contacts` in this order. */
 function joined(id: string, contacts: string[], k = BASE.k): KademliaState {
   let table = outState(C(id)).table;
-  contacts.forEach((n, t) => { table = observe(table, IDS[id]!, C(n), k, 8, t + 1).table; });
+  contacts.forEach((n) => { table = observe(table, IDS[id]!, C(n), k, 8).table; });
   return { ...outState(C(id)), phase: 'joined', table };
 }
 
@@ -48,7 +48,6 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     const s = kad.onMessage(joined('a', []), 'd', { type: 'PING', body: { rpc: 7, self: C('d') } }, c);
     assert.equal(bucketIndex('00', '40'), 6);
     assert.deepEqual(names(bucket(s, 6)!.contacts), ['d']);
-    assert.deepEqual(bucket(s, 6)!.seen, [50]);
   });
 
   it('§2.3 PING: a node answers with PONG, echoing the RPC id and carrying its own contact', () => {
@@ -57,10 +56,9 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     assert.deepEqual(sends(c).map((x) => [x.to, x.msg.type, x.msg.body]), [['d', 'PONG', { rpc: 7, self: { node: 'a', id: '00' } }]]);
   });
 
-  it('§2.2: a sender already in its bucket becomes the most recently seen, and stays where it is', () => {
+  it('§2.2: a sender already in its bucket moves to the tail, the most recently seen', () => {
     const s = kad.onMessage(joined('a', ['b', 'c']), 'b', { type: 'PING', body: { rpc: 1, self: C('b') } }, ctx('a', 9));
-    assert.deepEqual(names(bucket(s, 7)!.contacts), ['b', 'c']);
-    assert.deepEqual(bucket(s, 7)!.seen, [9, 2]);
+    assert.deepEqual(names(bucket(s, 7)!.contacts), ['c', 'b']);
   });
 
   it('§2.2: a full bucket pings its least recently seen contact and keeps the newcomer waiting; no answer within the timeout → evicted (§4.1 replacement cache)', () => {
@@ -72,7 +70,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     assert.deepEqual(names(bucket(s, 7)!.cache), ['h']);
     assert.deepEqual(c1.effects.timers, [{ name: 'rpc', after: TIMEOUT }]);
     s = kad.onTimer(s, 'rpc', ctx('a', 10 + TIMEOUT));
-    assert.deepEqual(names(bucket(s, 7)!.contacts), ['h', 'c']);
+    assert.deepEqual(names(bucket(s, 7)!.contacts), ['c', 'h']);
     assert.deepEqual(bucket(s, 7)!.cache, []);
   });
 
@@ -81,8 +79,7 @@ describe('Kademlia (paper rules, §2.2–§2.5, §4.1)', () => {
     let s = kad.onMessage(joined('a', ['b', 'c']), 'h', { type: 'PING', body: { rpc: 1, self: C('h') } }, c1);
     const n = rpc(sends(c1, 'PING')[0]!.msg);
     s = kad.onMessage(s, 'b', { type: 'PONG', body: { rpc: n, self: C('b') } }, ctx('a', 20));
-    assert.deepEqual(names(bucket(s, 7)!.contacts), ['b', 'c']);
-    assert.deepEqual(bucket(s, 7)!.seen, [20, 2]);
+    assert.deepEqual(names(bucket(s, 7)!.contacts), ['c', 'b']);
     assert.deepEqual(s.rpcs, []);
   });
 

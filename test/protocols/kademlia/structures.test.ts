@@ -12,7 +12,7 @@ import {
 import { appended, CHUNK, CHUNK_BITS, ChunkEdit, chunked, entry, flatten, sizeOf, type Chunks } from '../../../src/protocols/kademlia/_chunks.js';
 import { answered, candidates, newLookup, nextQueries, ranked, timedOut } from '../../../src/protocols/kademlia/lookup.js';
 import { LiveIds } from '../../../src/protocols/kademlia/oracle.js';
-import { closest, EMPTY_TABLE, failed, leastRecent, makeContact, observe, type Contact, type Table } from '../../../src/protocols/kademlia/table.js';
+import { closest, EMPTY_TABLE, failed, makeContact, observe, type Contact, type Table } from '../../../src/protocols/kademlia/table.js';
 import { mulberry32 } from '../../_random.js';
 
 const big = (id: string): bigint => BigInt(`0x${id}`);
@@ -114,10 +114,10 @@ function contacts(n: number, bits: number, seed: number, made = true): Contact[]
   return out;
 }
 
-/** The table after hearing from each contact in turn, one per µs from t = 1. */
+/** The table after hearing from each contact in turn. */
 function fill(self: string, list: readonly Contact[], k: number, bits: number): Table {
   let t = EMPTY_TABLE;
-  list.forEach((c, n) => { t = observe(t, self, c, k, bits, n + 1).table; });
+  list.forEach((c) => { t = observe(t, self, c, k, bits).table; });
   return t;
 }
 
@@ -167,58 +167,58 @@ describe('Kademlia routing table (§2.2)', () => {
     }
   });
 
-  it('§2.2: a known contact becomes the most recently seen', () => {
+  it('§2.2: a known contact moves to the tail (most recently seen); one already there changes nothing', () => {
     const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
     let t = fill('00', [a, b, c], 3, 8);
-    assert.equal(t[0]!.contacts[leastRecent(t[0]!)]!.node, 'a');
-    t = observe(t, '00', a, 3, 8, 10).table;
-    assert.deepEqual(t[0]!.seen, [10, 2, 3]);
-    assert.equal(t[0]!.contacts[leastRecent(t[0]!)]!.node, 'b');
+    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['a', 'b', 'c']);
+    t = observe(t, '00', a, 3, 8).table;
+    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['b', 'c', 'a']);
+    assert.equal(observe(t, '00', a, 3, 8).table, t);
   });
 
   it('§2.2: a full bucket pings its least recently seen contact; the newcomer waits in the replacement cache (§4.1)', () => {
     const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
     let t = fill('00', [a, b], 2, 8);
-    t = observe(t, '00', a, 2, 8, 5).table; // now b is the least recently seen
-    const r = observe(t, '00', c, 2, 8, 6);
+    t = observe(t, '00', a, 2, 8).table; // now b is the least recently seen
+    const r = observe(t, '00', c, 2, 8);
     assert.equal(r.ping?.node, 'b');
-    assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['a', 'b']);
+    assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['b', 'a']);
     assert.deepEqual(r.table[0]!.cache.map((x) => x.node), ['c']);
     assert.equal(r.table[0]!.probe, 'b');
     // A second newcomer while the probe is out does not ping again.
-    assert.equal(observe(r.table, '00', { node: 'd', id: 'b0' }, 2, 8, 7).ping, null);
+    assert.equal(observe(r.table, '00', { node: 'd', id: 'b0' }, 2, 8).ping, null);
   });
 
-  it('§2.2: the pinged contact answers → it stays (seen now), the newcomer is not added', () => {
+  it('§2.2: the pinged contact answers → it stays (now the most recently seen), the newcomer is not added', () => {
     const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
-    const r = observe(fill('00', [a, b], 2, 8), '00', c, 2, 8, 3);
-    const t = observe(r.table, '00', a, 2, 8, 4).table;
-    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['a', 'b']);
-    assert.deepEqual(t[0]!.seen, [4, 2]);
+    const r = observe(fill('00', [a, b], 2, 8), '00', c, 2, 8);
+    assert.equal(r.ping?.node, 'a');
+    const t = observe(r.table, '00', a, 2, 8).table;
+    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['b', 'a']);
+    assert.deepEqual(t[0]!.cache.map((x) => x.node), ['c']);
     assert.equal(t[0]!.probe, null);
   });
 
   it('§2.2/§4.1: the pinged contact does not answer → it is evicted and the most recent replacement takes its place', () => {
     const [a, b, c, d] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }, { node: 'd', id: 'b0' }];
-    let t = observe(fill('00', [a, b], 2, 8), '00', c, 2, 8, 3).table;
-    t = observe(t, '00', d, 2, 8, 4).table;
-    t = failed(t, '00', a, 8, 5);
-    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['d', 'b']);
-    assert.deepEqual(t[0]!.seen, [5, 2]);
+    let t = observe(fill('00', [a, b], 2, 8), '00', c, 2, 8).table;
+    t = observe(t, '00', d, 2, 8).table;
+    t = failed(t, '00', a, 8);
+    assert.deepEqual(t[0]!.contacts.map((x) => x.node), ['b', 'd'], 'the replacement is the most recently seen');
     assert.deepEqual(t[0]!.cache.map((x) => x.node), ['c']);
   });
 
   it('§4.1: a timed-out contact with no replacement stays, marked stale; it is not handed out; a newcomer replaces it at once', () => {
     const [a, b, c] = [{ node: 'a', id: '80' }, { node: 'b', id: '90' }, { node: 'c', id: 'a0' }];
     let t = fill('00', [a, b], 2, 8);
-    t = failed(t, '00', a, 8, 3);
+    t = failed(t, '00', a, 8);
     assert.deepEqual(t[0]!.stale, { a: 1 });
     assert.deepEqual(closest(t, '00', '80', 5).map((x) => x.node), ['b']);
-    const r = observe(t, '00', c, 2, 8, 4);
+    const r = observe(t, '00', c, 2, 8);
     assert.equal(r.ping, null);
-    assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['c', 'b']);
+    assert.deepEqual(r.table[0]!.contacts.map((x) => x.node), ['b', 'c']);
     // Heard from again, a stale contact is fresh.
-    assert.deepEqual(observe(t, '00', a, 2, 8, 5).table[0]!.stale, {});
+    assert.deepEqual(observe(t, '00', a, 2, 8).table[0]!.stale, {});
   });
 
   it('a contact\'s hidden top bits do not show in JSON or deep equality', () => {
@@ -228,7 +228,7 @@ describe('Kademlia routing table (§2.2)', () => {
   });
 
   it('never files the node\'s own id', () => {
-    assert.equal(observe(EMPTY_TABLE, '3f', { node: 'me', id: '3f' }, 2, 8, 1).table.length, 0);
+    assert.equal(observe(EMPTY_TABLE, '3f', { node: 'me', id: '3f' }, 2, 8).table.length, 0);
   });
 });
 
