@@ -53,8 +53,8 @@ export interface SweepReport {
   readonly runs: number;
   /** The table, one line per string (src/cli/report.ts formatSweep, no colours). */
   readonly table: readonly string[];
-  /** Its `chart` lines, rendered to SVG (src/charts). */
-  readonly charts: readonly { readonly title: string; readonly svg: string }[];
+  /** Its `chart` lines, rendered to SVG (src/charts), for light themes and for dark ones. */
+  readonly charts: readonly { readonly title: string; readonly svg: string; readonly svgDark: string }[];
 }
 
 export interface RunReport {

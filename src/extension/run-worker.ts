@@ -92,7 +92,10 @@ async function runSweepJob(sweep: CompiledFile['sweeps'][number], text: string, 
     onRunDone: () => { done++; },
   });
   const charts: SweepReport['charts'][number][] = [];
-  for (const chart of outcome.charts ?? []) charts.push({ title: chartTitle(outcome, chart), svg: await chartSvg(chartSpec(outcome, chart)) });
+  for (const chart of outcome.charts ?? []) {
+    const spec = chartSpec(outcome, chart);
+    charts.push({ title: chartTitle(outcome, chart), svg: await chartSvg(spec), svgDark: await chartSvg(spec, 'dark') });
+  }
   return { name: sweep.name, passed: outcome.passed, runs: variants.length, table: formatSweep(outcome, plain), charts };
 }
 

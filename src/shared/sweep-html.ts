@@ -11,7 +11,8 @@ export interface SweepPageOptions {
   readonly title: string;
   /** The table as the CLI prints it (src/cli/report.ts formatSweep, no colours), one line per string. */
   readonly table: readonly string[];
-  readonly charts: readonly { readonly title: string; readonly svg: string }[];
+  /** Each chart as SVG, and (in VS Code) for dark themes: the page shows the one that fits the theme. */
+  readonly charts: readonly { readonly title: string; readonly svg: string; readonly svgDark?: string }[];
   /** A fresh random nonce for the page's one style element. */
   readonly nonce: string;
   /** In a VS Code webview: its `cspSource` (images from the webview too), and the theme's colours. */
@@ -33,13 +34,18 @@ function base64(text: string): string {
 export function renderSweepHtml(o: SweepPageOptions): string {
   if (!NONCE.test(o.nonce)) throw new RangeError('renderSweepHtml: nonce must be 8-128 letters, digits or +/=_-');
   const csp = `default-src 'none'; img-src data:${o.cspSource ? ` ${o.cspSource}` : ''}; style-src 'nonce-${o.nonce}'`;
-  const charts = o.charts.map((c) => `<figure><img alt="${escapeHtml(c.title)}" src="data:image/svg+xml;base64,${base64(c.svg)}"><figcaption>${escapeHtml(c.title)}</figcaption></figure>`).join('\n');
+  const img = (svg: string, title: string, theme: string) => `<img alt="${escapeHtml(title)}" class="${theme}" src="data:image/svg+xml;base64,${base64(svg)}">`;
+  const charts = o.charts.map((c) => `<figure>${img(c.svg, c.title, 'light')}${c.svgDark !== undefined ? img(c.svgDark, c.title, 'dark') : ''}<figcaption>${escapeHtml(c.title)}</figcaption></figure>`).join('\n');
   return `${pageHead(csp, o.title)}
 <style nonce="${o.nonce}">
 body { font-family: var(--vscode-font-family, sans-serif); color: var(--vscode-foreground, #222); background: var(--vscode-editor-background, #fff); margin: 1rem 1.5rem; }
 pre { font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; overflow-x: auto; }
 figure { display: inline-block; margin: 0 1.5rem 1.5rem 0; }
 figure img { background: white; border-radius: 4px; max-width: 100%; }
+figure img.dark { background: transparent; display: none; }
+/* VS Code marks a webview's body with its theme's kind. */
+body.vscode-dark figure:has(img.dark) img.light, body.vscode-high-contrast:not(.vscode-high-contrast-light) figure:has(img.dark) img.light { display: none; }
+body.vscode-dark figure img.dark, body.vscode-high-contrast:not(.vscode-high-contrast-light) figure img.dark { display: inline; }
 figcaption { font-size: 12px; opacity: 0.8; }
 </style>
 </head>
