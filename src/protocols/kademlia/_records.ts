@@ -31,7 +31,9 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export function record<T extends object>() {
   return <A extends unknown[]>(init: (this: Writable<T>, ...args: A) => void): new (...args: A) => T => {
+    // Our own function's `prototype` (no library's): what `new init()` makes inherits from Object.prototype, like a literal.
     init.prototype = Object.prototype;
+    // TypeScript types a `function` with a `this` parameter as callable only; `new` on it makes a T, which is what the cast says.
     return init as unknown as new (...args: A) => T;
   };
 }
